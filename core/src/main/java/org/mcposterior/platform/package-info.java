@@ -1,0 +1,6 @@
+/**
+ * The native platform under the library: the start-up check that nd4j's bundled OpenBLAS computes
+ * correct matrix products on this CPU (DESIGN.md, invariant 7), BLAS thread settings, and the
+ * off-heap buffers the fast inference path hands to BLAS.
+ */
+package org.mcposterior.platform;
