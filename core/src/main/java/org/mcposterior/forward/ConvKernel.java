@@ -1,0 +1,172 @@
+package org.mcposterior.forward;
+
+import org.mcposterior.platform.NativeFloats;
+import org.mcposterior.platform.NativeGemm;
+import org.mcposterior.randomness.KeyedRandom;
+
+/**
+ * A 2D convolution, DL4J's ConvolutionLayer at inference, as im2col + one sgemm, channels-last.
+ *
+ * <p>Input and output are channels-last ({@code [h, w, c]} per example). For each output pixel,
+ * the patch is gathered in {@code (kh, kw, c)} order, so each kernel row is one contiguous copy of
+ * {@code kW * c} floats when the window is inside the image; the weights are rearranged once to
+ * {@code [kH*kW*inC, outC]}. Padding (explicit or DL4J's Same mode, top-left), stride and dilation
+ * are honoured; padded cells are zeros. DropConnect works as in {@link DenseKernel}, per
+ * iteration, with mask elements indexed in DL4J's weight order {@code [outC, inC, kH, kW]}.
+ */
+final class ConvKernel implements Kernel {
+  /** Cap on the im2col scratch per sgemm, in floats (16 MB). */
+  static final int COL_CAP = 1 << 22;
+
+  private final int nodeId;
+  private final String layer;
+  private final int inC, inH, inW, outC, outH, outW;
+  private final int kH, kW, sH, sW, pH, pW, dH, dW;
+  private final int k; // kH * kW * inC
+  private final float[] weights; // [k x outC]
+  private final NativeFloats w;
+  private final float[] bias;
+  private final Activation activation;
+  private final double weightDropout;
+  private final int site;
+  private final int[] weightIndex;
+
+  ConvKernel(int nodeId, String layer, int inC, int inH, int inW, int outC, int outH, int outW, int[] kernel,
+      int[] stride, int[] pad, int[] dilation, float[] dl4jWeights, float[] bias, Activation activation,
+      double weightDropout, int site) {
+    this.nodeId = nodeId;
+    this.layer = layer;
+    this.inC = inC;
+    this.inH = inH;
+    this.inW = inW;
+    this.outC = outC;
+    this.outH = outH;
+    this.outW = outW;
+    this.kH = kernel[0];
+    this.kW = kernel[1];
+    this.sH = stride[0];
+    this.sW = stride[1];
+    this.pH = pad[0];
+    this.pW = pad[1];
+    this.dH = dilation[0];
+    this.dW = dilation[1];
+    this.k = kH * kW * inC;
+    this.weights = new float[k * outC];
+    int[] canonical = new int[k * outC];
+    for (int o = 0; o < outC; o++) {
+      for (int c = 0; c < inC; c++) {
+        for (int a = 0; a < kH; a++) {
+          for (int b = 0; b < kW; b++) {
+            int src = ((o * inC + c) * kH + a) * kW + b;
+            int row = (a * kW + b) * inC + c;
+            weights[row * outC + o] = dl4jWeights[src];
+            canonical[row * outC + o] = src;
+          }
+        }
+      }
+    }
+    this.w = NativeFloats.of(weights);
+    this.bias = bias;
+    this.activation = activation;
+    this.weightDropout = weightDropout;
+    this.site = site;
+    this.weightIndex = Double.isNaN(weightDropout) ? null : KeyedRandom.indexTable(canonical);
+  }
+
+  private int pixels() {
+    return outH * outW;
+  }
+
+  @Override
+  public void forward(PlanRunner runner, Chunk chunk, NativeFloats[] in, int[] inRows, NativeFloats out, int rows) {
+    int inSize = inH * inW * inC;
+    int outSize = pixels() * outC;
+    int colPerRow = pixels() * k;
+    int block = Math.max(1, COL_CAP / colPerRow);
+    if (weightIndex == null) {
+      convolve(runner, in[0], 0, rows, w, out, 0, block);
+    } else {
+      int nb = chunk.examples;
+      boolean perExample = inRows[0] != rows;
+      for (int t = 0; t < chunk.iterations; t++) {
+        long key = chunk.iterationKey(t, site);
+        NativeFloats wt = runner.maskedWeights(nodeId, key, k * outC,
+            dst -> Rows.maskWeights(runner, weights, weightIndex, key, weightDropout, dst));
+        convolve(runner, in[0], perExample ? 0 : t * nb * inSize, nb, wt, out, t * nb * outSize, block);
+      }
+    }
+    Rows.biasAndActivate(runner, out, 0, rows * pixels(), outC, bias, activation);
+  }
+
+  /** out[outOff..] = conv(in[inOff..]) for {@code rows} examples, {@code block} examples per sgemm. */
+  private void convolve(PlanRunner runner, NativeFloats in, int inOff, int rows, NativeFloats weights,
+      NativeFloats out, int outOff, int block) {
+    int inSize = inH * inW * inC;
+    int p = pixels();
+    if (kH == 1 && kW == 1 && sH == 1 && sW == 1 && pH == 0 && pW == 0 && outH == inH && outW == inW) {
+      NativeGemm.sgemm(false, false, rows * p, outC, k, 1f, in, inOff, k, weights, 0, outC, 0f, out, outOff, outC);
+      return;
+    }
+    NativeFloats col = runner.scratch((long) Math.min(block, rows) * p * k);
+    float[] image = runner.floats(1, inSize);
+    float[] patch = runner.floats(2, p * k);
+    for (int r0 = 0; r0 < rows; r0 += block) {
+      int n = Math.min(block, rows - r0);
+      for (int r = 0; r < n; r++) {
+        in.copyTo(inOff + (r0 + r) * inSize, image, 0, inSize);
+        im2col(image, patch);
+        col.copyFrom(r * p * k, patch, 0, p * k);
+      }
+      NativeGemm.sgemm(false, false, n * p, outC, k, 1f, col, 0, k, weights, 0, outC, 0f, out,
+          outOff + r0 * p * outC, outC);
+    }
+  }
+
+  /** Gathers the patches of one channels-last image into rows of {@code (kh, kw, c)}. */
+  void im2col(float[] image, float[] patch) {
+    int rowLen = kW * inC;
+    int dst = 0;
+    for (int oy = 0; oy < outH; oy++) {
+      int iy0 = oy * sH - pH;
+      for (int ox = 0; ox < outW; ox++) {
+        int ix0 = ox * sW - pW;
+        boolean inside = dW == 1 && ix0 >= 0 && ix0 + kW <= inW;
+        for (int a = 0; a < kH; a++) {
+          int iy = iy0 + a * dH;
+          if (iy < 0 || iy >= inH) {
+            java.util.Arrays.fill(patch, dst, dst + rowLen, 0f);
+          } else if (inside) {
+            System.arraycopy(image, (iy * inW + ix0) * inC, patch, dst, rowLen);
+          } else {
+            for (int b = 0; b < kW; b++) {
+              int ix = ix0 + b * dW;
+              int d = dst + b * inC;
+              if (ix < 0 || ix >= inW) {
+                java.util.Arrays.fill(patch, d, d + inC, 0f);
+              } else {
+                System.arraycopy(image, (iy * inW + ix) * inC, patch, d, inC);
+              }
+            }
+          }
+          dst += rowLen;
+        }
+      }
+    }
+  }
+
+  @Override
+  public boolean isStochastic() {
+    return weightIndex != null;
+  }
+
+  long flopsPerRow() {
+    return 2L * pixels() * k * outC;
+  }
+
+  @Override
+  public String describe() {
+    return "conv " + inC + "->" + outC + " " + kH + "x" + kW + " stride " + sH + "x" + sW + " pad " + pH + "x" + pW
+        + " dilation " + dH + "x" + dW + " " + activation.name()
+        + (weightIndex == null ? "" : " dropconnect p=" + weightDropout) + " (layer " + layer + ")";
+  }
+}

@@ -1,0 +1,82 @@
+package org.mcposterior.forward;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.mcposterior.models.Network;
+import org.mcposterior.platform.NativeFloats;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Runs one of DL4J's own layers, graph vertices or input preprocessors in inference mode, on the
+ * runner's private copy of the network: every layer DL4J has works, at DL4J's speed. Its own
+ * dropout and weight noise stay off ({@code training = false}); the plan's stochastic sites
+ * around it supply the MC randomness.
+ */
+final class Dl4jKernel implements Kernel {
+  enum Kind { LAYER, VERTEX, PREPROCESSOR }
+
+  private final Kind kind;
+  private final String name;
+  private final int layerIndex;
+  private final Geometry[] inputs;
+  private final Geometry output;
+  private final DataType dataType;
+
+  Dl4jKernel(Kind kind, String name, int layerIndex, Geometry[] inputs, Geometry output, DataType dataType) {
+    this.kind = kind;
+    this.name = name;
+    this.layerIndex = layerIndex;
+    this.inputs = inputs;
+    this.output = output;
+    this.dataType = dataType;
+  }
+
+  @Override
+  public void forward(PlanRunner runner, Chunk chunk, NativeFloats[] in, int[] inRows, NativeFloats out, int rows) {
+    INDArray[] x = new INDArray[in.length];
+    for (int i = 0; i < in.length; i++) {
+      int size = inputs[i].size();
+      float[] v = new float[rows * size];
+      in[i].copyTo(0, v, 0, v.length);
+      x[i] = Nd4j.create(v, inputs[i].batchShape(rows), 'c').castTo(dataType);
+    }
+    Network net = runner.network();
+    LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+    INDArray y;
+    switch (kind) {
+      case LAYER -> {
+        Layer l = net.multiLayer().getLayer(layerIndex);
+        y = l.activate(x[0], false, mgr);
+        l.clear();
+      }
+      case PREPROCESSOR -> {
+        InputPreProcessor p = net.multiLayer().getLayerWiseConfigurations().getInputPreProcess(layerIndex);
+        y = p.preProcess(x[0], rows, mgr);
+      }
+      default -> {
+        GraphVertex v = net.graph().getVertex(name);
+        for (int i = 0; i < x.length; i++) {
+          v.setInput(i, x[i], mgr);
+        }
+        y = v.doForward(false, mgr);
+        v.clear();
+      }
+    }
+    long expected = (long) rows * output.size();
+    if (y.length() != expected) {
+      throw new IllegalStateException("DL4J " + describe() + " returned shape " + java.util.Arrays.toString(y.shape())
+          + " but the plan expected " + rows + " x " + output);
+    }
+    float[] res = y.castTo(DataType.FLOAT).dup('c').data().asFloat();
+    out.copyFrom(0, res, 0, res.length);
+  }
+
+  @Override
+  public String describe() {
+    return "DL4J " + kind.name().toLowerCase(java.util.Locale.ROOT) + " " + name;
+  }
+}

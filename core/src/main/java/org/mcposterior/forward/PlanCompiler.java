@@ -1,0 +1,537 @@
+package org.mcposterior.forward;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.graph.vertex.VertexIndices;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.util.ConvolutionUtils;
+import org.mcposterior.models.InputShapeException;
+import org.mcposterior.models.Network;
+import org.mcposterior.stochastic.Noise;
+import org.mcposterior.stochastic.StochasticNetwork;
+import org.mcposterior.stochastic.UnsupportedLayerException;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Compiles a {@link StochasticNetwork} into a {@link ForwardPlan} for given input shapes: the one
+ * place where DL4J's MultiLayerNetwork and ComputationGraph are walked (a MultiLayerNetwork is
+ * compiled as the chain it is).
+ *
+ * <p>Dense, output, convolution, max/average pooling, batch-norm and activation layers, merge and
+ * element-wise vertices and the CNN/feed-forward preprocessors get native kernels; every other
+ * layer, vertex or preprocessor runs as DL4J itself in inference mode. Stochastic sites are
+ * numbered in topological order, so a layer's masks do not depend on input shapes or on caching.
+ */
+public final class PlanCompiler {
+
+  /** A value flowing between nodes: the node that holds it, and how to read it. */
+  private record Tensor(int node, Geometry geometry, InputType type) {}
+
+  private final StochasticNetwork stochastic;
+  private final Network network;
+  private final boolean cachePrefix;
+  private final DataType dataType;
+  private final List<PlanNode> nodes = new ArrayList<>();
+  private final List<Integer> inputNodes = new ArrayList<>();
+  private int sites;
+
+  private PlanCompiler(StochasticNetwork stochastic, boolean cachePrefix) {
+    this.stochastic = stochastic;
+    this.network = stochastic.network();
+    this.cachePrefix = cachePrefix;
+    this.dataType = network.dataType();
+  }
+
+  /**
+   * Compiles the network for inputs of the given per-example shapes (DL4J's, without the batch
+   * dimension, e.g. {@code [784]} or {@code [1, 28, 28]}).
+   *
+   * @param cachePrefix run the layers before the first stochastic site once per example
+   * @throws InputShapeException when the shapes do not fit the network
+   * @throws UnsupportedLayerException for stochastic parts on layers that cannot run them
+   */
+  public static ForwardPlan compile(StochasticNetwork stochastic, int[][] inputShapes, boolean cachePrefix) {
+    PlanCompiler c = new PlanCompiler(stochastic, cachePrefix);
+    Network net = stochastic.network();
+    if (inputShapes.length != net.numInputs()) {
+      throw new InputShapeException("the network takes " + net.numInputs() + " input(s), got " + inputShapes.length);
+    }
+    int[] outputs = net.isGraph() ? c.compileGraph(net.graph(), inputShapes) : c.compileChain(net.multiLayer(), inputShapes[0]);
+    int[] ins = c.inputNodes.stream().mapToInt(Integer::intValue).toArray();
+    return new ForwardPlan(net, c.nodes, ins, outputs, c.sites, cachePrefix);
+  }
+
+  // ---------------------------------------------------------------- network kinds
+
+  private int[] compileChain(MultiLayerNetwork mln, int[] inputShape) {
+    MultiLayerConfiguration conf = mln.getLayerWiseConfigurations();
+    CNN2DFormat format = imageFormat(conf.getConf(0).getLayer());
+    Tensor cur = input(0, inputShape, format);
+    for (int i = 0; i < mln.getnLayers(); i++) {
+      String name = "layer " + i + " (" + conf.getConf(i).getLayer().getClass().getSimpleName() + ")";
+      InputPreProcessor pre = conf.getInputPreProcess(i);
+      if (pre != null) {
+        cur = preprocessor(i, name, pre, cur);
+      }
+      cur = layer(i, name, mln.getLayer(i), cur, Dl4jKernel.Kind.LAYER);
+    }
+    return new int[] {output(cur).node()};
+  }
+
+  private int[] compileGraph(ComputationGraph graph, int[][] inputShapes) {
+    ComputationGraphConfiguration conf = graph.getConfiguration();
+    GraphVertex[] vertices = graph.getVertices();
+    Map<String, Tensor> values = new HashMap<>();
+    List<String> networkInputs = conf.getNetworkInputs();
+    for (int idx : graph.topologicalSortOrder()) {
+      GraphVertex v = vertices[idx];
+      String vname = v.getVertexName();
+      if (v.isInputVertex()) {
+        int k = networkInputs.indexOf(vname);
+        values.put(vname, input(k, inputShapes[k], imageFormatOfConsumers(graph, vname)));
+        continue;
+      }
+      VertexIndices[] inIdx = v.getInputVertices();
+      Tensor[] ins = new Tensor[inIdx.length];
+      for (int i = 0; i < ins.length; i++) {
+        ins[i] = values.get(vertices[inIdx[i].getVertexIndex()].getVertexName());
+      }
+      org.deeplearning4j.nn.conf.graph.GraphVertex vc = conf.getVertices().get(vname);
+      String name = "vertex '" + vname + "'";
+      Tensor out;
+      if (v.hasLayer() && ins.length == 1) {
+        org.deeplearning4j.nn.conf.graph.LayerVertex lv = (org.deeplearning4j.nn.conf.graph.LayerVertex) vc;
+        Tensor cur = ins[0];
+        if (lv.getPreProcessor() != null) {
+          cur = preprocessorOrNull(lv.getPreProcessor(), cur);
+        }
+        out = cur == null ? vertexFallback(vname, ins, vc) : layer(-1, name, v.getLayer(), cur, Dl4jKernel.Kind.VERTEX, vname);
+      } else if (vc instanceof MergeVertex && mergeable(ins)) {
+        out = merge(vname, ins, vc);
+      } else if (vc instanceof ElementWiseVertex ew && sameGeometry(ins) && ew.getOp() != null) {
+        Tensor[] aligned = alignMemory(ins);
+        out = add(name, new ElementWiseKernel(vname, ew.getOp(), aligned[0].geometry().size()), aligned[0].geometry(),
+            aligned[0].type(), ids(aligned));
+      } else if (vc instanceof PreprocessorVertex pv && ins.length == 1 && preprocessorOrNull(pv.getPreProcessor(), ins[0]) != null) {
+        out = preprocessorOrNull(pv.getPreProcessor(), ins[0]);
+      } else {
+        out = vertexFallback(vname, ins, vc);
+      }
+      values.put(vname, out);
+    }
+    List<String> outs = conf.getNetworkOutputs();
+    int[] result = new int[outs.size()];
+    for (int k = 0; k < result.length; k++) {
+      result[k] = output(values.get(outs.get(k))).node();
+    }
+    return result;
+  }
+
+  // ---------------------------------------------------------------- inputs and outputs
+
+  private Tensor input(int k, int[] shape, CNN2DFormat format) {
+    Geometry g;
+    if (shape.length == 3 && format == CNN2DFormat.NHWC) {
+      g = Geometry.image(shape[2], shape[0], shape[1], Geometry.Memory.HWC);
+    } else {
+      g = new Geometry(shape, Geometry.Memory.CHW);
+    }
+    InputType type = g.toInputType(format);
+    int id = nodes.size();
+    nodes.add(new PlanNode(id, "input " + k, new int[0], k, null, g, false));
+    inputNodes.add(id);
+    Tensor t = new Tensor(id, g, type);
+    if (!cachePrefix) {
+      t = add("input " + k + " replicated", new ReplicateKernel(g.size()), g, type, new int[] {id}, true);
+    }
+    return t;
+  }
+
+  /** Outputs are handed back in DL4J's memory order. */
+  private Tensor output(Tensor t) {
+    if (t.geometry().memory() == Geometry.Memory.HWC && formatOf(t.type()) == CNN2DFormat.NCHW) {
+      return layout(t, false);
+    }
+    return t;
+  }
+
+  // ---------------------------------------------------------------- layers
+
+  private Tensor layer(int index, String name, Layer layer, Tensor in, Dl4jKernel.Kind fallback) {
+    return layer(index, name, layer, in, fallback, null);
+  }
+
+  private Tensor layer(int index, String name, Layer layer, Tensor in, Dl4jKernel.Kind fallback, String vertex) {
+    org.deeplearning4j.nn.conf.layers.Layer conf = layer.conf().getLayer();
+    String siteName = vertex != null ? vertex : String.valueOf(index);
+    Noise noise = stochastic.inputNoise(siteName, conf);
+    Tensor cur = in;
+    if (noise != null) {
+      cur = add("dropout of " + name, new NoiseKernel(name, noise, sites++, cur.geometry()), cur.geometry(), cur.type(),
+          new int[] {cur.node()});
+    }
+    double wd = stochastic.weightDropout(conf);
+    Class<?> k = conf.getClass();
+    if (k == DenseLayer.class || k == OutputLayer.class) {
+      return dense(name, layer, (org.deeplearning4j.nn.conf.layers.FeedForwardLayer) conf, cur, wd);
+    }
+    if (k == ConvolutionLayer.class) {
+      return convolution(name, layer, (ConvolutionLayer) conf, cur, wd);
+    }
+    if (!Double.isNaN(wd)) {
+      throw new UnsupportedLayerException("DropConnect cannot run on " + name + "; supported layers: DenseLayer,"
+          + " OutputLayer, ConvolutionLayer");
+    }
+    if (conf instanceof DropoutLayer) {
+      return cur; // its noise (if any) is the site above; deterministic dropout is the identity
+    }
+    if (k == SubsamplingLayer.class && cur.geometry().isImage()) {
+      SubsamplingLayer s = (SubsamplingLayer) conf;
+      if (s.getPoolingType() == PoolingType.MAX || s.getPoolingType() == PoolingType.AVG) {
+        return pooling(name, s, cur);
+      }
+    }
+    if (k == BatchNormalization.class && (cur.geometry().isFlat() || cur.geometry().isImage())) {
+      return batchNorm(name, layer, (BatchNormalization) conf, cur);
+    }
+    if (k == ActivationLayer.class) {
+      Activation a = Activation.of(((ActivationLayer) conf).getActivationFn());
+      if (cur.geometry().isFlat() || !a.isRowWise()) {
+        return add(name, new ActivationKernel(name, a, cur.geometry().size()), cur.geometry(), cur.type(),
+            new int[] {cur.node()});
+      }
+    }
+    if (conf instanceof org.deeplearning4j.nn.conf.layers.OutputLayer
+        || conf instanceof org.deeplearning4j.nn.conf.layers.BaseOutputLayer) {
+      // other output layers run through DL4J below
+    }
+    return dl4jFallback(fallback, index, vertex, name, new Tensor[] {cur},
+        conf.getOutputType(Math.max(index, 0), dl4jType(cur)));
+  }
+
+  private Tensor dense(String name, Layer layer, org.deeplearning4j.nn.conf.layers.FeedForwardLayer conf, Tensor in, double wd) {
+    Tensor cur = in;
+    if (!cur.geometry().isFlat()) {
+      throw new InputShapeException(name + " expects feed-forward input [batch, " + conf.getNIn() + "], but receives"
+          + " per-example activations of shape " + cur.geometry() + "; flatten the input or add a"
+          + " CnnToFeedForwardPreProcessor (setInputType) when building the network");
+    }
+    int nIn = cur.geometry().size();
+    if (nIn != conf.getNIn()) {
+      throw new InputShapeException(name + " expects " + conf.getNIn() + " input features per example, but receives "
+          + nIn + (cur.node() == firstInputNode() ? " (the network input has shape [batch, " + nIn + "]); pass inputs of shape [batch, "
+          + conf.getNIn() + "]" : ""));
+    }
+    int nOut = Math.toIntExact(conf.getNOut());
+    float[] w = params(layer, "W", (long) nIn * nOut, name);
+    float[] b = layer.getParam("b") == null ? null : params(layer, "b", nOut, name);
+    int site = Double.isNaN(wd) ? -1 : sites++;
+    int id = nodes.size();
+    DenseKernel k = new DenseKernel(id, name, nIn, nOut, w, b, Activation.of(conf.getActivationFn()), wd, site);
+    return add(name, k, Geometry.flat(nOut), InputType.feedForward(nOut), new int[] {cur.node()});
+  }
+
+  private int firstInputNode() {
+    return inputNodes.isEmpty() ? -1 : (cachePrefix ? inputNodes.get(0) : inputNodes.get(0) + 1);
+  }
+
+  private Tensor convolution(String name, Layer layer, ConvolutionLayer conf, Tensor in, double wd) {
+    Geometry g = in.geometry();
+    if (!g.isImage()) {
+      throw new InputShapeException(name + " expects image input [batch, channels, height, width], but receives"
+          + " per-example activations of shape " + g + "; pass images of shape [batch, " + conf.getNIn() + ", h, w]"
+          + " or a flat input with InputType.convolutionalFlat when building the network");
+    }
+    if (g.channels() != conf.getNIn()) {
+      throw new InputShapeException(name + " expects " + conf.getNIn() + " input channels, but receives " + g.channels()
+          + " (per-example shape " + g + ")");
+    }
+    Tensor cur = toMemory(in, Geometry.Memory.HWC);
+    int[] kernel = conf.getKernelSize(), stride = conf.getStride(), dilation = conf.getDilation();
+    int[] pad = conf.getPadding();
+    int[] outHw = outputSize(name, g.height(), g.width(), kernel, stride, pad, dilation, conf.getConvolutionMode());
+    if (conf.getConvolutionMode() == ConvolutionMode.Same) {
+      pad = ConvolutionUtils.getSameModeTopLeftPadding(outHw, new int[] {g.height(), g.width()}, kernel, stride, dilation);
+    }
+    int outC = Math.toIntExact(conf.getNOut());
+    float[] w = params(layer, "W", (long) outC * g.channels() * kernel[0] * kernel[1], name);
+    float[] b = conf.hasBias() && layer.getParam("b") != null ? params(layer, "b", outC, name) : null;
+    int site = Double.isNaN(wd) ? -1 : sites++;
+    int id = nodes.size();
+    ConvKernel k = new ConvKernel(id, name, g.channels(), g.height(), g.width(), outC, outHw[0], outHw[1], kernel, stride,
+        pad, dilation, w, b, Activation.of(conf.getActivationFn()), wd, site);
+    Geometry out = Geometry.image(outC, outHw[0], outHw[1], Geometry.Memory.HWC);
+    return add(name, k, out, InputType.convolutional(outHw[0], outHw[1], outC, conf.getCnn2dDataFormat()), new int[] {cur.node()});
+  }
+
+  private Tensor pooling(String name, SubsamplingLayer conf, Tensor in) {
+    Geometry g = in.geometry();
+    Tensor cur = toMemory(in, Geometry.Memory.HWC);
+    int[] kernel = conf.getKernelSize(), stride = conf.getStride(), dilation = conf.getDilation();
+    int[] pad = conf.getPadding();
+    int[] outHw = outputSize(name, g.height(), g.width(), kernel, stride, pad, dilation, conf.getConvolutionMode());
+    if (conf.getConvolutionMode() == ConvolutionMode.Same) {
+      pad = ConvolutionUtils.getSameModeTopLeftPadding(outHw, new int[] {g.height(), g.width()}, kernel, stride, dilation);
+    }
+    boolean max = conf.getPoolingType() == PoolingType.MAX;
+    // As measured against DL4J 1.0.0-M2.1: avgPoolIncludePadInDivisor = true divides by kH * kW,
+    // false by the number of cells inside the image (DL4J's own comments say the opposite).
+    boolean divideByKernel = conf.isAvgPoolIncludePadInDivisor();
+    PoolKernel k = new PoolKernel(name, max, divideByKernel, g.channels(), g.height(), g.width(), outHw[0], outHw[1],
+        kernel, stride, pad, dilation);
+    Geometry out = Geometry.image(g.channels(), outHw[0], outHw[1], Geometry.Memory.HWC);
+    return add(name, k, out, InputType.convolutional(outHw[0], outHw[1], g.channels(), conf.getCnn2dDataFormat()),
+        new int[] {cur.node()});
+  }
+
+  /** Batch-norm at inference is affine per channel: read its scale and shift off DL4J's own layer. */
+  private Tensor batchNorm(String name, Layer layer, BatchNormalization conf, Tensor in) {
+    Geometry g = in.geometry();
+    int c = g.dims()[0];
+    INDArray probe;
+    CNN2DFormat f = conf.getCnn2DFormat();
+    if (g.isFlat()) {
+      probe = Nd4j.create(dataType, 2, c);
+    } else {
+      probe = f == CNN2DFormat.NHWC ? Nd4j.create(dataType, 2, 1, 1, c) : Nd4j.create(dataType, 2, c, 1, 1);
+    }
+    probe.get(org.nd4j.linalg.indexing.NDArrayIndex.point(1)).assign(1.0);
+    INDArray y = layer.activate(probe, false, LayerWorkspaceMgr.noWorkspaces()).castTo(DataType.FLOAT).dup('c');
+    layer.clear();
+    float[] v = y.data().asFloat();
+    float[] scale = new float[c];
+    float[] shift = new float[c];
+    for (int ch = 0; ch < c; ch++) {
+      shift[ch] = v[ch];
+      scale[ch] = v[c + ch] - v[ch];
+    }
+    return add(name, AffineKernel.perChannel(name, g, scale, shift), g, in.type(), new int[] {in.node()});
+  }
+
+  // ---------------------------------------------------------------- preprocessors and vertices
+
+  private Tensor preprocessor(int index, String name, InputPreProcessor pre, Tensor in) {
+    Tensor t = preprocessorOrNull(pre, in);
+    if (t != null) {
+      return t;
+    }
+    InputType outType = pre.getOutputType(dl4jType(in));
+    return dl4jFallback(Dl4jKernel.Kind.PREPROCESSOR, index, null, "preprocessor of " + name, new Tensor[] {in}, outType);
+  }
+
+  /** Native handling of the reshaping preprocessors; null when DL4J must run it. */
+  private Tensor preprocessorOrNull(InputPreProcessor pre, Tensor in) {
+    Geometry g = in.geometry();
+    if (pre instanceof CnnToFeedForwardPreProcessor p && g.isImage()) {
+      Tensor t = toMemory(in, p.getFormat() == CNN2DFormat.NHWC ? Geometry.Memory.HWC : Geometry.Memory.CHW);
+      return new Tensor(t.node(), Geometry.flat(g.size()), InputType.feedForward(g.size()));
+    }
+    if (pre instanceof FeedForwardToCnnPreProcessor p && g.isFlat()) {
+      int c = Math.toIntExact(p.getNumChannels()), h = Math.toIntExact(p.getInputHeight()), w = Math.toIntExact(p.getInputWidth());
+      if ((long) c * h * w != g.size()) {
+        throw new InputShapeException("the network reshapes its input of " + g.size() + " features per example into"
+            + " images of [" + c + ", " + h + ", " + w + "] = " + ((long) c * h * w) + " values; pass inputs with "
+            + ((long) c * h * w) + " features per example");
+      }
+      return new Tensor(in.node(), Geometry.image(c, h, w, Geometry.Memory.CHW), InputType.convolutional(h, w, c, CNN2DFormat.NCHW));
+    }
+    return null;
+  }
+
+  private boolean mergeable(Tensor[] ins) {
+    Geometry first = ins[0].geometry();
+    for (Tensor t : ins) {
+      Geometry g = t.geometry();
+      if (first.isFlat() != g.isFlat() || (!g.isFlat() && !g.isImage())) {
+        return false;
+      }
+      if (g.isImage() && (g.height() != first.height() || g.width() != first.width()
+          || formatOf(t.type()) != formatOf(ins[0].type()))) {
+        return false;
+      }
+    }
+    return first.isFlat() || first.isImage();
+  }
+
+  private Tensor merge(String vname, Tensor[] ins, org.deeplearning4j.nn.conf.graph.GraphVertex vc) {
+    Tensor[] aligned = alignMemory(ins);
+    Geometry[] gs = new Geometry[aligned.length];
+    InputType[] types = new InputType[aligned.length];
+    int total = 0;
+    for (int i = 0; i < aligned.length; i++) {
+      gs[i] = aligned[i].geometry();
+      types[i] = dl4jType(aligned[i]);
+      total += gs[i].isFlat() ? gs[i].size() : gs[i].channels();
+    }
+    Geometry out = gs[0].isFlat() ? Geometry.flat(total)
+        : Geometry.image(total, gs[0].height(), gs[0].width(), gs[0].memory());
+    InputType type = vc.getOutputType(-1, types);
+    return add("vertex '" + vname + "'", new MergeKernel(vname, gs, out), out, type, ids(aligned));
+  }
+
+  private Tensor vertexFallback(String vname, Tensor[] ins, org.deeplearning4j.nn.conf.graph.GraphVertex vc) {
+    InputType[] types = new InputType[ins.length];
+    for (int i = 0; i < ins.length; i++) {
+      types[i] = dl4jType(ins[i]);
+    }
+    return dl4jFallback(Dl4jKernel.Kind.VERTEX, -1, vname, "vertex '" + vname + "'", ins, vc.getOutputType(-1, types));
+  }
+
+  private Tensor dl4jFallback(Dl4jKernel.Kind kind, int index, String vertex, String name, Tensor[] ins, InputType outType) {
+    Tensor[] aligned = new Tensor[ins.length];
+    Geometry[] gs = new Geometry[ins.length];
+    for (int i = 0; i < ins.length; i++) {
+      aligned[i] = ins[i].geometry().isImage()
+          ? toMemory(ins[i], formatOf(ins[i].type()) == CNN2DFormat.NHWC ? Geometry.Memory.HWC : Geometry.Memory.CHW)
+          : ins[i];
+      gs[i] = aligned[i].geometry();
+    }
+    Geometry out = Geometry.of(outType);
+    Dl4jKernel k = new Dl4jKernel(kind, vertex != null ? vertex : name, index, gs, out, dataType);
+    return add(name, k, out, outType, ids(aligned));
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private Tensor add(String name, Kernel kernel, Geometry g, InputType type, int[] inputs) {
+    return add(name, kernel, g, type, inputs, false);
+  }
+
+  private Tensor add(String name, Kernel kernel, Geometry g, InputType type, int[] inputs, boolean forceSampled) {
+    boolean sampled = forceSampled || kernel.isStochastic();
+    for (int in : inputs) {
+      sampled |= nodes.get(in).sampled();
+    }
+    int id = nodes.size();
+    nodes.add(new PlanNode(id, name, inputs, -1, kernel, g, sampled));
+    return new Tensor(id, g, type);
+  }
+
+  private Tensor toMemory(Tensor t, Geometry.Memory m) {
+    if (!t.geometry().isImage() || t.geometry().memory() == m) {
+      return t;
+    }
+    return layout(t, m == Geometry.Memory.HWC);
+  }
+
+  private Tensor layout(Tensor t, boolean toChannelsLast) {
+    Geometry g = t.geometry().withMemory(toChannelsLast ? Geometry.Memory.HWC : Geometry.Memory.CHW);
+    return add("layout", new LayoutKernel(t.geometry(), toChannelsLast), g, t.type(), new int[] {t.node()});
+  }
+
+  private Tensor[] alignMemory(Tensor[] ins) {
+    Tensor[] out = ins.clone();
+    if (ins[0].geometry().isImage()) {
+      Geometry.Memory m = ins[0].geometry().memory();
+      for (int i = 1; i < out.length; i++) {
+        out[i] = toMemory(out[i], m);
+      }
+    }
+    return out;
+  }
+
+  private static boolean sameGeometry(Tensor[] ins) {
+    for (Tensor t : ins) {
+      if (!Arrays.equals(t.geometry().dims(), ins[0].geometry().dims())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int[] ids(Tensor[] ts) {
+    int[] r = new int[ts.length];
+    for (int i = 0; i < ts.length; i++) {
+      r[i] = ts[i].node();
+    }
+    return r;
+  }
+
+  /** DL4J's view of a tensor (its type already says the format DL4J would use there). */
+  private static InputType dl4jType(Tensor t) {
+    return t.type();
+  }
+
+  private static CNN2DFormat formatOf(InputType type) {
+    return type instanceof InputType.InputTypeConvolutional c ? c.getFormat() : CNN2DFormat.NCHW;
+  }
+
+  private static int[] outputSize(String name, int h, int w, int[] k, int[] s, int[] p, int[] d, ConvolutionMode mode) {
+    if (mode == ConvolutionMode.Same) {
+      return new int[] {(h + s[0] - 1) / s[0], (w + s[1] - 1) / s[1]};
+    }
+    int ekh = k[0] + (k[0] - 1) * (d[0] - 1);
+    int ekw = k[1] + (k[1] - 1) * (d[1] - 1);
+    int oh = (h - ekh + 2 * p[0]) / s[0] + 1;
+    int ow = (w - ekw + 2 * p[1]) / s[1] + 1;
+    if (ekh > h + 2 * p[0] || ekw > w + 2 * p[1] || oh <= 0 || ow <= 0) {
+      throw new InputShapeException(name + " has a " + k[0] + "x" + k[1] + " kernel that does not fit input images of "
+          + h + "x" + w + " (padding " + p[0] + "x" + p[1] + "); pass larger images");
+    }
+    return new int[] {oh, ow};
+  }
+
+  private float[] params(Layer layer, String key, long expected, String name) {
+    INDArray p = layer.getParam(key);
+    if (p == null || p.length() != expected) {
+      throw new IllegalStateException(name + " parameter " + key + " has " + (p == null ? "no values" : p.length() + " values")
+          + ", expected " + expected);
+    }
+    return p.castTo(DataType.FLOAT).dup('c').data().asFloat();
+  }
+
+  /** The image format a layer expects, for deciding how a 4D network input is laid out. */
+  private static CNN2DFormat imageFormat(org.deeplearning4j.nn.conf.layers.Layer conf) {
+    if (conf instanceof ConvolutionLayer c) {
+      return c.getCnn2dDataFormat();
+    }
+    if (conf instanceof SubsamplingLayer s) {
+      return s.getCnn2dDataFormat();
+    }
+    if (conf instanceof BatchNormalization b) {
+      return b.getCnn2DFormat();
+    }
+    return CNN2DFormat.NCHW;
+  }
+
+  private static CNN2DFormat imageFormatOfConsumers(ComputationGraph graph, String input) {
+    for (GraphVertex v : graph.getVertices()) {
+      if (v.hasLayer() && v.getInputVertices() != null) {
+        for (VertexIndices vi : v.getInputVertices()) {
+          if (graph.getVertices()[vi.getVertexIndex()].getVertexName().equals(input)) {
+            return imageFormat(v.getLayer().conf().getLayer());
+          }
+        }
+      }
+    }
+    return CNN2DFormat.NCHW;
+  }
+}

@@ -1,0 +1,264 @@
+package org.mcposterior.forward;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.mcposterior.models.Network;
+import org.mcposterior.platform.NativeFloats;
+
+/**
+ * Runs a {@link ForwardPlan} on one thread: owns the activation buffers, scratch memory, the
+ * per-iteration DropConnect weights and (only when the plan falls back to DL4J layers) a private
+ * copy of the network.
+ *
+ * <p>Not thread-safe: one runner per thread. Buffers are allocated on first use, grown when a
+ * larger chunk comes, and reused across chunks, so the hot path allocates nothing. {@link #close()}
+ * frees the native memory.
+ */
+public final class PlanRunner implements AutoCloseable {
+  private final ForwardPlan plan;
+  private final NativeFloats[] buffers;
+  private final NativeFloats[][] expanded;
+  private final long[] rowsComputed;
+  private final long dropConnectCacheBytes;
+  private NativeFloats scratch;
+  private final float[][] heapFloats = new float[4][];
+  private final int[][] heapInts = new int[2][];
+  private Network network;
+  private final Map<Long, NativeFloats>[] weightCache;
+  private final long[] weightCacheBytes;
+  private long allocatedBytes;
+  private long peakBytes;
+
+  @SuppressWarnings("unchecked")
+  PlanRunner(ForwardPlan plan, long dropConnectCacheBytes) {
+    this.plan = plan;
+    int n = plan.nodes().size();
+    this.buffers = new NativeFloats[n];
+    this.expanded = new NativeFloats[n][];
+    this.rowsComputed = new long[n];
+    this.dropConnectCacheBytes = dropConnectCacheBytes;
+    this.weightCache = new Map[n];
+    this.weightCacheBytes = new long[n];
+  }
+
+  public ForwardPlan plan() {
+    return plan;
+  }
+
+  /**
+   * Copies {@code examples} examples of network input {@code input} into the plan, from
+   * {@code values} laid out as DL4J's batch {@code [examples, dims...]} in C order starting at
+   * example {@code from}.
+   */
+  public void loadInput(int input, float[] values, int from, int examples) {
+    PlanNode node = plan.inputNode(input);
+    int size = node.geometry().size();
+    NativeFloats buf = buffer(node.id(), examples);
+    buf.copyFrom(0, values, from * size, examples * size);
+    rowsComputed[node.id()] += examples;
+  }
+
+  /** Runs the per-example nodes (the deterministic prefix) for the chunk's examples. */
+  public void runPrefix(Chunk chunk) {
+    for (PlanNode node : plan.nodes()) {
+      if (!node.isInput() && !node.sampled()) {
+        run(node, chunk, chunk.examples);
+      }
+    }
+  }
+
+  /** Runs the per-sample nodes for the chunk's examples x iterations. */
+  public void runSuffix(Chunk chunk) {
+    int rows = chunk.sampleRows();
+    for (PlanNode node : plan.nodes()) {
+      if (!node.isInput() && node.sampled()) {
+        run(node, chunk, rows);
+      }
+    }
+  }
+
+  private void run(PlanNode node, Chunk chunk, int rows) {
+    int[] inIds = node.inputs();
+    NativeFloats[] in = new NativeFloats[inIds.length];
+    int[] inRows = new int[inIds.length];
+    for (int i = 0; i < inIds.length; i++) {
+      PlanNode src = plan.nodes().get(inIds[i]);
+      in[i] = buffers[src.id()];
+      inRows[i] = src.sampled() ? chunk.sampleRows() : chunk.examples;
+      if (inRows[i] != rows && !node.kernel().expandsRows()) {
+        in[i] = replicate(node.id(), i, in[i], src.geometry().size(), chunk);
+        inRows[i] = rows;
+      }
+    }
+    NativeFloats out = buffer(node.id(), rows);
+    node.kernel().forward(this, chunk, in, inRows, out, rows);
+    rowsComputed[node.id()] += rows;
+  }
+
+  private NativeFloats replicate(int nodeId, int inputSlot, NativeFloats src, int size, Chunk chunk) {
+    if (expanded[nodeId] == null) {
+      expanded[nodeId] = new NativeFloats[plan.nodes().get(nodeId).inputs().length];
+    }
+    long need = (long) chunk.sampleRows() * size;
+    NativeFloats dst = expanded[nodeId][inputSlot];
+    if (dst == null || dst.length() < need) {
+      if (dst != null) {
+        free(dst);
+      }
+      dst = allocate(need);
+      expanded[nodeId][inputSlot] = dst;
+    }
+    int block = chunk.examples * size;
+    for (int t = 0; t < chunk.iterations; t++) {
+      dst.copyFrom(t * block, src, 0, block);
+    }
+    return dst;
+  }
+
+  /** The output buffer of node {@code id} with room for {@code rows} rows. */
+  NativeFloats buffer(int id, int rows) {
+    long need = (long) rows * plan.nodes().get(id).geometry().size();
+    NativeFloats b = buffers[id];
+    if (b == null || b.length() < need) {
+      if (b != null) {
+        free(b);
+      }
+      b = allocate(need);
+      buffers[id] = b;
+    }
+    return b;
+  }
+
+  /** The current output of node {@code id}. */
+  public NativeFloats output(int id) {
+    return buffers[id];
+  }
+
+  /** Native scratch of at least {@code floats} floats, shared by all kernels of this runner. */
+  NativeFloats scratch(long floats) {
+    if (scratch == null || scratch.length() < floats) {
+      if (scratch != null) {
+        free(scratch);
+      }
+      scratch = allocate(floats);
+    }
+    return scratch;
+  }
+
+  /** Heap scratch {@code slot} (0..3) of at least {@code n} floats; contents undefined. */
+  float[] floats(int slot, int n) {
+    float[] a = heapFloats[slot];
+    if (a == null || a.length < n) {
+      a = new float[Math.max(n, 16)];
+      heapFloats[slot] = a;
+    }
+    return a;
+  }
+
+  /** Heap int scratch {@code slot} (0..1) of at least {@code n} ints; contents undefined. */
+  int[] ints(int slot, int n) {
+    int[] a = heapInts[slot];
+    if (a == null || a.length < n) {
+      a = new int[Math.max(n, 16)];
+      heapInts[slot] = a;
+    }
+    return a;
+  }
+
+  /** This runner's private copy of the network, for kernels that run DL4J layers. */
+  Network network() {
+    if (network == null) {
+      network = plan.network().copy();
+    }
+    return network;
+  }
+
+  /**
+   * The DropConnect-masked weights of node {@code nodeId} for {@code iteration}, computed by
+   * {@code compute} on a miss and kept while the cache budget allows.
+   */
+  NativeFloats maskedWeights(int nodeId, long iteration, int floats, java.util.function.Consumer<NativeFloats> compute) {
+    Map<Long, NativeFloats> cache = weightCache[nodeId];
+    if (cache == null) {
+      cache = new LinkedHashMap<>(16, 0.75f, true);
+      weightCache[nodeId] = cache;
+    }
+    NativeFloats w = cache.get(iteration);
+    if (w != null) {
+      return w;
+    }
+    long bytes = 4L * floats;
+    while (!cache.isEmpty() && weightCacheBytes[nodeId] + bytes > dropConnectCacheBytes) {
+      Map.Entry<Long, NativeFloats> eldest = cache.entrySet().iterator().next();
+      cache.remove(eldest.getKey());
+      weightCacheBytes[nodeId] -= 4L * eldest.getValue().length();
+      free(eldest.getValue());
+    }
+    w = allocate(floats);
+    compute.accept(w);
+    cache.put(iteration, w);
+    weightCacheBytes[nodeId] += bytes;
+    return w;
+  }
+
+  /** Rows each node has computed since this runner was made (the regression guard's counters). */
+  public long[] rowsComputed() {
+    return rowsComputed.clone();
+  }
+
+  /** Native bytes this runner holds now. */
+  public long allocatedBytes() {
+    return allocatedBytes;
+  }
+
+  /** The most native bytes this runner has held at once. */
+  public long peakBytes() {
+    return peakBytes;
+  }
+
+  private NativeFloats allocate(long floats) {
+    NativeFloats f = NativeFloats.allocate(floats);
+    allocatedBytes += 4L * Math.max(1, floats);
+    peakBytes = Math.max(peakBytes, allocatedBytes);
+    return f;
+  }
+
+  private void free(NativeFloats f) {
+    allocatedBytes -= 4L * Math.max(1, f.length());
+    f.close();
+  }
+
+  @Override
+  public void close() {
+    for (int i = 0; i < buffers.length; i++) {
+      if (buffers[i] != null) {
+        free(buffers[i]);
+        buffers[i] = null;
+      }
+      if (expanded[i] != null) {
+        for (NativeFloats f : expanded[i]) {
+          if (f != null) {
+            free(f);
+          }
+        }
+        expanded[i] = null;
+      }
+      if (weightCache[i] != null) {
+        for (NativeFloats f : weightCache[i].values()) {
+          free(f);
+        }
+        weightCache[i] = null;
+      }
+    }
+    if (scratch != null) {
+      free(scratch);
+      scratch = null;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "PlanRunner" + Arrays.toString(rowsComputed);
+  }
+}

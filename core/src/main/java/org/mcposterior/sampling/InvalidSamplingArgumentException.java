@@ -1,0 +1,10 @@
+package org.mcposterior.sampling;
+
+/** A sampling argument is out of range. The message names the value, what was expected, and the fix. */
+public final class InvalidSamplingArgumentException extends IllegalArgumentException {
+  private static final long serialVersionUID = 1L;
+
+  public InvalidSamplingArgumentException(String message) {
+    super(message);
+  }
+}

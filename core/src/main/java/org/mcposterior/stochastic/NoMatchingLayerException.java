@@ -1,0 +1,10 @@
+package org.mcposterior.stochastic;
+
+/** Layer-type names that are unknown or match no layer of the network. */
+public final class NoMatchingLayerException extends IllegalArgumentException {
+  private static final long serialVersionUID = 1L;
+
+  public NoMatchingLayerException(String message) {
+    super(message);
+  }
+}

@@ -1,0 +1,99 @@
+package org.mcposterior.stochastic;
+
+import org.deeplearning4j.nn.conf.dropout.AlphaDropout;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
+import org.deeplearning4j.nn.conf.dropout.GaussianDropout;
+import org.deeplearning4j.nn.conf.dropout.GaussianNoise;
+import org.deeplearning4j.nn.conf.dropout.IDropout;
+import org.deeplearning4j.nn.conf.dropout.SpatialDropout;
+
+/**
+ * The random perturbation one stochastic site applies to the activations flowing through it.
+ * Probabilities are drop probabilities (DESIGN.md, invariant 3).
+ */
+public sealed interface Noise {
+
+  /**
+   * Inverted dropout: each unit is zeroed with probability {@code p}, kept units are scaled by
+   * {@code 1 / (1 - p)} so the expectation is unchanged (Srivastava et al. 2014; Gal and
+   * Ghahramani 2016 for MC dropout).
+   */
+  record Bernoulli(double p) implements Noise {
+    public Bernoulli {
+      InvalidProbabilityException.requireDropProbability(p, "dropout p");
+    }
+  }
+
+  /** Spatial dropout (Tompson et al. 2015): whole channels dropped with probability {@code p}, as DL4J's SpatialDropout. */
+  record SpatialBernoulli(double p) implements Noise {
+    public SpatialBernoulli {
+      InvalidProbabilityException.requireDropProbability(p, "spatial dropout p");
+    }
+  }
+
+  /** Multiplicative Gaussian noise {@code x * N(1, stdev^2)}, as DL4J's GaussianDropout. */
+  record GaussianMultiplicative(double stdev) implements Noise {}
+
+  /** Additive Gaussian noise {@code x + N(0, stdev^2)}, as DL4J's GaussianNoise. */
+  record GaussianAdditive(double stdev) implements Noise {}
+
+  /**
+   * Alpha dropout for SELU networks (Klambauer et al. 2017), as DL4J's AlphaDropout: kept units
+   * become {@code a x + b}, dropped units {@code a alpha' + b}.
+   */
+  record Alpha(double p, double a, double b, double alphaPrime) implements Noise {
+    public Alpha {
+      InvalidProbabilityException.requireDropProbability(p, "alpha dropout p");
+    }
+  }
+
+  /**
+   * The MC version of a DL4J dropout configuration, converting DL4J's retain probabilities.
+   *
+   * @param override drop probability to use instead of the configured one for (spatial, alpha)
+   *     dropout, or NaN to keep the configured one
+   */
+  static Noise of(IDropout d, String layer, double override) {
+    boolean keep = Double.isNaN(override);
+    if (d instanceof Dropout dr) {
+      return new Bernoulli(keep ? 1 - retain(dr.getP(), dr.getPSchedule() != null, layer) : override);
+    }
+    if (d instanceof SpatialDropout sd) {
+      return new SpatialBernoulli(keep ? 1 - retain(sd.getP(), sd.getPSchedule() != null, layer) : override);
+    }
+    if (d instanceof AlphaDropout ad) {
+      double retain = keep ? retain(ad.getP(), ad.getPSchedule() != null, layer) : 1 - override;
+      double alphaPrime = -ad.getLambda() * ad.getAlpha();
+      double a = 1.0 / Math.sqrt(retain + alphaPrime * alphaPrime * retain * (1 - retain));
+      double b = -a * (1 - retain) * alphaPrime;
+      return new Alpha(1 - retain, a, b, alphaPrime);
+    }
+    if (d instanceof GaussianDropout gd) {
+      if (gd.getRateSchedule() != null) {
+        throw scheduled(layer);
+      }
+      return new GaussianMultiplicative(Math.sqrt(gd.getRate() / (1.0 - gd.getRate())));
+    }
+    if (d instanceof GaussianNoise gn) {
+      if (gn.getStddevSchedule() != null) {
+        throw scheduled(layer);
+      }
+      return new GaussianAdditive(gn.getStddev());
+    }
+    throw new UnsupportedLayerException("layer " + layer + " has dropout of type " + d.getClass().getSimpleName()
+        + ", which MC sampling does not support; supported: Dropout, SpatialDropout, AlphaDropout, GaussianDropout,"
+        + " GaussianNoise");
+  }
+
+  private static double retain(double p, boolean scheduled, String layer) {
+    if (scheduled || Double.isNaN(p)) {
+      throw scheduled(layer);
+    }
+    return p;
+  }
+
+  private static UnsupportedLayerException scheduled(String layer) {
+    return new UnsupportedLayerException("layer " + layer + " has a scheduled dropout probability, which has no single"
+        + " value at inference; patch it with an explicit drop probability, e.g. McDropout.patch(net, 0.5)");
+  }
+}

@@ -1,0 +1,13 @@
+package org.mcposterior.stochastic;
+
+/**
+ * A layer or stochastic part the MC forward pass cannot run. The message names the layer, what is
+ * supported and what to do instead.
+ */
+public final class UnsupportedLayerException extends IllegalArgumentException {
+  private static final long serialVersionUID = 1L;
+
+  public UnsupportedLayerException(String message) {
+    super(message);
+  }
+}

@@ -1,0 +1,108 @@
+package org.mcposterior.forward;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.stream.Stream;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+import org.mcposterior.models.Network;
+import org.mcposterior.sampling.PosteriorSampler;
+import org.mcposterior.sampling.SamplerConfig;
+import org.mcposterior.sampling.Samples;
+import org.mcposterior.stochastic.StochasticNetwork;
+import org.mcposterior.testsupport.Networks;
+import org.mcposterior.testsupport.Tolerances;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The compiled forward pass computes what DL4J's own inference computes, layer kind by layer kind
+ * (dense, convolution with every padding/stride/dilation/mode/format, pooling, batch-norm, DL4J
+ * fallbacks), with nothing stochastic switched on.
+ */
+class InferenceMatchesDl4jTest {
+
+  static void assertMatchesDl4j(Model model, INDArray input) {
+    INDArray expected = Network.of(model).output(input)[0];
+    SamplerConfig cfg = SamplerConfig.defaults().withAllowDeterministic(true);
+    for (boolean cache : new boolean[] {true, false}) {
+      try (PosteriorSampler s = PosteriorSampler.of(StochasticNetwork.of(model), cfg.withCachePrefix(cache))) {
+        Samples samples = s.predictOnBatch(input, 3);
+        for (int t = 0; t < 3; t++) {
+          INDArray it = samples.iterationRange(t, t + 1).toINDArray().reshape(expected.shape());
+          Tolerances.assertClose(expected, it, Tolerances.FLOAT_KERNEL, "iteration " + t + " cache " + cache);
+        }
+      }
+    }
+  }
+
+  @Test
+  void referenceMlp() {
+    assertMatchesDl4j(Networks.referenceMlp(1), Networks.input(2, -1, 1, 16, 10));
+  }
+
+  @Test
+  void benchmarkMlp() {
+    assertMatchesDl4j(Networks.benchmarkMlp(3, 0.5), Networks.input(4, 0, 1, 33, 784));
+  }
+
+  @Test
+  void galCnnFlatInput() {
+    assertMatchesDl4j(Networks.galCnn(5), Networks.input(6, 0, 1, 7, 784));
+  }
+
+  @Test
+  void dropConnectReferenceCnn() {
+    assertMatchesDl4j(Networks.referenceDropConnectCnn(7), Networks.input(8, 0, 1, 4, 3, 10, 10));
+  }
+
+  @Test
+  void batchNormMlp() {
+    MultiLayerNetwork net = Networks.batchNormMlp(9, 0.3);
+    assertMatchesDl4j(net, Networks.input(10, -2, 2, 21, 12));
+  }
+
+  static Stream<Arguments> convVariants() {
+    return Stream.of(
+        Arguments.of(CNN2DFormat.NCHW, ConvolutionMode.Truncate, new int[] {0, 0}, new int[] {1, 1}, new int[] {1, 1},
+            SubsamplingLayer.PoolingType.MAX, false),
+        Arguments.of(CNN2DFormat.NCHW, ConvolutionMode.Truncate, new int[] {1, 2}, new int[] {2, 1}, new int[] {1, 1},
+            SubsamplingLayer.PoolingType.AVG, false),
+        Arguments.of(CNN2DFormat.NCHW, ConvolutionMode.Truncate, new int[] {1, 2}, new int[] {2, 1}, new int[] {1, 1},
+            SubsamplingLayer.PoolingType.AVG, true),
+        Arguments.of(CNN2DFormat.NCHW, ConvolutionMode.Truncate, new int[] {2, 1}, new int[] {1, 1}, new int[] {2, 2},
+            SubsamplingLayer.PoolingType.MAX, false),
+        Arguments.of(CNN2DFormat.NCHW, ConvolutionMode.Same, new int[] {0, 0}, new int[] {2, 2}, new int[] {1, 1},
+            SubsamplingLayer.PoolingType.AVG, false),
+        Arguments.of(CNN2DFormat.NCHW, ConvolutionMode.Same, new int[] {0, 0}, new int[] {1, 1}, new int[] {1, 1},
+            SubsamplingLayer.PoolingType.MAX, true),
+        Arguments.of(CNN2DFormat.NHWC, ConvolutionMode.Truncate, new int[] {1, 1}, new int[] {1, 2}, new int[] {1, 1},
+            SubsamplingLayer.PoolingType.MAX, false),
+        Arguments.of(CNN2DFormat.NHWC, ConvolutionMode.Same, new int[] {0, 0}, new int[] {2, 1}, new int[] {1, 1},
+            SubsamplingLayer.PoolingType.AVG, true));
+  }
+
+  @ParameterizedTest
+  @MethodSource("convVariants")
+  void convolutionVariants(CNN2DFormat format, ConvolutionMode mode, int[] pad, int[] stride, int[] dilation,
+      SubsamplingLayer.PoolingType pooling, boolean includePad) {
+    MultiLayerNetwork net = Networks.convVariants(11, format, mode, pad, stride, dilation, pooling, includePad);
+    long[] shape = format == CNN2DFormat.NCHW ? new long[] {5, 2, 11, 9} : new long[] {5, 11, 9, 2};
+    assertMatchesDl4j(net, Networks.input(12, -1, 1, shape));
+  }
+
+  @Test
+  void samplesHaveIterationsLast() {
+    try (PosteriorSampler s = PosteriorSampler.of(StochasticNetwork.of(Networks.referenceMlp(1)),
+        SamplerConfig.defaults().withAllowDeterministic(true))) {
+      Samples samples = s.predictOnBatch(Networks.input(2, -1, 1, 8, 10), 7);
+      assertEquals(java.util.List.of(8, 2, 7), java.util.Arrays.stream(samples.shape()).boxed().toList());
+    }
+  }
+}

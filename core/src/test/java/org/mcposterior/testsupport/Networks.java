@@ -1,0 +1,166 @@
+package org.mcposterior.testsupport;
+
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.mcposterior.stochastic.McDropoutLayer;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/** Seeded DL4J networks and inputs shared by the tests: the reference examples of the issues and variations. */
+public final class Networks {
+  private Networks() {}
+
+  /**
+   * The reference MLP: Dense 10->8, ReLU, dropout 0.5, Dense 8->4, ReLU, dropout 0.5, Dense 4->2
+   * (identity output), with DL4J's ordinary dropout (off at inference).
+   */
+  public static MultiLayerNetwork referenceMlp(long seed) {
+    return referenceMlp(seed, new DropoutLayer(0.5), new DropoutLayer(0.5));
+  }
+
+  /** The reference MLP built with {@link McDropoutLayer}s (drop probability 0.5). */
+  public static MultiLayerNetwork referenceMcMlp(long seed) {
+    return referenceMlp(seed, new McDropoutLayer(0.5, seed), new McDropoutLayer(0.5, seed));
+  }
+
+  private static MultiLayerNetwork referenceMlp(long seed, Layer drop1, Layer drop2) {
+    MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+        .seed(seed).weightInit(WeightInit.XAVIER).dataType(DataType.FLOAT)
+        .list()
+        .layer(new DenseLayer.Builder().nIn(10).nOut(8).activation(Activation.RELU).build())
+        .layer(drop1)
+        .layer(new DenseLayer.Builder().nIn(8).nOut(4).activation(Activation.RELU).build())
+        .layer(drop2)
+        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(4).nOut(2).activation(Activation.IDENTITY).build())
+        .build();
+    MultiLayerNetwork net = new MultiLayerNetwork(conf);
+    net.init();
+    return net;
+  }
+
+  /**
+   * The DropConnect reference: Conv2d(3->8, kernel 10) -> ReLU -> flatten -> Linear(8->1) -> Sigmoid,
+   * for 3x10x10 images.
+   */
+  public static MultiLayerNetwork referenceDropConnectCnn(long seed) {
+    MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+        .seed(seed).weightInit(WeightInit.XAVIER).dataType(DataType.FLOAT)
+        .list()
+        .layer(new ConvolutionLayer.Builder(10, 10).nIn(3).nOut(8).activation(Activation.RELU).build())
+        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.XENT).nOut(1).activation(Activation.SIGMOID).build())
+        .setInputType(InputType.convolutional(10, 10, 3))
+        .build();
+    MultiLayerNetwork net = new MultiLayerNetwork(conf);
+    net.init();
+    return net;
+  }
+
+  /** Dense 12->16, batch-norm, ReLU, dropout p, Dense 16->3 softmax, with batch-norm statistics set away from the defaults. */
+  public static MultiLayerNetwork batchNormMlp(long seed, double dropP) {
+    MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+        .seed(seed).weightInit(WeightInit.XAVIER).dataType(DataType.FLOAT)
+        .list()
+        .layer(new DenseLayer.Builder().nIn(12).nOut(16).activation(Activation.IDENTITY).build())
+        .layer(new BatchNormalization.Builder().nOut(16).build())
+        .layer(new org.deeplearning4j.nn.conf.layers.ActivationLayer(Activation.RELU))
+        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(16).nOut(3).activation(Activation.SOFTMAX)
+            .dropOut(1 - dropP).build())
+        .build();
+    MultiLayerNetwork net = new MultiLayerNetwork(conf);
+    net.init();
+    randomiseBatchNorm(net, 1, seed);
+    return net;
+  }
+
+  /** Sets a batch-norm layer's global mean, variance (or log-std), gamma and beta to seeded values. */
+  public static void randomiseBatchNorm(MultiLayerNetwork net, int layer, long seed) {
+    org.deeplearning4j.nn.api.Layer l = net.getLayer(layer);
+    Nd4j.getRandom().setSeed(seed);
+    for (String key : l.paramTable().keySet()) {
+      INDArray p = l.getParam(key);
+      switch (key) {
+        case "mean", "beta" -> p.assign(Nd4j.rand(p.dataType(), p.shape()).subi(0.5));
+        case "gamma" -> p.assign(Nd4j.rand(p.dataType(), p.shape()).addi(0.5));
+        case "var" -> p.assign(Nd4j.rand(p.dataType(), p.shape()).addi(0.2));
+        case "log10stdev" -> p.assign(Nd4j.rand(p.dataType(), p.shape()).subi(0.5).muli(0.5));
+        default -> { }
+      }
+    }
+  }
+
+  /** The benchmark MLP: 784 -> 512 ReLU -> dropout p -> 512 ReLU -> dropout p -> 10 softmax. */
+  public static MultiLayerNetwork benchmarkMlp(long seed, double p) {
+    MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+        .seed(seed).weightInit(WeightInit.XAVIER).dataType(DataType.FLOAT)
+        .list()
+        .layer(new DenseLayer.Builder().nIn(784).nOut(512).activation(Activation.RELU).build())
+        .layer(new DenseLayer.Builder().nIn(512).nOut(512).activation(Activation.RELU).dropOut(1 - p).build())
+        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(512).nOut(10).activation(Activation.SOFTMAX)
+            .dropOut(1 - p).build())
+        .build();
+    MultiLayerNetwork net = new MultiLayerNetwork(conf);
+    net.init();
+    return net;
+  }
+
+  /**
+   * The MNIST CNN of Gal, Islam and Ghahramani (2017): conv 32 4x4 ReLU, conv 32 4x4 ReLU,
+   * max-pool 2x2, dropout 0.25, dense 128 ReLU, dropout 0.5, dense 10 softmax.
+   */
+  public static MultiLayerNetwork galCnn(long seed) {
+    MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+        .seed(seed).weightInit(WeightInit.XAVIER).dataType(DataType.FLOAT)
+        .list()
+        .layer(new ConvolutionLayer.Builder(4, 4).nIn(1).nOut(32).activation(Activation.RELU).build())
+        .layer(new ConvolutionLayer.Builder(4, 4).nOut(32).activation(Activation.RELU).build())
+        .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
+        .layer(new DenseLayer.Builder().nOut(128).activation(Activation.RELU).dropOut(0.75).build())
+        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX)
+            .dropOut(0.5).build())
+        .setInputType(InputType.convolutionalFlat(28, 28, 1))
+        .build();
+    MultiLayerNetwork net = new MultiLayerNetwork(conf);
+    net.init();
+    return net;
+  }
+
+  /** A small CNN exercising convolution options: padding, stride, dilation, Same mode, data format. */
+  public static MultiLayerNetwork convVariants(long seed, CNN2DFormat format, ConvolutionMode mode, int[] pad,
+      int[] stride, int[] dilation, SubsamplingLayer.PoolingType pooling, boolean includePadInDivisor) {
+    MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+        .seed(seed).weightInit(WeightInit.XAVIER).dataType(DataType.FLOAT).convolutionMode(mode)
+        .list()
+        .layer(new ConvolutionLayer.Builder(3, 3).nIn(2).nOut(5).padding(pad).stride(stride).dilation(dilation)
+            .dataFormat(format).activation(Activation.TANH).build())
+        .layer(new SubsamplingLayer.Builder(pooling).kernelSize(3, 3).stride(2, 2).padding(1, 1)
+            .dataFormat(format).avgPoolIncludePadInDivisor(includePadInDivisor).build())
+        .layer(new ConvolutionLayer.Builder(2, 2).nOut(4).dataFormat(format).activation(Activation.LEAKYRELU).build())
+        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX).build())
+        .setInputType(InputType.convolutional(11, 9, 2, format))
+        .build();
+    MultiLayerNetwork net = new MultiLayerNetwork(conf);
+    net.init();
+    return net;
+  }
+
+  /** Seeded uniform input in [lo, hi) of the given shape (float). */
+  public static INDArray input(long seed, double lo, double hi, long... shape) {
+    Nd4j.getRandom().setSeed(seed);
+    return Nd4j.rand(DataType.FLOAT, shape).muli(hi - lo).addi(lo);
+  }
+}
