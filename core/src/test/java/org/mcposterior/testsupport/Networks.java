@@ -158,6 +158,56 @@ public final class Networks {
     return net;
   }
 
+  /**
+   * A ComputationGraph with branches: conv -> (1x1 conv | batch-norm) -> merge -> max-pool ->
+   * (dense with dropout p | dense) -> element-wise add -> softmax output; input 1x12x12 images.
+   */
+  public static org.deeplearning4j.nn.graph.ComputationGraph branchyGraph(long seed, double p) {
+    var conf = new NeuralNetConfiguration.Builder()
+        .seed(seed).weightInit(WeightInit.XAVIER).dataType(DataType.FLOAT)
+        .graphBuilder()
+        .addInputs("in")
+        .setInputTypes(InputType.convolutional(12, 12, 1))
+        .addLayer("c1", new ConvolutionLayer.Builder(3, 3).nOut(6).activation(Activation.RELU).build(), "in")
+        .addLayer("a", new ConvolutionLayer.Builder(1, 1).nOut(4).activation(Activation.TANH).build(), "c1")
+        .addLayer("b", new BatchNormalization.Builder().build(), "c1")
+        .addVertex("m", new org.deeplearning4j.nn.conf.graph.MergeVertex(), "a", "b")
+        .addLayer("pool", new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build(), "m")
+        .addLayer("d1", new DenseLayer.Builder().nOut(16).activation(Activation.RELU).dropOut(1 - p).build(), "pool")
+        .addLayer("d2", new DenseLayer.Builder().nOut(16).activation(Activation.SIGMOID).build(), "pool")
+        .addVertex("add", new org.deeplearning4j.nn.conf.graph.ElementWiseVertex(
+            org.deeplearning4j.nn.conf.graph.ElementWiseVertex.Op.Add), "d1", "d2")
+        .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(5).activation(Activation.SOFTMAX)
+            .dropOut(1 - p).build(), "add")
+        .setOutputs("out")
+        .build();
+    var g = new org.deeplearning4j.nn.graph.ComputationGraph(conf);
+    g.init();
+    return g;
+  }
+
+  /**
+   * Layers without a native kernel, run by DL4J: local response normalisation, zero padding,
+   * upsampling, global average pooling; dropout p on the input of the upsampling layer.
+   */
+  public static MultiLayerNetwork fallbackLayers(long seed, double p) {
+    MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+        .seed(seed).weightInit(WeightInit.XAVIER).dataType(DataType.FLOAT)
+        .list()
+        .layer(new ConvolutionLayer.Builder(3, 3).nIn(2).nOut(4).activation(Activation.RELU).build())
+        .layer(new org.deeplearning4j.nn.conf.layers.LocalResponseNormalization.Builder().build())
+        .layer(new org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer.Builder(1, 1).build())
+        .layer(new org.deeplearning4j.nn.conf.layers.Upsampling2D.Builder(2).dropOut(1 - p).build())
+        .layer(new org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer.Builder(
+            org.deeplearning4j.nn.conf.layers.PoolingType.AVG).build())
+        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX).build())
+        .setInputType(InputType.convolutional(8, 8, 2))
+        .build();
+    MultiLayerNetwork net = new MultiLayerNetwork(conf);
+    net.init();
+    return net;
+  }
+
   /** Seeded uniform input in [lo, hi) of the given shape (float). */
   public static INDArray input(long seed, double lo, double hi, long... shape) {
     Nd4j.getRandom().setSeed(seed);

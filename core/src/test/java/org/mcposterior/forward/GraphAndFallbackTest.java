@@ -1,0 +1,66 @@
+package org.mcposterior.forward;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.mcposterior.sampling.PosteriorSampler;
+import org.mcposterior.sampling.SamplerConfig;
+import org.mcposterior.sampling.Samples;
+import org.mcposterior.stochastic.McDropout;
+import org.mcposterior.testsupport.Networks;
+import org.mcposterior.testsupport.Tolerances;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/** ComputationGraphs and layers that run through DL4J's own implementation. */
+class GraphAndFallbackTest {
+
+  @Test
+  void graphInferenceMatchesDl4j() {
+    ComputationGraph g = Networks.branchyGraph(1, 0.5);
+    InferenceMatchesDl4jTest.assertMatchesDl4j(g, Networks.input(2, -1, 1, 6, 1, 12, 12));
+  }
+
+  @Test
+  void fallbackLayersMatchDl4j() {
+    MultiLayerNetwork net = Networks.fallbackLayers(3, 0.5);
+    InferenceMatchesDl4jTest.assertMatchesDl4j(net, Networks.input(4, -1, 1, 5, 2, 8, 8));
+  }
+
+  @Test
+  void graphSamplesAreKeyedAndCachedPrefixIsExact() {
+    ComputationGraph g = Networks.branchyGraph(5, 0.5);
+    INDArray x = Networks.input(6, -1, 1, 12, 1, 12, 12);
+    checkKeyedAndCached(McDropout.patch(g), x);
+  }
+
+  @Test
+  void fallbackSamplesAreKeyedAndCachedPrefixIsExact() {
+    MultiLayerNetwork net = Networks.fallbackLayers(7, 0.5);
+    INDArray x = Networks.input(8, -1, 1, 12, 2, 8, 8);
+    checkKeyedAndCached(McDropout.patch(net), x);
+  }
+
+  private static void checkKeyedAndCached(org.mcposterior.stochastic.StochasticNetwork net, INDArray x) {
+    SamplerConfig cfg = SamplerConfig.defaults().withSeed(9);
+    Samples whole, uncached, halves;
+    try (PosteriorSampler s = PosteriorSampler.of(net, cfg)) {
+      whole = s.predictOnBatch(x, 10);
+      Samples a = s.predictOnBatch(x.get(NDArrayIndex.interval(0, 6)), new long[] {0, 1, 2, 3, 4, 5}, 10);
+      Samples b = s.predictOnBatch(x.get(NDArrayIndex.interval(6, 12)), new long[] {6, 7, 8, 9, 10, 11}, 10);
+      halves = Samples.concat(java.util.List.of(a, b));
+    }
+    try (PosteriorSampler s = PosteriorSampler.of(net, cfg.withCachePrefix(false))) {
+      uncached = s.predictOnBatch(x, 10);
+    }
+    Tolerances.assertClose(whole.toFloatArray(), halves.toFloatArray(), 1e-5, "two halves");
+    Tolerances.assertClose(whole.toFloatArray(), uncached.toFloatArray(), 1e-5, "cached vs uncached prefix");
+    double spread = 0;
+    for (int t = 1; t < 10; t++) {
+      spread = Math.max(spread, Math.abs(whole.get(0, 0, t) - whole.get(0, 0, 0)));
+    }
+    assertTrue(spread > 1e-4, "samples vary");
+  }
+}
