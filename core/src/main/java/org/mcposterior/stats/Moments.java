@@ -62,11 +62,10 @@ public final class Moments {
     int t = samples.iterations();
     float[] buf = new float[s.size() * t];
     samples.copyExample(example, buf, 0);
-    probabilities.apply(buf, 0, s, t, example, null);
     double[] sums = new double[s.size()];
     double[] squares = new double[s.size()];
     double[] plogp = new double[s.positions()];
-    MomentKernel.accumulate(buf, 0, s.classes(), s.positions(), t, sums, squares, 0, plogp, 0);
+    MomentKernel.example(buf, probabilities, s, t, example, sums, squares, 0, plogp, 0, MomentKernel.scratch(s, t));
     return new Moments(s, t, sums, squares, plogp);
   }
 

@@ -61,11 +61,10 @@ public final class MomentsBatch implements Mergeable<MomentsBatch> {
     int p = s.positions();
     MomentsBatch b = new MomentsBatch(s, n);
     float[] buf = new float[k * t];
-    double[] scratch = new double[t];
+    double[] scratch = MomentKernel.scratch(s, t);
     for (int i = 0; i < n; i++) {
       samples.copyExample(i, buf, 0);
-      probabilities.apply(buf, 0, s, t, i, scratch);
-      MomentKernel.accumulate(buf, 0, s.classes(), p, t, b.sums, b.squares, i * k, b.plogp, i * p);
+      MomentKernel.example(buf, probabilities, s, t, i, b.sums, b.squares, i * k, b.plogp, i * p, scratch);
       b.counts[i] = t;
     }
     return b;
