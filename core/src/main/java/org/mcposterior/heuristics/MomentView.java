@@ -1,5 +1,6 @@
 package org.mcposterior.heuristics;
 
+import org.mcposterior.stats.FastLog;
 import org.mcposterior.stats.InvalidSamplesException;
 import org.mcposterior.stats.Moments;
 import org.mcposterior.stats.MomentsBatch;
@@ -8,7 +9,7 @@ import org.mcposterior.stats.OutputShape;
 /**
  * The formulas of the moment-based heuristics, over one example's moments loaded into reusable
  * arrays. With {@code n} iterations, mean probability {@code m[c] = sum[c] / n} at a position and
- * {@code H(q) = -sum_c q_c ln q_c} (nats, {@code 0 ln 0 = 0}):
+ * {@code H(q) = -sum_c q_c ln q_c} (nats, {@code 0 ln 0 = 0}, logs by {@link FastLog}):
  * <ul>
  *   <li>entropy {@code = H(m)};
  *   <li>BALD {@code = H(m) - (1/n) sum_t H(p_t) = H(m) + sumPLogP / n}, clamped at 0 (it is a
@@ -29,6 +30,8 @@ final class MomentView {
   private final double[] mean;
   private final double[] perPosition;
   private final double[] perClass;
+  private final double[] meanEntropy;
+  private boolean meanEntropyReady;
 
   MomentView(OutputShape shape) {
     this.classes = shape.classes();
@@ -39,6 +42,7 @@ final class MomentView {
     this.mean = new double[shape.size()];
     this.perPosition = new double[positions];
     this.perClass = new double[classes];
+    this.meanEntropy = new double[positions];
   }
 
   void load(MomentsBatch batch, int n) {
@@ -58,22 +62,29 @@ final class MomentView {
           + " T = 0 iterations: expected at least 1 to score. Fix: combine at least one shard of samples"
           + " into every example before scoring");
     }
+    meanEntropyReady = false;
     double inv = 1.0 / count;
     for (int o = 0; o < mean.length; o++) {
       mean[o] = sums[o] * inv;
     }
   }
 
-  /** {@code H(m)} at {@code pos}, in nats. */
+  /** {@code H(m)} at {@code pos}, in nats; computed once per loaded example. */
   double entropyOfMean(int pos) {
-    double h = 0;
-    for (int c = 0, o = pos; c < classes; c++, o += positions) {
-      double m = mean[o];
-      if (m > 0) {
-        h -= m * Math.log(m);
+    if (!meanEntropyReady) {
+      for (int p = 0; p < positions; p++) {
+        double h = 0;
+        for (int c = 0, o = p; c < classes; c++, o += positions) {
+          double m = mean[o];
+          if (m > 0) {
+            h -= m * FastLog.log(m);
+          }
+        }
+        meanEntropy[p] = h;
       }
+      meanEntropyReady = true;
     }
-    return h;
+    return meanEntropy[pos];
   }
 
   double bald(Reduction r) {

@@ -23,6 +23,10 @@ import org.mcposterior.sampling.Samples;
  * An empty value ({@code n = 0}) is the identity of merging and has no scores. Immutable and
  * thread-safe.
  */
+/*
+ * Invariants: immutable; arrays owned (never exposed); sums.length == squares.length == K,
+ * plogp.length == P; count >= 0, and count == 0 implies all sums are zero.
+ */
 public final class Moments {
   private final OutputShape shape;
   private final long count;

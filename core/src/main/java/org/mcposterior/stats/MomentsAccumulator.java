@@ -15,6 +15,10 @@ import org.mcposterior.sampling.Samples;
  *
  * <p>Not thread-safe: one accumulator per task, merged afterwards.
  */
+/*
+ * Invariants: sums.length == squares.length == K, plogp.length == P (fixed by the shape);
+ * count >= 0; count == 0 implies all sums are zero; only combine mutates.
+ */
 public final class MomentsAccumulator implements Mergeable<MomentsAccumulator> {
   private final OutputShape shape;
   private long count;

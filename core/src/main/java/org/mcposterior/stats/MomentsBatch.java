@@ -1,5 +1,6 @@
 package org.mcposterior.stats;
 
+import java.util.Arrays;
 import java.util.List;
 import org.mcposterior.sampling.Samples;
 
@@ -17,6 +18,11 @@ import org.mcposterior.sampling.Samples;
  * up to rounding, bitwise reproducible for a fixed order, empty is the identity (per example),
  * self-merge and mismatched shapes or batch sizes refused. It is the only mutator; reads never
  * disturb the batch. Not thread-safe while being combined; safe to read from many threads after.
+ */
+/*
+ * Invariants: counts.length == batch; sums.length == squares.length == batch * K;
+ * plogp.length == batch * P; counts >= 0; an example with count 0 holds zeros only;
+ * sums and squares >= 0 and plogp <= 0 for moments of probabilities.
  */
 public final class MomentsBatch implements Mergeable<MomentsBatch> {
   private final OutputShape shape;
@@ -158,9 +164,9 @@ public final class MomentsBatch implements Mergeable<MomentsBatch> {
     checkIndex(n);
     int k = shape.size();
     int p = shape.positions();
-    return new Moments(shape, counts[n], java.util.Arrays.copyOfRange(sums, n * k, n * k + k),
-        java.util.Arrays.copyOfRange(squares, n * k, n * k + k),
-        java.util.Arrays.copyOfRange(plogp, n * p, n * p + p));
+    return new Moments(shape, counts[n], Arrays.copyOfRange(sums, n * k, n * k + k),
+        Arrays.copyOfRange(squares, n * k, n * k + k),
+        Arrays.copyOfRange(plogp, n * p, n * p + p));
   }
 
   /**
@@ -226,13 +232,13 @@ public final class MomentsBatch implements Mergeable<MomentsBatch> {
   @Override
   public boolean equals(Object o) {
     return o instanceof MomentsBatch b && batch == b.batch && shape.equals(b.shape)
-        && java.util.Arrays.equals(counts, b.counts) && java.util.Arrays.equals(sums, b.sums)
-        && java.util.Arrays.equals(squares, b.squares) && java.util.Arrays.equals(plogp, b.plogp);
+        && Arrays.equals(counts, b.counts) && Arrays.equals(sums, b.sums)
+        && Arrays.equals(squares, b.squares) && Arrays.equals(plogp, b.plogp);
   }
 
   @Override
   public int hashCode() {
-    return (shape.hashCode() * 31 + java.util.Arrays.hashCode(counts)) * 31 + java.util.Arrays.hashCode(sums);
+    return (shape.hashCode() * 31 + Arrays.hashCode(counts)) * 31 + Arrays.hashCode(sums);
   }
 
   @Override
