@@ -20,6 +20,23 @@ class FastLogTest {
   }
 
   @Test
+  void theDoubleVersionAgreesWithMathLog() {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+    double worst = 0;
+    for (int i = 0; i < 1_000_000; i++) {
+      double x = i % 2 == 0 ? r.nextDouble() : Math.exp(-700 * r.nextDouble());
+      if (x == 0) {
+        continue;
+      }
+      double expected = Math.log(x);
+      worst = Math.max(worst, Math.abs(FastLog.log(x) - expected) / Math.max(1.0, Math.abs(expected)));
+    }
+    assertEquals(0.0, worst, 1e-15, "worst relative error " + worst);
+    assertEquals(0.0, FastLog.log(1.0));
+    assertEquals(-Math.log(2), FastLog.log(0.5));
+  }
+
+  @Test
   void powersOfTwoAreExact() {
     assertEquals(0.0, FastLog.log(1f));
     assertEquals(-Math.log(2), FastLog.log(0.5f));
