@@ -84,7 +84,7 @@ public final class BatchBald implements Heuristic {
   /** BALD of every example: the BatchBALD score of a batch of one. */
   @Override
   public double[] scores(Samples pool) {
-    ProbabilityTable.of(pool, probabilities, "BatchBALD", "pool"); // shape checks
+    ProbabilityTable.requireClassification(pool, "BatchBALD", "pool");
     return new Bald(Reduction.NONE, probabilities).scores(pool);
   }
 

@@ -25,7 +25,8 @@ final class ProbabilityTable {
     this.p = new double[Math.multiplyExact(Math.multiplyExact(examples, iterations), classes)];
   }
 
-  static ProbabilityTable of(Samples s, Probabilities probabilities, String heuristic, String role) {
+  /** Refuses anything but a non-empty classification tensor {@code [N, C, T]}, {@code C >= 2}, {@code T >= 1}. */
+  static OutputShape requireClassification(Samples s, String heuristic, String role) {
     if (s.shape().length != 3) {
       throw new InvalidSamplesException(heuristic + " " + role + " samples have shape " + Arrays.toString(s.shape())
           + " (rank " + s.shape().length + "): expected rank 3, [batch, classes, iterations]. " + heuristic
@@ -33,7 +34,11 @@ final class ProbabilityTable {
           + " margin or certainty and a reduction");
     }
     Ranking.requirePool(s.batchSize());
-    OutputShape shape = OutputShape.of(s);
+    return OutputShape.of(s);
+  }
+
+  static ProbabilityTable of(Samples s, Probabilities probabilities, String heuristic, String role) {
+    OutputShape shape = requireClassification(s, heuristic, role);
     int t = s.iterations();
     int c = shape.classes();
     ProbabilityTable table = new ProbabilityTable(s.batchSize(), t, c);
