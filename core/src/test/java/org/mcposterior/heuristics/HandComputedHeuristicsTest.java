@@ -128,4 +128,18 @@ class HandComputedHeuristicsTest {
     assertArrayEquals(new Certainty().scores(s), p.certainties(), 0.0);
     assertEquals(2, p.iterations(1));
   }
+
+  @Test
+  void posteriorScoresOfDenseOutputsPredictPerPosition() {
+    // [N=1, C=2, P=2, T=1]: class 0 = [1/4, 3/4] over positions, class 1 = [3/4, 1/4].
+    Samples s = Samples.of(new float[] {0.25f, 0.75f, 0.75f, 0.25f}, 1, 2, 2, 1);
+    PosteriorScores p = PosteriorScores.of(s, Probabilities.GIVEN, Reduction.MAX);
+    assertEquals(1, p.predictedClass(0, 0));
+    assertEquals(0, p.predictedClass(0, 1));
+    assertEquals(0.75, p.meanProbability(0, 1), 0.0); // o = c * P + pos = 0 * 2 + 1
+    assertEquals(0.5, p.margin(0), LITERAL_TOLERANCE);
+    assertEquals(0.75, p.certainty(0), LITERAL_TOLERANCE);
+    assertEquals(0.0, p.bald(0), LITERAL_TOLERANCE);
+    assertThrows(InvalidHeuristicArgumentException.class, () -> PosteriorScores.of(s, Probabilities.GIVEN, Reduction.NONE));
+  }
 }

@@ -52,6 +52,36 @@ class MomentsTest {
   }
 
   @Test
+  void theFusedDistributionTestDecidesExactlyAsProbabilitiesApply() {
+    // Vectors whose sums sit just inside and just outside the tolerance, and one with a negative
+    // value: the moment pass must convert exactly the vectors Probabilities.apply converts.
+    double[] offsets = {0.5e-4, -0.9e-4, 1.5e-4, -2e-4, 0, 0.99e-4};
+    int t = offsets.length;
+    float[] data = new float[3 * t];
+    for (int j = 0; j < t; j++) {
+      data[j] = (float) (0.5 + offsets[j]);
+      data[t + j] = 0.25f;
+      data[2 * t + j] = 0.25f;
+    }
+    data[2 * t + 4] = -0.25f; // iteration 4: a negative value, so logits
+    data[4] = 1f;
+    Samples raw = Samples.of(data, 1, 3, t);
+    float[] converted = data.clone();
+    Probabilities.AUTO.apply(converted, 0, OutputShape.of(3), t, 0, null);
+    assertTrue(converted[2] != data[2] && converted[0] == data[0], "the case must mix both decisions");
+    Samples applied = Samples.of(converted, 1, 3, t);
+    assertEquals(Moments.of(applied, 0, Probabilities.AUTO), Moments.of(raw, 0, Probabilities.AUTO));
+    assertEquals(MomentsBatch.of(applied, Probabilities.AUTO), MomentsBatch.of(raw, Probabilities.AUTO));
+  }
+
+  @Test
+  void gatheringMomentsOfDifferentShapesIsRefused() {
+    IncompatibleMomentsException e = assertThrows(IncompatibleMomentsException.class,
+        () -> MomentsBatch.of(List.of(Moments.empty(3), Moments.empty(4))));
+    assertTrue(e.getMessage().contains("[4]") && e.getMessage().contains("[3]"), e.getMessage());
+  }
+
+  @Test
   void logitsGiveTheMomentsOfTheirSoftmax() {
     // Logits [0, ln 3] -> [1/4, 3/4] at both iterations.
     float l = (float) Math.log(3);
