@@ -21,7 +21,14 @@ import org.mcposterior.stats.Probabilities;
  * ~ N(0, 2^2), per iteration noise ~ N(0, 1). Generation runs on all cores and is not timed;
  * scoring runs on the calling thread only.
  *
- * <p>Usage: {@code HeuristicsBenchmark [examples [classes [iterations [repetitions]]]]}.
+ * <p>Usage: {@code HeuristicsBenchmark [examples [classes [iterations [repetitions]]]]}, for
+ * example from the repository root (about 2.5 GB of heap: the samples are 800 MB, copied once):
+ *
+ * <pre>
+ * mvn -B -ntp -q -o compile -pl core,jobs
+ * java -Xmx8g -cp "jobs/target/classes:core/target/classes:$(mvn -q -o dependency:build-classpath -pl core -Dmdep.outputFile=/dev/stdout)" \
+ *     org.mcposterior.jobs.bench.HeuristicsBenchmark 1000000 10 20 7
+ * </pre>
  */
 public final class HeuristicsBenchmark {
 
