@@ -1,0 +1,9 @@
+/**
+ * Acquisition heuristics in the spirit of baal (BALD, entropy, variance, margin, certainty,
+ * random, BatchBALD, power sampling, EPIG and weighted combinations), each a small final class
+ * that scores, ranks and selects examples from posterior samples, the first five also from merged
+ * {@link org.mcposterior.stats.Moments}. Rankings are reproducible: explicit seeds, ties broken by
+ * the lower example index, and {@link org.mcposterior.heuristics.Heuristics#byName} builds any of
+ * them from its snake-case name.
+ */
+package org.mcposterior.heuristics;
