@@ -20,6 +20,7 @@ public final class PlanRunner implements AutoCloseable {
   private final NativeFloats[] buffers;
   private final NativeFloats[][] expanded;
   private final long[] rowsComputed;
+  private final long[] nanos;
   private final long dropConnectCacheBytes;
   private NativeFloats scratch;
   private final float[][] heapFloats = new float[4][];
@@ -37,6 +38,7 @@ public final class PlanRunner implements AutoCloseable {
     this.buffers = new NativeFloats[n];
     this.expanded = new NativeFloats[n][];
     this.rowsComputed = new long[n];
+    this.nanos = new long[n];
     this.dropConnectCacheBytes = dropConnectCacheBytes;
     this.weightCache = new Map[n];
     this.weightCacheBytes = new long[n];
@@ -92,7 +94,9 @@ public final class PlanRunner implements AutoCloseable {
       }
     }
     NativeFloats out = buffer(node.id(), rows);
+    long t0 = System.nanoTime();
     node.kernel().forward(this, chunk, in, inRows, out, rows);
+    nanos[node.id()] += System.nanoTime() - t0;
     rowsComputed[node.id()] += rows;
   }
 
@@ -205,6 +209,11 @@ public final class PlanRunner implements AutoCloseable {
   /** Rows each node has computed since this runner was made (the regression guard's counters). */
   public long[] rowsComputed() {
     return rowsComputed.clone();
+  }
+
+  /** Wall-clock nanoseconds spent in each node's kernel since this runner was made (where the time goes). */
+  public long[] nanosSpent() {
+    return nanos.clone();
   }
 
   /** Native bytes this runner holds now. */

@@ -218,6 +218,22 @@ public final class PosteriorSampler implements AutoCloseable {
     return sum;
   }
 
+  /** Nanoseconds spent per plan node, summed over every runner of {@code plan}. */
+  public long[] nanosSpent(ForwardPlan plan) {
+    long[] sum = new long[plan.nodes().size()];
+    synchronized (allRunners) {
+      for (PlanRunner r : allRunners) {
+        if (r.plan() == plan) {
+          long[] c = r.nanosSpent();
+          for (int i = 0; i < sum.length; i++) {
+            sum[i] += c[i];
+          }
+        }
+      }
+    }
+    return sum;
+  }
+
   /** The most native memory any one runner has held, in bytes. */
   public long peakRunnerBytes() {
     long m = 0;
@@ -401,6 +417,7 @@ public final class PosteriorSampler implements AutoCloseable {
     int nb = (int) Math.max(1, Math.min(examples, avail / (perExample + perSample)));
     long tbFit = (avail - (long) nb * perExample) / ((long) nb * perSample);
     int tb = (int) Math.max(1, Math.min(tbMin, tbFit));
+
     int chunks = (iterations + tb - 1) / tb;
     tb = (iterations + chunks - 1) / chunks;
     return new int[] {nb, tb};

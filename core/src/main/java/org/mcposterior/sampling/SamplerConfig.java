@@ -17,7 +17,7 @@ import org.mcposterior.randomness.MaskMode;
  * @param threads sampling threads (default 1); each has its own share of the memory budget
  */
 public record SamplerConfig(long seed, MaskMode maskMode, IterationMode iterationMode, long memoryBudgetBytes,
-    boolean cachePrefix, boolean allowDeterministic, int threads) {
+    boolean cachePrefix, boolean allowDeterministic, int threads) implements java.io.Serializable {
 
   /** 256 MiB. */
   public static final long DEFAULT_MEMORY_BUDGET = 256L << 20;

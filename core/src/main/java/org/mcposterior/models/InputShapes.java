@@ -1,0 +1,87 @@
+package org.mcposterior.models;
+
+import java.util.Arrays;
+import java.util.List;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
+
+/**
+ * The per-example input shape a network expects, read off its configuration where DL4J records
+ * it: a flat-image preprocessor before the first layer, or the first dense
+ * layer's width. Convolutional inputs without a recorded type need the caller to say the shape.
+ */
+public final class InputShapes {
+  private InputShapes() {}
+
+  /**
+   * The expected per-example shape of input 0 (DL4J's, without the batch dimension), given an
+   * optional shape from the user.
+   *
+   * @param given the user's shape (e.g. {@code [1, 28, 28]}), or empty
+   * @throws InputShapeException when the network does not say and nothing was given, or the
+   *     given shape has the wrong number of values for the network
+   */
+  public static int[] expected(Network net, int[] given) {
+    int[] own = fromConfiguration(net);
+    if (given != null && given.length > 0) {
+      if (own != null && product(own) != product(given)) {
+        throw new InputShapeException("input shape " + Arrays.toString(given) + " has " + product(given)
+            + " values per example, but the network expects " + product(own) + " (shape " + Arrays.toString(own)
+            + "); fix --input-shape or the features");
+      }
+      return given.clone();
+    }
+    if (own == null) {
+      throw new InputShapeException("the network does not record its input shape (its first layer is "
+          + firstLayerName(net) + "); pass the per-example shape, e.g. --input-shape 1,28,28 for 1x28x28 images");
+    }
+    return own;
+  }
+
+  /** The shape the configuration records, or null. */
+  static int[] fromConfiguration(Network net) {
+    if (net.isGraph()) {
+      ComputationGraphConfiguration conf = net.graph().getConfiguration();
+      String in = conf.getNetworkInputs().get(0);
+      for (var e : conf.getVertexInputs().entrySet()) {
+        if (e.getValue().contains(in) && conf.getVertices().get(e.getKey())
+            instanceof org.deeplearning4j.nn.conf.graph.LayerVertex lv) {
+          InputPreProcessor pre = lv.getPreProcessor();
+          Layer l = lv.getLayerConf().getLayer();
+          return fromLayer(pre, l);
+        }
+      }
+      return null;
+    }
+    var conf = net.multiLayer().getLayerWiseConfigurations();
+    return fromLayer(conf.getInputPreProcess(0), conf.getConf(0).getLayer());
+  }
+
+  private static int[] fromLayer(InputPreProcessor pre, Layer l) {
+    if (pre instanceof FeedForwardToCnnPreProcessor p) {
+      return new int[] {Math.toIntExact(p.getNumChannels() * p.getInputHeight() * p.getInputWidth())};
+    }
+    if (pre == null && l instanceof FeedForwardLayer ff && !(l instanceof org.deeplearning4j.nn.conf.layers.ConvolutionLayer)
+        && !(l instanceof org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer) && ff.getNIn() > 0) {
+      return new int[] {Math.toIntExact(ff.getNIn())};
+    }
+    return null;
+  }
+
+  private static String firstLayerName(Network net) {
+    List<Network.LayerInfo> layers = net.layers();
+    return layers.isEmpty() ? "none" : layers.get(0).conf().getClass().getSimpleName();
+  }
+
+  /** Number of values of a shape. */
+  public static long product(int[] shape) {
+    long p = 1;
+    for (int d : shape) {
+      p *= d;
+    }
+    return p;
+  }
+}

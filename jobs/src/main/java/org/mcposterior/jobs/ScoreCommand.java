@@ -1,0 +1,188 @@
+package org.mcposterior.jobs;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+import org.mcposterior.jobs.score.ScoreJob;
+import org.mcposterior.jobs.score.ScoreSettings;
+import org.mcposterior.randomness.MaskMode;
+import org.mcposterior.stats.Probabilities;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+
+/** {@code score}: the distributed scoring job over an unlabeled pool. */
+@Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Sample the MC posterior of every example of a pool with a DL4J model, score it (BALD, entropy,"
+        + " variance, margin, certainty) and pick the top-k to label.",
+        "Runs on the Spark master given by spark-submit, --master, or local[*]. Writes <out>/scores (Parquet),"
+            + " <out>/top_k (Parquet, and JSON lines in top_k_json) and <out>/summary.json, all at once when complete."})
+public final class ScoreCommand implements Callable<Integer> {
+
+  @Option(names = "--model", required = true, description = "DL4J model zip (local path or Hadoop URI).")
+  String model;
+
+  @Option(names = "--pool", required = true, description = "Unlabeled pool: a file or directory.")
+  String pool;
+
+  @Option(names = "--out", required = true, description = "Output directory.")
+  String out;
+
+  @Option(names = "--format", defaultValue = "parquet", description = "Pool format: parquet, csv or json (default ${DEFAULT-VALUE}).")
+  String format;
+
+  @Option(names = "--id-col", defaultValue = "id", description = "Unique id column (default ${DEFAULT-VALUE}).")
+  String idCol;
+
+  @Option(names = "--features-col", description = "Features column: array<float|double> or ML vector (default features).")
+  String featuresCol;
+
+  @Option(names = "--feature-cols", split = ",", description = "Numeric columns forming the features, in order.")
+  List<String> featureCols;
+
+  @Option(names = "--input-shape", split = ",", description = "Per-example shape of the features, e.g. 1,28,28.")
+  List<Integer> inputShape;
+
+  @Option(names = "--iterations", defaultValue = "20", description = "Stochastic passes per example (default ${DEFAULT-VALUE}).")
+  int iterations;
+
+  @Option(names = "--seed", defaultValue = "0", description = "Master seed (default ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--mode", defaultValue = "independent", converter = MaskModeConverter.class,
+      description = "Masks: independent or consistent (default ${DEFAULT-VALUE}).")
+  MaskMode mode;
+
+  @Option(names = "--heuristic", defaultValue = "bald",
+      description = "Top-k heuristic: bald, entropy, variance, margin, certainty, random, power_bald, power_entropy,"
+          + " batch_bald, epig (default ${DEFAULT-VALUE}).")
+  String heuristic;
+
+  @Option(names = "--top-k", defaultValue = "1000", description = "Examples to pick (default ${DEFAULT-VALUE}).")
+  int topK;
+
+  @Option(names = "--write-samples", description = "Also write each example's [outputs][iterations] samples.")
+  boolean writeSamples;
+
+  @Option(names = "--overwrite", description = "Replace an existing --out once the new output is complete.")
+  boolean overwrite;
+
+  @Option(names = "--batch-size", defaultValue = "256", description = "Examples per sampler call (default ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--memory-budget", defaultValue = "256m", converter = ByteSizeConverter.class,
+      description = "Sampler memory per task, e.g. 256m, 1g (default ${DEFAULT-VALUE}).")
+  long memoryBudget;
+
+  @Option(names = "--dropout", description = "Drop probability for every dropout (default: each layer's own).")
+  Double dropout;
+
+  @Option(names = "--dropconnect", description = "MC DropConnect weight-drop probability (default: off).")
+  Double dropConnect;
+
+  @Option(names = "--dropconnect-layers", split = ",", description = "Layer types for DropConnect (default Linear).")
+  List<String> dropConnectLayers;
+
+  @Option(names = "--probabilities", defaultValue = "auto", converter = ProbabilitiesConverter.class,
+      description = "Outputs are: auto (softmax when not probabilities), given, logits (default ${DEFAULT-VALUE}).")
+  Probabilities probabilities;
+
+  @Option(names = "--on-invalid", defaultValue = "fail",
+      description = "Rows with null/NaN features: fail or skip (default ${DEFAULT-VALUE}).")
+  String onInvalid;
+
+  @Option(names = "--partitions", defaultValue = "0", description = "Repartition the pool (default: keep).")
+  int partitions;
+
+  @Option(names = "--iteration-shards", defaultValue = "0", description = "Split the iterations (default: planned).")
+  int iterationShards;
+
+  @Option(names = "--candidates", defaultValue = "0", description = "batch_bald/epig: BALD-ranked candidates (default 10 x top-k).")
+  int candidates;
+
+  @Option(names = "--target", description = "epig: the target pool (same format and columns).")
+  String target;
+
+  @Option(names = "--master", description = "Spark master when not run by spark-submit (default local[*]).")
+  String master;
+
+  /** The validated settings these options describe. */
+  public ScoreSettings settings() {
+    if (!onInvalid.equals("fail") && !onInvalid.equals("skip")) {
+      throw new org.mcposterior.jobs.score.InvalidSettingsException("--on-invalid " + onInvalid
+          + " is not known; expected fail or skip");
+    }
+    return new ScoreSettings(model, pool, out, format, idCol, featuresCol, featureCols, inputShape, iterations,
+        seed, mode, heuristic, topK, writeSamples, overwrite, batchSize, memoryBudget,
+        dropout == null ? Double.NaN : dropout, dropConnect == null ? Double.NaN : dropConnect, dropConnectLayers,
+        probabilities, onInvalid.equals("skip"), partitions, iterationShards, candidates, target, master);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    ScoreSettings s = settings();
+    SparkSession spark = session("mcposterior score", master);
+    try {
+      var summary = ScoreJob.run(spark, s);
+      System.out.println("mcposterior score: " + ((java.util.Map<?, ?>) summary.get("counts")).get("scored")
+          + " examples scored, top " + topK + " by " + heuristic + " written to " + out);
+      return 0;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  /** A Spark session on the master spark-submit gave, else {@code master}, else local[*]. */
+  static SparkSession session(String appName, String master) {
+    SparkConf conf = new SparkConf();
+    SparkSession.Builder b = SparkSession.builder().appName(appName);
+    if (master != null) {
+      b = b.master(master);
+    } else if (!conf.contains("spark.master")) {
+      b = b.master("local[*]");
+    }
+    return b.config("spark.sql.shuffle.partitions", conf.get("spark.sql.shuffle.partitions", "16")).getOrCreate();
+  }
+
+  static final class MaskModeConverter implements ITypeConverter<MaskMode> {
+    @Override
+    public MaskMode convert(String value) {
+      return MaskMode.parse(value);
+    }
+  }
+
+  static final class ProbabilitiesConverter implements ITypeConverter<Probabilities> {
+    @Override
+    public Probabilities convert(String value) {
+      try {
+        return Probabilities.valueOf(value.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--probabilities " + value + " is not known; expected auto, given or logits", e);
+      }
+    }
+  }
+
+  /** Parses sizes like 268435456, 256m, 1g, 512k. */
+  static final class ByteSizeConverter implements ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+      String v = value.trim().toLowerCase(Locale.ROOT);
+      long mult = 1;
+      if (v.endsWith("k") || v.endsWith("m") || v.endsWith("g")) {
+        mult = switch (v.charAt(v.length() - 1)) {
+          case 'k' -> 1L << 10;
+          case 'm' -> 1L << 20;
+          default -> 1L << 30;
+        };
+        v = v.substring(0, v.length() - 1);
+      }
+      try {
+        return Math.multiplyExact(Long.parseLong(v), mult);
+      } catch (NumberFormatException | ArithmeticException e) {
+        throw new IllegalArgumentException("size '" + value + "' is not a byte count; expected e.g. 268435456, 256m or 1g", e);
+      }
+    }
+  }
+}

@@ -1,0 +1,134 @@
+package org.mcposterior.jobs.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.mcposterior.forward.ForwardPlan;
+import org.mcposterior.platform.NativeFloats;
+import org.mcposterior.platform.NativeGemm;
+import org.mcposterior.sampling.PosteriorSampler;
+import org.mcposterior.sampling.SamplerConfig;
+import org.mcposterior.stochastic.McDropConnect;
+import org.mcposterior.stochastic.McDropout;
+import org.mcposterior.stochastic.StochasticNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * Throughput of the core sampler on the reference networks of the performance issue, with the
+ * machine's sgemm rate measured in the same run as the ceiling.
+ */
+public final class SamplerBenchmark {
+
+  /** One measured configuration. */
+  public record Result(String name, double exampleIterationsPerSecond, double gflops, double gemmGflops) {
+    public double fractionOfGemm() {
+      return gflops / gemmGflops;
+    }
+
+    @Override
+    public String toString() {
+      return String.format(Locale.ROOT, "%-44s %10.0f ex-it/s %7.1f GFLOP/s  %5.1f%% of sgemm (%.1f GFLOP/s)", name,
+          exampleIterationsPerSecond, gflops, 100 * fractionOfGemm(), gemmGflops);
+    }
+  }
+
+  private SamplerBenchmark() {}
+
+  /** sgemm rate in GFLOP/s for {@code [m x k] x [k x n]}, best of {@code reps} timed rounds. */
+  public static double gemmRate(int m, int k, int n, int reps) {
+    try (NativeFloats a = NativeFloats.allocate((long) m * k); NativeFloats b = NativeFloats.allocate((long) k * n);
+        NativeFloats c = NativeFloats.allocate((long) m * n)) {
+      for (int i = 0; i < a.length(); i++) {
+        a.set(i, (i % 17) * 0.01f);
+      }
+      for (int i = 0; i < b.length(); i++) {
+        b.set(i, (i % 13) * 0.01f);
+      }
+      double best = 0;
+      for (int r = 0; r < reps; r++) {
+        int inner = 10;
+        long t0 = System.nanoTime();
+        for (int i = 0; i < inner; i++) {
+          NativeGemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
+        }
+        double s = (System.nanoTime() - t0) / 1e9;
+        best = Math.max(best, 2.0 * m * n * k * inner / s / 1e9);
+      }
+      return best;
+    }
+  }
+
+  /**
+   * Example-iterations per second of {@code net} over {@code pool} in batches of {@code batch},
+   * best of {@code rounds} passes over the pool after one warm-up pass.
+   */
+  public static Result measure(String name, StochasticNetwork net, SamplerConfig cfg, INDArray pool, int batch,
+      int iterations, int rounds, double gemm) {
+    int n = (int) pool.size(0);
+    List<INDArray> batches = new ArrayList<>();
+    for (int i = 0; i < n; i += batch) {
+      batches.add(pool.get(NDArrayIndex.interval(i, Math.min(n, i + batch))).dup());
+    }
+    try (PosteriorSampler s = PosteriorSampler.of(net, cfg)) {
+      long[] shape = pool.shape();
+      int[][] perExample = {java.util.Arrays.stream(shape).skip(1).mapToInt(v -> (int) v).toArray()};
+      ForwardPlan plan = s.plan(perExample);
+      long[] flops = plan.flops();
+      double best = 0;
+      for (int r = 0; r <= rounds; r++) {
+        long t0 = System.nanoTime();
+        s.predictOnDataset(batches.iterator(), iterations, (i, first, samples) -> { }, null);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        if (r > 0) {
+          best = Math.max(best, (double) n * iterations / secs);
+        }
+      }
+      double flopsPerExIt = flops[1] + flops[0] / (double) iterations;
+      if (Boolean.getBoolean("mcposterior.bench.breakdown")) {
+        long[] ns = s.nanosSpent(plan);
+        long total = java.util.Arrays.stream(ns).sum();
+        for (int i = 0; i < ns.length; i++) {
+          if (ns[i] > 0) {
+            System.out.printf(Locale.ROOT, "    %5.1f%%  %s%n", 100.0 * ns[i] / total, plan.nodes().get(i));
+          }
+        }
+      }
+      return new Result(name, best, best * flopsPerExIt / 1e9, gemm);
+    }
+  }
+
+  public static List<Result> run(int poolSize, int batch, int iterations, int rounds) {
+    List<Result> results = new ArrayList<>();
+    Nd4j.getRandom().setSeed(1);
+    INDArray mlpPool = Nd4j.rand(DataType.FLOAT, poolSize, 784);
+    MultiLayerNetwork mlp = BenchmarkNetworks.mlp(1);
+    MultiLayerNetwork cnn = BenchmarkNetworks.cnn(2);
+    int cores = Runtime.getRuntime().availableProcessors();
+    for (int threads : new int[] {1, cores}) {
+      NativeGemm.setThreads(threads == 1 ? cores : 1);
+      double gemm = threads == 1 ? gemmRate(1280, 512, 512, 5) : cores * gemmRate(1280, 512, 512, 5);
+      String mode = threads == 1 ? "1 sampler thread x " + cores + " BLAS" : threads + " sampler threads x 1 BLAS";
+      SamplerConfig cfg = SamplerConfig.defaults().withThreads(threads);
+      results.add(measure("MLP MC dropout, " + mode, McDropout.patch(mlp), cfg, mlpPool, batch, iterations, rounds, gemm));
+      results.add(measure("MLP MC dropout uncached, " + mode, McDropout.patch(mlp), cfg.withCachePrefix(false), mlpPool,
+          batch, iterations, rounds, gemm));
+      results.add(measure("MLP MC DropConnect, " + mode, McDropConnect.patch(mlp, 0.5, "Linear"), cfg, mlpPool, batch,
+          iterations, rounds, gemm));
+      results.add(measure("CNN MC dropout, " + mode, McDropout.patch(cnn), cfg, mlpPool, batch, iterations, rounds, gemm));
+    }
+    NativeGemm.setThreads(cores);
+    return results;
+  }
+
+  public static void main(String[] args) {
+    int pool = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+    for (Result r : run(pool, 64, 20, rounds)) {
+      System.out.println(r);
+    }
+  }
+}

@@ -1,0 +1,423 @@
+package org.mcposterior.jobs.score;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.LongAccumulator;
+import org.mcposterior.heuristics.BatchBald;
+import org.mcposterior.heuristics.Epig;
+import org.mcposterior.heuristics.HeuristicOptions;
+import org.mcposterior.heuristics.PosteriorScores;
+import org.mcposterior.models.InputShapes;
+import org.mcposterior.models.ModelLoadException;
+import org.mcposterior.models.Network;
+import org.mcposterior.randomness.MaskMode;
+import org.mcposterior.sampling.PosteriorSampler;
+import org.mcposterior.sampling.SamplerConfig;
+import org.mcposterior.sampling.Samples;
+import org.mcposterior.stats.MomentsAccumulator;
+import org.mcposterior.stats.MomentsBatch;
+import org.mcposterior.stats.MomentsCodec;
+import org.mcposterior.stochastic.StochasticNetwork;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.Tuple2;
+
+/**
+ * The distributed scoring job (DESIGN.md, data flow of one scoring run).
+ *
+ * <ol>
+ *   <li>On the driver, before any work: the output can be written, the model loads and is
+ *       stochastic, the input shape fits it, the pool's schema, feature lengths, ids and values
+ *       are valid ({@link PoolReader}).
+ *   <li>The model bytes are broadcast once; each executor JVM deserialises them once ({@link
+ *       ExecutorSamplers}).
+ *   <li>Work grid = partitions x iteration shards ({@link ShardPlan}). Each task runs the core
+ *       sampler over its rows for its iterations and reduces them to per-example moments.
+ *   <li>With one shard, scores come straight out of the tasks (no shuffle); with several, the
+ *       moments of each example are merged in shard order after a shuffle, so a rerun is bitwise
+ *       equal.
+ *   <li>Scores go to Parquet, the top-k by the chosen heuristic (Spark's ordered take; BatchBALD
+ *       and EPIG resample their BALD-ranked candidates with consistent masks and select on the
+ *       driver) to a small output, and a run summary to {@code summary.json}; everything lands in
+ *       {@code --out} at once when complete ({@link OutputDir}).
+ * </ol>
+ */
+public final class ScoreJob {
+  private static final Logger LOG = LoggerFactory.getLogger(ScoreJob.class);
+
+  private ScoreJob() {}
+
+  /** The stochastic view of {@code net} the settings ask for: MC dropout, plus DropConnect if set. */
+  static StochasticNetwork stochastic(Network net, ScoreSettings s) {
+    StochasticNetwork.Builder b = StochasticNetwork.builder(net);
+    b = Double.isNaN(s.dropout()) ? b.mcDropout() : b.mcDropout(s.dropout());
+    if (!Double.isNaN(s.dropConnect())) {
+      b = b.dropConnect(s.dropConnect(), s.dropConnectLayers().toArray(new String[0]));
+    }
+    return b.build();
+  }
+
+  /** Runs the job; returns the run summary (also written to {@code <out>/summary.json}). */
+  public static Map<String, Object> run(SparkSession spark, ScoreSettings s) throws IOException {
+    long t0 = System.nanoTime();
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    OutputDir out = OutputDir.prepare(s.out(), s.overwrite(), hadoop);
+
+    byte[] modelBytes = readModel(s.model(), hadoop);
+    Network net = Network.fromBytes(modelBytes, s.model());
+    String fingerprint = net.fingerprint();
+    int[] shape = InputShapes.expected(net, s.inputShape().stream().mapToInt(Integer::intValue).toArray());
+    try (PosteriorSampler probe = PosteriorSampler.of(stochastic(net, s), s.samplerConfig())) {
+      probe.plan(new int[][] {shape}); // refuses shapes that do not fit, before any work
+    }
+    int featureLength = Math.toIntExact(InputShapes.product(shape));
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Map<String, Object> timings = new LinkedHashMap<>();
+    try {
+      PoolReader.Pool pool = PoolReader.read(spark, s, s.pool(), featureLength, "pool");
+      timings.put("validate_seconds", seconds(t0));
+      Dataset<Row> rows = s.partitions() > 0 ? pool.rows().repartition(s.partitions()) : pool.rows();
+      int partitions = rows.rdd().getNumPartitions();
+      ShardPlan plan = ShardPlan.plan(partitions, spark.sparkContext().defaultParallelism(), s.iterations(),
+          s.iterationShards());
+      LOG.info("scoring {} examples: {} partitions x {} iteration shards, T = {}", pool.scored(), plan.partitions(),
+          plan.shards(), s.iterations());
+
+      Broadcast<byte[]> model = jsc.broadcast(modelBytes);
+      LongAccumulator progress = spark.sparkContext().longAccumulator("mcposterior example-shards sampled");
+      ScoreTask task = new ScoreTask(model, fingerprint, s, s.samplerConfig(), shape, progress);
+      ScoreRows scoreRows = new ScoreRows(s);
+      long t1 = System.nanoTime();
+      JavaRDD<Row> scored = plan.shards() == 1 ? unsharded(rows.javaRDD(), task, scoreRows, s)
+          : sharded(rows, task, scoreRows, s, plan, jsc);
+      Dataset<Row> scores = spark.createDataFrame(scored, ScoreRows.schema(pool.idField(), s.writeSamples()));
+      try (ProgressLog p = new ProgressLog(progress, pool.scored() * plan.shards(),
+          s.iterations() / (double) plan.shards(), Long.getLong("mcposterior.progressMillis", 10_000))) {
+        scores.write().parquet(out.tmp("scores"));
+      }
+      double scoreSecs = seconds(t1);
+      timings.put("score_seconds", scoreSecs);
+
+      long t2 = System.nanoTime();
+      Dataset<Row> written = spark.read().parquet(out.tmp("scores"));
+      Dataset<Row> top = s.jointHeuristic() ? jointTopK(spark, s, pool, written, model, fingerprint, shape)
+          : written.orderBy(col(ScoreRows.PRIORITY).desc(), col(pool.idField().name()).asc()).limit(s.topK());
+      top = top.withColumn("rank", row_number().over(Window.orderBy(col(ScoreRows.PRIORITY).desc(),
+          col(pool.idField().name()).asc()))).drop(s.writeSamples() ? "samples" : "__none__");
+      top = top.select(top.col("rank"), col(pool.idField().name()), col(ScoreRows.PRIORITY), col("predicted_class"),
+          col("bald"), col("entropy"), col("variance"), col("margin"), col("certainty"), col("probabilities"))
+          .withColumn("heuristic", lit(s.heuristic())).coalesce(1).orderBy(col("rank"));
+      top.write().parquet(out.tmp("top_k"));
+      top.write().json(out.tmp("top_k_json"));
+      long picked = spark.read().parquet(out.tmp("top_k")).count();
+      timings.put("top_k_seconds", seconds(t2));
+      timings.put("total_seconds", seconds(t0));
+
+      Map<String, Object> summary = new LinkedHashMap<>();
+      summary.put("status", "succeeded");
+      summary.put("settings", s.toMap());
+      summary.put("seed", s.seed());
+      summary.put("model_fingerprint", fingerprint);
+      summary.put("input_shape", shape);
+      Map<String, Object> counts = new LinkedHashMap<>();
+      counts.put("rows", pool.total());
+      counts.put("skipped_invalid", pool.skipped());
+      counts.put("scored", pool.scored());
+      counts.put("top_k", picked);
+      summary.put("counts", counts);
+      summary.put("plan", Map.of("partitions", plan.partitions(), "iteration_shards", plan.shards(), "tasks",
+          plan.tasks(), "default_parallelism", spark.sparkContext().defaultParallelism()));
+      summary.put("timings", timings);
+      summary.put("examples_per_second", pool.scored() / scoreSecs);
+      summary.put("example_iterations_per_second", pool.scored() * (double) s.iterations() / scoreSecs);
+      summary.put("spark", Map.of("master", spark.sparkContext().master(), "app_id", spark.sparkContext().applicationId(),
+          "version", spark.version()));
+      summary.put("versions", Map.of("mcposterior", "0.1.0", "deeplearning4j", "1.0.0-M2.1"));
+      writeJson(out.fs(), new Path(out.tmpPath(), "summary.json"), summary);
+      out.commit();
+      LOG.info("wrote {} scores and the top {} by {} to {}", pool.scored(), picked, s.heuristic(), s.out());
+      return summary;
+    } catch (Throwable e) {
+      out.abort(e);
+      throw e;
+    }
+  }
+
+  /** One shard: each task scores its rows directly, no shuffle. */
+  private static JavaRDD<Row> unsharded(JavaRDD<Row> rows, ScoreTask task, ScoreRows scoreRows, ScoreSettings s) {
+    int iterations = s.iterations();
+    return rows.mapPartitions(it -> new BatchIterator<Row>() {
+      @Override
+      void fill(List<Row> buffer) {
+        task.run(single(it, s.batchSize()), 0, iterations, (batch, samples, moments) -> {
+          PosteriorScores ps = ScoreRows.score(moments);
+          int outputs = samples.outputSize();
+          float[] ex = new float[outputs * iterations];
+          for (int n = 0; n < batch.size(); n++) {
+            Row r = batch.get(n);
+            if (s.writeSamples()) {
+              samples.copyExample(n, ex, 0);
+            }
+            buffer.add(scoreRows.row(r.get(0), r.getString(1), ps, n, ex, outputs, iterations));
+          }
+        });
+      }
+
+      @Override
+      boolean exhausted() {
+        return !it.hasNext();
+      }
+    });
+  }
+
+  /** Several shards: tasks emit per-example moments; a shuffle merges them per example in shard order. */
+  private static JavaRDD<Row> sharded(Dataset<Row> rows, ScoreTask task, ScoreRows scoreRows, ScoreSettings s,
+      ShardPlan plan, JavaSparkContext jsc) {
+    JavaRDD<Row> input = rows.javaRDD().persist(StorageLevel.MEMORY_AND_DISK());
+    List<JavaRDD<ScoreTask.ShardResult>> parts = new ArrayList<>();
+    for (int shard = 0; shard < plan.shards(); shard++) {
+      final int sh = shard;
+      final int start = plan.start(sh), end = plan.end(sh);
+      parts.add(input.mapPartitions(it -> new BatchIterator<ScoreTask.ShardResult>() {
+        @Override
+        void fill(List<ScoreTask.ShardResult> buffer) {
+          task.run(single(it, s.batchSize()), start, end, (batch, samples, moments) -> {
+            int len = samples.outputSize() * samples.iterations();
+            for (int n = 0; n < batch.size(); n++) {
+              Row r = batch.get(n);
+              float[] ex = null;
+              if (s.writeSamples()) {
+                ex = new float[len];
+                samples.copyExample(n, ex, 0);
+              }
+              buffer.add(new ScoreTask.ShardResult(r.getString(1), sh, r.get(0), one(moments, n), ex));
+            }
+          });
+        }
+
+        @Override
+        boolean exhausted() {
+          return !it.hasNext();
+        }
+      }));
+    }
+    @SuppressWarnings("unchecked")
+    JavaRDD<ScoreTask.ShardResult> all = jsc.union(parts.toArray(new JavaRDD[0]));
+    JavaPairRDD<String, ScoreTask.ShardResult> keyed = all.mapToPair(r -> new Tuple2<>(r.key(), r));
+    int iterations = s.iterations();
+    return keyed.groupByKey(plan.partitions() * plan.shards()).map(group -> {
+      List<ScoreTask.ShardResult> shards = new ArrayList<>();
+      group._2().forEach(shards::add);
+      shards.sort(Comparator.comparingInt(ScoreTask.ShardResult::shard));
+      MomentsAccumulator acc = MomentsAccumulator.of(MomentsCodec.decodeMoments(shards.get(0).moments()));
+      for (int i = 1; i < shards.size(); i++) {
+        acc = acc.combine(MomentsCodec.decodeMoments(shards.get(i).moments()));
+      }
+      MomentsBatch merged = MomentsBatch.of(List.of(acc.get()));
+      float[] samples = null;
+      int outputs = merged.shape().size();
+      if (s.writeSamples()) {
+        samples = new float[outputs * iterations];
+        int t0 = 0;
+        for (ScoreTask.ShardResult r : shards) {
+          int tl = r.samples().length / outputs;
+          for (int o = 0; o < outputs; o++) {
+            System.arraycopy(r.samples(), o * tl, samples, o * iterations + t0, tl);
+          }
+          t0 += tl;
+        }
+      }
+      PosteriorScores ps = ScoreRows.score(merged);
+      return scoreRows.row(shards.get(0).id(), group._1(), ps, 0, samples, outputs, iterations);
+    });
+  }
+
+  /** The moments of example {@code n} of a batch, encoded to cross the shuffle. */
+  private static byte[] one(MomentsBatch moments, int n) {
+    return MomentsCodec.encode(moments.example(n));
+  }
+
+  /**
+   * BatchBALD and EPIG: the BALD-ranked candidates are resampled on the executors with consistent
+   * masks (one network draw per iteration, shared by all candidates and the target), and the
+   * joint selection runs on the driver, which only ever holds the candidates' samples.
+   */
+  private static Dataset<Row> jointTopK(SparkSession spark, ScoreSettings s, PoolReader.Pool pool, Dataset<Row> written,
+      Broadcast<byte[]> model, String fingerprint, int[] shape) {
+    String id = pool.idField().name();
+    int m = s.candidateCount();
+    Dataset<Row> candidates = written.orderBy(col("bald").desc(), col(id).asc()).limit(m);
+    Dataset<Row> candidateRows = pool.rows().join(org.apache.spark.sql.functions.broadcast(candidates.select(col(id))), id)
+        .select(col(id), col(PoolReader.KEY), col(PoolReader.FEATURES));
+    Samples cs = consistentSamples(spark, s, candidateRows, model, fingerprint, shape);
+    List<Row> keys = candidateRows.select(col(id), col(PoolReader.KEY)).orderBy(col(PoolReader.KEY)).collectAsList();
+    int[] picked;
+    if (s.heuristic().equals("batch_bald")) {
+      HeuristicOptions o = HeuristicOptions.defaults().withSeed(s.seed()).withProbabilities(s.probabilities());
+      picked = new BatchBald(Math.min(s.topK(), cs.batchSize()), o.numDraw(), s.seed(), s.probabilities())
+          .select(cs, Math.min(s.topK(), cs.batchSize()));
+    } else {
+      PoolReader.Pool target = PoolReader.read(spark, s, s.target(), Math.toIntExact(InputShapes.product(shape)), "target");
+      Samples ts = consistentSamples(spark, s, target.rows(), model, fingerprint, shape);
+      double[] scores = new Epig(ts, s.probabilities()).scores(cs);
+      Integer[] order = new Integer[scores.length];
+      for (int i = 0; i < order.length; i++) {
+        order[i] = i;
+      }
+      java.util.Arrays.sort(order, (a, b) -> {
+        int c = Double.compare(sanitize(scores[b]), sanitize(scores[a]));
+        return c != 0 ? c : Integer.compare(a, b);
+      });
+      picked = new int[Math.min(s.topK(), order.length)];
+      for (int i = 0; i < picked.length; i++) {
+        picked[i] = order[i];
+      }
+    }
+    List<Row> pickedRows = new ArrayList<>();
+    for (int i = 0; i < picked.length; i++) {
+      pickedRows.add(org.apache.spark.sql.RowFactory.create(keys.get(picked[i]).getString(1), (double) (picked.length - i)));
+    }
+    Dataset<Row> order = spark.createDataFrame(pickedRows, org.apache.spark.sql.types.DataTypes.createStructType(List.of(
+        org.apache.spark.sql.types.DataTypes.createStructField("__pick_key", org.apache.spark.sql.types.DataTypes.StringType, false),
+        org.apache.spark.sql.types.DataTypes.createStructField("__pick", org.apache.spark.sql.types.DataTypes.DoubleType, false))));
+    return written.join(order, written.col(id).cast("string").equalTo(order.col("__pick_key")))
+        .drop(ScoreRows.PRIORITY).withColumnRenamed("__pick", ScoreRows.PRIORITY).drop("__pick_key");
+  }
+
+  private static double sanitize(double v) {
+    return Double.isNaN(v) ? Double.NEGATIVE_INFINITY : v;
+  }
+
+  /** Samples of {@code rows} for all iterations with consistent masks, ordered by example key, collected. */
+  private static Samples consistentSamples(SparkSession spark, ScoreSettings s, Dataset<Row> rows, Broadcast<byte[]> model,
+      String fingerprint, int[] shape) {
+    SamplerConfig cfg = s.samplerConfig().withMaskMode(MaskMode.CONSISTENT);
+    LongAccumulator acc = spark.sparkContext().longAccumulator("mcposterior joint candidates sampled");
+    ScoreTask task = new ScoreTask(model, fingerprint, s, cfg, shape, acc);
+    int iterations = s.iterations();
+    List<Tuple2<String, float[]>> collected = rows.javaRDD().mapPartitions(it -> {
+      List<Tuple2<String, float[]>> outRows = new ArrayList<>();
+      task.run(it, 0, iterations, (batch, samples, moments) -> {
+        int len = samples.outputSize() * samples.iterations();
+        for (int n = 0; n < batch.size(); n++) {
+          float[] ex = new float[len];
+          samples.copyExample(n, ex, 0);
+          outRows.add(new Tuple2<>(batch.get(n).getString(1), ex));
+        }
+      });
+      return outRows.iterator();
+    }).collect();
+    List<Tuple2<String, float[]>> sorted = new ArrayList<>(collected);
+    sorted.sort(Comparator.comparing(Tuple2::_1));
+    int len = sorted.isEmpty() ? 0 : sorted.get(0)._2().length;
+    float[] all = new float[sorted.size() * len];
+    for (int i = 0; i < sorted.size(); i++) {
+      System.arraycopy(sorted.get(i)._2(), 0, all, i * len, len);
+    }
+    int outputs = len / iterations;
+    return Samples.of(all, sorted.size(), outputs, iterations);
+  }
+
+  /** Reads the model file through Hadoop's file systems (local paths, HDFS, S3, ...). */
+  static byte[] readModel(String model, Configuration conf) {
+    try {
+      Path p = new Path(model);
+      FileSystem fs = p.getFileSystem(conf);
+      if (!fs.exists(p) || !fs.getFileStatus(p).isFile()) {
+        throw new ModelLoadException("model file " + model + " does not exist or is not a file; expected a DL4J model"
+            + " zip written by ModelSerializer.writeModel or net.save(file)");
+      }
+      try (InputStream in = fs.open(p)) {
+        return in.readAllBytes();
+      }
+    } catch (IOException e) {
+      throw new ModelLoadException("cannot read model file " + model + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void writeJson(FileSystem fs, Path p, Map<String, Object> value) throws IOException {
+    ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    try (OutputStream o = fs.create(p, true)) {
+      mapper.writeValue(o, value);
+    }
+  }
+
+  private static double seconds(long since) {
+    return (System.nanoTime() - since) / 1e9;
+  }
+
+  /** An iterator that refills a buffer batch by batch from its source, so tasks stream their rows. */
+  abstract static class BatchIterator<T> implements Iterator<T> {
+    private final List<T> buffer = new ArrayList<>();
+    private int pos;
+
+    abstract void fill(List<T> buffer);
+
+    abstract boolean exhausted();
+
+    @Override
+    public boolean hasNext() {
+      while (pos >= buffer.size()) {
+        if (exhausted()) {
+          return false;
+        }
+        buffer.clear();
+        pos = 0;
+        fill(buffer);
+      }
+      return true;
+    }
+
+    @Override
+    public T next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      return buffer.get(pos++);
+    }
+  }
+
+  /** At most {@code n} rows of {@code it}, so one fill samples one batch. */
+  static Iterator<Row> single(Iterator<Row> it, int n) {
+    return new Iterator<>() {
+      private int taken;
+
+      @Override
+      public boolean hasNext() {
+        return taken < n && it.hasNext();
+      }
+
+      @Override
+      public Row next() {
+        taken++;
+        return it.next();
+      }
+    };
+  }
+}

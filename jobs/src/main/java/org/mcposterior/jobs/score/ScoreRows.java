@@ -1,0 +1,115 @@
+package org.mcposterior.jobs.score;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.mcposterior.heuristics.Order;
+import org.mcposterior.heuristics.PosteriorScores;
+import org.mcposterior.heuristics.PowerSampling;
+import org.mcposterior.heuristics.RandomHeuristic;
+import org.mcposterior.heuristics.Reduction;
+import org.mcposterior.randomness.KeyedRandom;
+import org.mcposterior.stats.MomentsBatch;
+
+/**
+ * The rows of the scores output: the example's id, predicted class, mean probabilities, the five
+ * moment-based scores, {@code priority} (the chosen heuristic's ranking key, higher is picked
+ * first) and, when asked, the samples {@code [outputs][iterations]}.
+ */
+final class ScoreRows implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  static final String PRIORITY = "priority";
+  static final List<String> SCORES = List.of("bald", "entropy", "variance", "margin", "certainty");
+
+  private final String heuristic;
+  private final long seed;
+  private final boolean samples;
+
+  ScoreRows(ScoreSettings s) {
+    this.heuristic = s.heuristic();
+    this.seed = s.seed();
+    this.samples = s.writeSamples();
+  }
+
+  static StructType schema(StructField id, boolean withSamples) {
+    List<StructField> f = new ArrayList<>();
+    f.add(DataTypes.createStructField(id.name(), id.dataType(), false));
+    f.add(DataTypes.createStructField("predicted_class", DataTypes.IntegerType, false));
+    f.add(DataTypes.createStructField("probabilities", DataTypes.createArrayType(DataTypes.DoubleType, false), false));
+    for (String s : SCORES) {
+      f.add(DataTypes.createStructField(s, DataTypes.DoubleType, false));
+    }
+    f.add(DataTypes.createStructField(PRIORITY, DataTypes.DoubleType, false));
+    if (withSamples) {
+      f.add(DataTypes.createStructField("samples",
+          DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.FloatType, false), false), false));
+    }
+    return DataTypes.createStructType(f);
+  }
+
+  /** The row of example {@code n} of scored moments; {@code samples} is its [outputs x T] or null. */
+  Row row(Object id, String key, PosteriorScores ps, int n, float[] sampleValues, int outputs, int iterations) {
+    double[] scores = {ps.bald(n), ps.entropy(n), ps.variance(n), ps.margin(n), ps.certainty(n)};
+    List<Object> v = new ArrayList<>(10);
+    v.add(id);
+    v.add(ps.predictedClass(n));
+    v.add(boxed(ps.meanProbabilities(n)));
+    for (double d : scores) {
+      v.add(d);
+    }
+    v.add(priority(key, scores));
+    if (samples) {
+      Object[] rows = new Object[outputs];
+      for (int o = 0; o < outputs; o++) {
+        Float[] r = new Float[iterations];
+        for (int t = 0; t < iterations; t++) {
+          r[t] = sampleValues[o * iterations + t];
+        }
+        rows[o] = r;
+      }
+      v.add(rows);
+    }
+    return RowFactory.create(v.toArray());
+  }
+
+  /** Scores a batch of moments once, for {@link #row}. */
+  static PosteriorScores score(MomentsBatch moments) {
+    return PosteriorScores.of(moments, Reduction.MEAN);
+  }
+
+  /**
+   * The ranking key of the chosen heuristic for one example, higher first: the score itself for
+   * highest-first heuristics, its negation for margin and certainty, keyed draws for random and
+   * power sampling (keyed by the example's id, so independent of partitioning), BALD for the
+   * joint heuristics (their candidates are the BALD top).
+   */
+  double priority(String key, double[] scores) {
+    long k = KeyedRandom.exampleKey(key);
+    double p = switch (heuristic) {
+      case "bald", "batch_bald", "epig" -> scores[0];
+      case "entropy" -> scores[1];
+      case "variance" -> scores[2];
+      case "margin" -> -scores[3];
+      case "certainty" -> -scores[4];
+      case "random" -> RandomHeuristic.score(seed, k);
+      case "power_bald" -> PowerSampling.keys(new double[] {scores[0]}, Order.HIGHEST_FIRST, 1.0, seed, k)[0];
+      case "power_entropy" -> PowerSampling.keys(new double[] {scores[1]}, Order.HIGHEST_FIRST, 1.0, seed, k)[0];
+      default -> throw new IllegalStateException("no priority for heuristic " + heuristic);
+    };
+    return Double.isNaN(p) ? Double.NEGATIVE_INFINITY : p;
+  }
+
+  private static Double[] boxed(double[] v) {
+    Double[] b = new Double[v.length];
+    for (int i = 0; i < v.length; i++) {
+      b[i] = v[i];
+    }
+    return b;
+  }
+}

@@ -1,0 +1,102 @@
+package org.mcposterior.jobs.score;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.apache.spark.util.LongAccumulator;
+import org.mcposterior.randomness.KeyedRandom;
+import org.mcposterior.sampling.PosteriorSampler;
+import org.mcposterior.sampling.SamplerConfig;
+import org.mcposterior.sampling.Samples;
+import org.mcposterior.stats.MomentsBatch;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * What one Spark task does: stream its rows in batches through the core sampler for one shard of
+ * the iterations, and turn each batch into per-example moments. The same core code runs here and
+ * in-process; nothing here samples or scores by itself.
+ */
+final class ScoreTask implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /**
+   * One example's result for one shard, keyed for the merge: its moments in the compact versioned
+   * binary form of {@code MomentsCodec} (what crosses the shuffle), and its samples when asked.
+   */
+  record ShardResult(String key, int shard, Object id, byte[] moments, float[] samples) implements Serializable {}
+
+  private final Broadcast<byte[]> model;
+  private final String fingerprint;
+  private final ScoreSettings settings;
+  private final SamplerConfig config;
+  private final int[] inputShape;
+  private final LongAccumulator progress;
+
+  ScoreTask(Broadcast<byte[]> model, String fingerprint, ScoreSettings settings, SamplerConfig config, int[] inputShape,
+      LongAccumulator progress) {
+    this.model = model;
+    this.fingerprint = fingerprint;
+    this.settings = settings;
+    this.config = config;
+    this.inputShape = inputShape.clone();
+    this.progress = progress;
+  }
+
+  /** A batch of examples and their samples for iterations [start, end). */
+  interface BatchConsumer {
+    void accept(List<Row> rows, Samples samples, MomentsBatch moments);
+  }
+
+  /** Samples the rows of {@code it} for iterations [start, end), batch by batch. */
+  void run(Iterator<Row> it, int start, int end, BatchConsumer consumer) {
+    PosteriorSampler sampler = ExecutorSamplers.get(fingerprint, model, settings, config);
+    int len = 1;
+    for (int d : inputShape) {
+      len *= d;
+    }
+    long[] shape = new long[inputShape.length + 1];
+    for (int i = 0; i < inputShape.length; i++) {
+      shape[i + 1] = inputShape[i];
+    }
+    List<Row> batch = new ArrayList<>(settings.batchSize());
+    while (it.hasNext()) {
+      batch.add(it.next());
+      if (batch.size() == settings.batchSize() || !it.hasNext()) {
+        int n = batch.size();
+        float[] x = new float[n * len];
+        long[] keys = new long[n];
+        for (int i = 0; i < n; i++) {
+          Row r = batch.get(i);
+          keys[i] = KeyedRandom.exampleKey(r.getString(1));
+          copyFeatures(r.get(2), x, i * len, len);
+        }
+        shape[0] = n;
+        INDArray input = Nd4j.create(x, shape, 'c');
+        Samples samples = sampler.predictOnBatch(new INDArray[] {input}, keys, start, end - start).get(0);
+        consumer.accept(batch, samples, MomentsBatch.of(samples, settings.probabilities()));
+        progress.add(n);
+        batch = new ArrayList<>(settings.batchSize());
+      }
+    }
+  }
+
+  /** Copies an {@code array<float>} value (a Scala sequence of boxed floats) into {@code dst}. */
+  private static void copyFeatures(Object value, float[] dst, int off, int len) {
+    if (value instanceof scala.collection.Seq<?> seq) {
+      scala.collection.Iterator<?> it = seq.iterator();
+      for (int j = 0; j < len; j++) {
+        dst[off + j] = (Float) it.next();
+      }
+    } else if (value instanceof java.util.List<?> list) {
+      for (int j = 0; j < len; j++) {
+        dst[off + j] = (Float) list.get(j);
+      }
+    } else {
+      throw new IllegalStateException("features value of type " + value.getClass() + " is not an array<float>");
+    }
+  }
+}
