@@ -94,6 +94,10 @@ public final class Network {
           return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
       }
+      if (names.isEmpty()) {
+        throw new ModelLoadException("model " + source + " is not a zip file (" + zip.length + " bytes, no zip entries);"
+            + " expected a DL4J model zip written by ModelSerializer.writeModel");
+      }
       throw new ModelLoadException("model " + source + " is a zip without configuration.json (entries: " + names
           + "); expected a DL4J model zip written by ModelSerializer.writeModel");
     } catch (IOException e) {

@@ -139,7 +139,7 @@ class BadInputTest {
     java.nio.file.Path junk = java.nio.file.Files.createTempFile("junk", ".zip");
     try {
       java.nio.file.Files.writeString(junk, "not a zip at all");
-      assertRefused(ModelLoadException.class, () -> Network.load(junk), junk.toString(), "configuration.json");
+      assertRefused(ModelLoadException.class, () -> Network.load(junk), junk.toString(), "not a zip file");
     } finally {
       java.nio.file.Files.deleteIfExists(junk);
     }

@@ -21,11 +21,18 @@ public final class Main implements Runnable {
 
   /** Runs the command line and returns its exit code (for tests and embedding). */
   public static int execute(String... args) {
+    return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+  }
+
+  /** Runs the command line with the given output and error writers; returns the exit code. */
+  public static int execute(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cl = new CommandLine(new Main());
+    cl.setOut(out);
+    cl.setErr(err);
     cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
-      PrintWriter err = cmd.getErr();
-      err.println("mcposterior " + cmd.getCommandName() + " failed: " + oneParagraph(ex));
-      err.flush();
+      PrintWriter w = cmd.getErr();
+      w.println("mcposterior " + cmd.getCommandName() + " failed: " + oneParagraph(ex));
+      w.flush();
       return 1;
     });
     return cl.execute(args);

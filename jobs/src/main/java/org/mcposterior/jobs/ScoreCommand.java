@@ -123,6 +123,7 @@ public final class ScoreCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ScoreSettings s = settings();
+    boolean ownSession = SparkSession.getDefaultSession().isEmpty();
     SparkSession spark = session("mcposterior score", master);
     try {
       var summary = ScoreJob.run(spark, s);
@@ -130,7 +131,9 @@ public final class ScoreCommand implements Callable<Integer> {
           + " examples scored, top " + topK + " by " + heuristic + " written to " + out);
       return 0;
     } finally {
-      spark.stop();
+      if (ownSession) {
+        spark.stop();
+      }
     }
   }
 
