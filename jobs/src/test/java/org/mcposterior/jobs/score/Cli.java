@@ -3,13 +3,13 @@ package org.mcposterior.jobs.score;
 import org.mcposterior.jobs.ScoreCommand;
 import picocli.CommandLine;
 
-/** Parses score arguments into settings exactly as the command line does, for tests. */
+/** Parses score arguments into settings as the command line does (later options win), for tests. */
 final class Cli {
   private Cli() {}
 
   static ScoreSettings settings(String... args) {
     ScoreCommand c = new ScoreCommand();
-    new CommandLine(c).parseArgs(args);
+    new CommandLine(c).setOverwrittenOptionsAllowed(true).parseArgs(args);
     return c.settings();
   }
 }
