@@ -86,6 +86,7 @@ public final class ScoreJob {
   /** Runs the job; returns the run summary (also written to {@code <out>/summary.json}). */
   public static Map<String, Object> run(SparkSession spark, ScoreSettings s) throws IOException {
     long t0 = System.nanoTime();
+    HeapPeak heap = new HeapPeak();
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     OutputDir out = OutputDir.prepare(s.out(), s.overwrite(), hadoop);
 
@@ -114,8 +115,9 @@ public final class ScoreJob {
       ScoreTask task = new ScoreTask(model, fingerprint, s, s.samplerConfig(), shape, progress);
       ScoreRows scoreRows = new ScoreRows(s);
       long t1 = System.nanoTime();
-      JavaRDD<Row> scored = plan.shards() == 1 ? unsharded(rows.javaRDD(), task, scoreRows, s)
-          : sharded(rows, task, scoreRows, s, plan, jsc);
+      JavaRDD<ScoreTask.Example> examples = examples(rows, pool.idField());
+      JavaRDD<Row> scored = plan.shards() == 1 ? unsharded(examples, task, scoreRows, s)
+          : sharded(examples, task, scoreRows, s, plan, jsc);
       Dataset<Row> scores = spark.createDataFrame(scored, ScoreRows.schema(pool.idField(), s.writeSamples()));
       try (ProgressLog p = new ProgressLog(progress, pool.scored() * plan.shards(),
           s.iterations() / (double) plan.shards(), Long.getLong("mcposterior.progressMillis", 10_000))) {
@@ -156,6 +158,7 @@ public final class ScoreJob {
       summary.put("timings", timings);
       summary.put("examples_per_second", pool.scored() / scoreSecs);
       summary.put("example_iterations_per_second", pool.scored() * (double) s.iterations() / scoreSecs);
+      summary.put("driver_peak_heap_bytes", heap.peakBytes());
       summary.put("spark", Map.of("master", spark.sparkContext().master(), "app_id", spark.sparkContext().applicationId(),
           "version", spark.version()));
       summary.put("versions", Map.of("mcposterior", "0.1.0", "deeplearning4j", "1.0.0-M2.1"));
@@ -169,8 +172,34 @@ public final class ScoreJob {
     }
   }
 
+  /**
+   * The pool's rows as examples, read straight from Spark's internal rows: the features are
+   * copied out of the columnar array in one primitive copy, without boxing every value.
+   */
+  static JavaRDD<ScoreTask.Example> examples(Dataset<Row> rows, org.apache.spark.sql.types.StructField idField) {
+    org.apache.spark.sql.types.DataType idType = idField.dataType();
+    return rows.queryExecution().toRdd().toJavaRDD().mapPartitions(it -> {
+      scala.Function1<Object, Object> toExternal =
+          org.apache.spark.sql.catalyst.CatalystTypeConverters.createToScalaConverter(idType);
+      return new Iterator<ScoreTask.Example>() {
+        @Override
+        public boolean hasNext() {
+          return it.hasNext();
+        }
+
+        @Override
+        public ScoreTask.Example next() {
+          org.apache.spark.sql.catalyst.InternalRow r = it.next();
+          Object id = toExternal.apply(r.get(0, idType));
+          return new ScoreTask.Example(id, r.getUTF8String(1).toString(), r.getArray(2).toFloatArray());
+        }
+      };
+    });
+  }
+
   /** One shard: each task scores its rows directly, no shuffle. */
-  private static JavaRDD<Row> unsharded(JavaRDD<Row> rows, ScoreTask task, ScoreRows scoreRows, ScoreSettings s) {
+  private static JavaRDD<Row> unsharded(JavaRDD<ScoreTask.Example> rows, ScoreTask task, ScoreRows scoreRows,
+      ScoreSettings s) {
     int iterations = s.iterations();
     return rows.mapPartitions(it -> new BatchIterator<Row>() {
       @Override
@@ -180,11 +209,11 @@ public final class ScoreJob {
           int outputs = samples.outputSize();
           float[] ex = new float[outputs * iterations];
           for (int n = 0; n < batch.size(); n++) {
-            Row r = batch.get(n);
+            ScoreTask.Example e = batch.get(n);
             if (s.writeSamples()) {
               samples.copyExample(n, ex, 0);
             }
-            buffer.add(scoreRows.row(r.get(0), r.getString(1), ps, n, ex, outputs, iterations));
+            buffer.add(scoreRows.row(e.id(), e.key(), ps, n, ex, outputs, iterations));
           }
         });
       }
@@ -197,9 +226,9 @@ public final class ScoreJob {
   }
 
   /** Several shards: tasks emit per-example moments; a shuffle merges them per example in shard order. */
-  private static JavaRDD<Row> sharded(Dataset<Row> rows, ScoreTask task, ScoreRows scoreRows, ScoreSettings s,
-      ShardPlan plan, JavaSparkContext jsc) {
-    JavaRDD<Row> input = rows.javaRDD().persist(StorageLevel.MEMORY_AND_DISK());
+  private static JavaRDD<Row> sharded(JavaRDD<ScoreTask.Example> rows, ScoreTask task, ScoreRows scoreRows,
+      ScoreSettings s, ShardPlan plan, JavaSparkContext jsc) {
+    JavaRDD<ScoreTask.Example> input = rows.persist(StorageLevel.MEMORY_AND_DISK());
     List<JavaRDD<ScoreTask.ShardResult>> parts = new ArrayList<>();
     for (int shard = 0; shard < plan.shards(); shard++) {
       final int sh = shard;
@@ -210,13 +239,13 @@ public final class ScoreJob {
           task.run(single(it, s.batchSize()), start, end, (batch, samples, moments) -> {
             int len = samples.outputSize() * samples.iterations();
             for (int n = 0; n < batch.size(); n++) {
-              Row r = batch.get(n);
+              ScoreTask.Example e = batch.get(n);
               float[] ex = null;
               if (s.writeSamples()) {
                 ex = new float[len];
                 samples.copyExample(n, ex, 0);
               }
-              buffer.add(new ScoreTask.ShardResult(r.getString(1), sh, r.get(0), one(moments, n), ex));
+              buffer.add(new ScoreTask.ShardResult(e.key(), sh, e.id(), one(moments, n), ex));
             }
           });
         }
@@ -321,14 +350,14 @@ public final class ScoreJob {
     LongAccumulator acc = spark.sparkContext().longAccumulator("mcposterior joint candidates sampled");
     ScoreTask task = new ScoreTask(model, fingerprint, s, cfg, shape, acc);
     int iterations = s.iterations();
-    List<Tuple2<String, float[]>> collected = rows.javaRDD().mapPartitions(it -> {
+    List<Tuple2<String, float[]>> collected = examples(rows, rows.schema().fields()[0]).mapPartitions(it -> {
       List<Tuple2<String, float[]>> outRows = new ArrayList<>();
       task.run(it, 0, iterations, (batch, samples, moments) -> {
         int len = samples.outputSize() * samples.iterations();
         for (int n = 0; n < batch.size(); n++) {
           float[] ex = new float[len];
           samples.copyExample(n, ex, 0);
-          outRows.add(new Tuple2<>(batch.get(n).getString(1), ex));
+          outRows.add(new Tuple2<>(batch.get(n).key(), ex));
         }
       });
       return outRows.iterator();
@@ -372,6 +401,30 @@ public final class ScoreJob {
     return (System.nanoTime() - since) / 1e9;
   }
 
+  /**
+   * The driver JVM's peak heap use since construction: the sum of the heap pools' peaks (an upper
+   * bound of the true peak). In local mode the executors share the JVM, so it counts their work too.
+   */
+  static final class HeapPeak {
+    HeapPeak() {
+      for (java.lang.management.MemoryPoolMXBean p : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+        if (p.getType() == java.lang.management.MemoryType.HEAP) {
+          p.resetPeakUsage();
+        }
+      }
+    }
+
+    long peakBytes() {
+      long sum = 0;
+      for (java.lang.management.MemoryPoolMXBean p : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+        if (p.getType() == java.lang.management.MemoryType.HEAP && p.getPeakUsage() != null) {
+          sum += p.getPeakUsage().getUsed();
+        }
+      }
+      return sum;
+    }
+  }
+
   /** An iterator that refills a buffer batch by batch from its source, so tasks stream their rows. */
   abstract static class BatchIterator<T> implements Iterator<T> {
     private final List<T> buffer = new ArrayList<>();
@@ -403,8 +456,8 @@ public final class ScoreJob {
     }
   }
 
-  /** At most {@code n} rows of {@code it}, so one fill samples one batch. */
-  static Iterator<Row> single(Iterator<Row> it, int n) {
+  /** At most {@code n} items of {@code it}, so one fill samples one batch. */
+  static <T> Iterator<T> single(Iterator<T> it, int n) {
     return new Iterator<>() {
       private int taken;
 
@@ -414,7 +467,7 @@ public final class ScoreJob {
       }
 
       @Override
-      public Row next() {
+      public T next() {
         taken++;
         return it.next();
       }

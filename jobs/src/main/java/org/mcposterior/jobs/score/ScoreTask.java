@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Row;
 import org.apache.spark.util.LongAccumulator;
 import org.mcposterior.randomness.KeyedRandom;
 import org.mcposterior.sampling.PosteriorSampler;
@@ -46,13 +45,19 @@ final class ScoreTask implements Serializable {
     this.progress = progress;
   }
 
+  /**
+   * One example of the pool: its id as the pool holds it, its key (the id as a string, which keys
+   * its masks) and its features.
+   */
+  record Example(Object id, String key, float[] features) implements Serializable {}
+
   /** A batch of examples and their samples for iterations [start, end). */
   interface BatchConsumer {
-    void accept(List<Row> rows, Samples samples, MomentsBatch moments);
+    void accept(List<Example> rows, Samples samples, MomentsBatch moments);
   }
 
-  /** Samples the rows of {@code it} for iterations [start, end), batch by batch. */
-  void run(Iterator<Row> it, int start, int end, BatchConsumer consumer) {
+  /** Samples the examples of {@code it} for iterations [start, end), batch by batch. */
+  void run(Iterator<Example> it, int start, int end, BatchConsumer consumer) {
     PosteriorSampler sampler = ExecutorSamplers.get(fingerprint, model, settings, config);
     int len = 1;
     for (int d : inputShape) {
@@ -62,7 +67,7 @@ final class ScoreTask implements Serializable {
     for (int i = 0; i < inputShape.length; i++) {
       shape[i + 1] = inputShape[i];
     }
-    List<Row> batch = new ArrayList<>(settings.batchSize());
+    List<Example> batch = new ArrayList<>(settings.batchSize());
     while (it.hasNext()) {
       batch.add(it.next());
       if (batch.size() == settings.batchSize() || !it.hasNext()) {
@@ -70,9 +75,12 @@ final class ScoreTask implements Serializable {
         float[] x = new float[n * len];
         long[] keys = new long[n];
         for (int i = 0; i < n; i++) {
-          Row r = batch.get(i);
-          keys[i] = KeyedRandom.exampleKey(r.getString(1));
-          copyFeatures(r.get(2), x, i * len, len);
+          Example e = batch.get(i);
+          keys[i] = KeyedRandom.exampleKey(e.key());
+          if (e.features().length != len) {
+            throw new IllegalStateException("example " + e.key() + " has " + e.features().length + " features, expected " + len);
+          }
+          System.arraycopy(e.features(), 0, x, i * len, len);
         }
         shape[0] = n;
         INDArray input = Nd4j.create(x, shape, 'c');
@@ -81,22 +89,6 @@ final class ScoreTask implements Serializable {
         progress.add(n);
         batch = new ArrayList<>(settings.batchSize());
       }
-    }
-  }
-
-  /** Copies an {@code array<float>} value (a Scala sequence of boxed floats) into {@code dst}. */
-  private static void copyFeatures(Object value, float[] dst, int off, int len) {
-    if (value instanceof scala.collection.Seq<?> seq) {
-      scala.collection.Iterator<?> it = seq.iterator();
-      for (int j = 0; j < len; j++) {
-        dst[off + j] = (Float) it.next();
-      }
-    } else if (value instanceof java.util.List<?> list) {
-      for (int j = 0; j < len; j++) {
-        dst[off + j] = (Float) list.get(j);
-      }
-    } else {
-      throw new IllegalStateException("features value of type " + value.getClass() + " is not an array<float>");
     }
   }
 }

@@ -1,0 +1,125 @@
+package org.mcposterior.jobs;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.mcposterior.jobs.bench.HeuristicsBenchmark;
+import org.mcposterior.jobs.bench.SamplerBenchmark;
+import org.mcposterior.jobs.bench.ScaleBenchmark;
+import org.mcposterior.jobs.bench.SparkBenchmark;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code bench}: the benchmarks whose figures the README quotes. Each prints the machine it ran on. */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (print figures; nothing is asserted).",
+    subcommands = {BenchCommand.Sampler.class, BenchCommand.Heuristics.class, BenchCommand.Spark.class,
+        BenchCommand.Scale.class})
+public final class BenchCommand implements Runnable {
+
+  @Override
+  public void run() {
+    picocli.CommandLine.usage(this, System.out);
+  }
+
+  /** One line about the machine, for every benchmark's output. */
+  static String machine() {
+    String cpu = "unknown CPU";
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+        if (line.startsWith("model name")) {
+          cpu = line.substring(line.indexOf(':') + 1).trim();
+          break;
+        }
+      }
+    } catch (java.io.IOException e) {
+      cpu = "unknown CPU (" + e.getMessage() + ")";
+    }
+    return String.format(Locale.ROOT, "machine: %s, %d cores, %.1f GiB heap max, Java %s, OPENBLAS_CORETYPE=%s", cpu,
+        Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() / (double) (1L << 30),
+        System.getProperty("java.version"), System.getenv("OPENBLAS_CORETYPE"));
+  }
+
+  @Command(name = "sampler", mixinStandardHelpOptions = true,
+      description = "Core sampler on the reference MLP and CNN (pool 10,000, T = 20, batch 64), with the sgemm ceiling.")
+  static final class Sampler implements Callable<Integer> {
+    @Option(names = "--pool", defaultValue = "10000", description = "Pool size (default ${DEFAULT-VALUE}).")
+    int pool;
+
+    @Option(names = "--rounds", defaultValue = "3", description = "Timed passes, best kept (default ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Override
+    public Integer call() {
+      System.out.println(machine());
+      for (SamplerBenchmark.Result r : SamplerBenchmark.run(pool, 64, 20, rounds)) {
+        System.out.println(r);
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "heuristics", mixinStandardHelpOptions = true,
+      description = "The five moment-based scores from samples, 1,000,000 x 10 classes x 20 iterations, one thread.")
+  static final class Heuristics implements Callable<Integer> {
+    @Option(names = "--examples", defaultValue = "1000000", description = "Examples (default ${DEFAULT-VALUE}).")
+    int examples;
+
+    @Option(names = "--repetitions", defaultValue = "5", description = "Repetitions (default ${DEFAULT-VALUE}).")
+    int repetitions;
+
+    @Override
+    public Integer call() {
+      System.out.println(machine());
+      HeuristicsBenchmark.main(new String[] {String.valueOf(examples), "10", "20", String.valueOf(repetitions)});
+      return 0;
+    }
+  }
+
+  @Command(name = "spark", mixinStandardHelpOptions = true,
+      description = "The score job in Spark local mode vs the in-process core sampler, same pool (MLP, T = 20).")
+  static final class Spark implements Callable<Integer> {
+    @Option(names = "--pool", defaultValue = "100000", description = "Pool size (default ${DEFAULT-VALUE}).")
+    int pool;
+
+    @Option(names = "--master", defaultValue = "local[2]", description = "Spark master (default ${DEFAULT-VALUE}).")
+    String master;
+
+    @Option(names = "--work", defaultValue = "mcposterior-bench", description = "Scratch directory (default ${DEFAULT-VALUE}).")
+    Path work;
+
+    @Override
+    public Integer call() throws Exception {
+      System.out.println(machine());
+      System.out.println(SparkBenchmark.run(pool, 20, master, work.resolve("spark")));
+      return 0;
+    }
+  }
+
+  @Command(name = "scale", mixinStandardHelpOptions = true,
+      description = "Synthetic pools of 200,000 and 2,000,000 examples at default settings; driver peak heap per size.")
+  static final class Scale implements Callable<Integer> {
+    @Option(names = "--sizes", split = ",", defaultValue = "200000,2000000", description = "Pool sizes (default ${DEFAULT-VALUE}).")
+    List<Long> sizes;
+
+    @Option(names = "--features", defaultValue = "32", description = "Features per example (default ${DEFAULT-VALUE}).")
+    int features;
+
+    @Option(names = "--master", defaultValue = "local[2]", description = "Spark master (default ${DEFAULT-VALUE}).")
+    String master;
+
+    @Option(names = "--work", defaultValue = "mcposterior-bench", description = "Scratch directory (default ${DEFAULT-VALUE}).")
+    Path work;
+
+    @Override
+    public Integer call() throws Exception {
+      System.out.println(machine());
+      long[] s = sizes.stream().mapToLong(Long::longValue).toArray();
+      for (ScaleBenchmark.Result r : ScaleBenchmark.run(s, features, master, work.resolve("scale"))) {
+        System.out.println(r);
+      }
+      return 0;
+    }
+  }
+}
