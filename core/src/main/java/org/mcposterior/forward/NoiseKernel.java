@@ -87,16 +87,22 @@ final class NoiseKernel implements Kernel {
     int[] bits = runner.ints(0, Math.max(size, 2 * channels));
     long lastKey = 0;
     boolean haveFactors = false;
+    boolean fused = noise instanceof Noise.Bernoulli && chunk.mode != org.mcposterior.randomness.MaskMode.CONSISTENT;
     for (int r = 0; r < rows; r++) {
       int src = perExample ? r % nb : r;
       long key = chunk.streamKey(r, site);
-      if (!haveFactors || key != lastKey) {
-        factors(key, bits, f, g, runner);
-        lastKey = key;
-        haveFactors = true;
-      }
       in[0].copyTo(src * size, x, 0, size);
-      apply(x, f, g);
+      if (fused) {
+        // one mask per row: draw it and apply it in one pass
+        KeyedRandom.applyKeep(key, index, size, threshold, scale, x, 0, bits, f);
+      } else {
+        if (!haveFactors || key != lastKey) {
+          factors(key, bits, f, g, runner);
+          lastKey = key;
+          haveFactors = true;
+        }
+        apply(x, f, g);
+      }
       out.copyFrom(r * size, x, 0, size);
     }
   }

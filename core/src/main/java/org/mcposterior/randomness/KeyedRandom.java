@@ -29,7 +29,25 @@ public final class KeyedRandom {
   private static final long DOMAIN_CONSISTENT = 0xBB67AE8584CAA73BL;
   private static final long DOMAIN_EXAMPLE_ID = 0x3C6EF372FE94F82BL;
 
+  /**
+   * Whether the Vector API versions run: the {@code jdk.incubator.vector} module is present and
+   * not switched off with {@code -Dmcposterior.vector=false}. Both versions give identical bits.
+   */
+  static final boolean VECTOR = vectorAvailable();
+
   private KeyedRandom() {}
+
+  private static boolean vectorAvailable() {
+    if (!Boolean.parseBoolean(System.getProperty("mcposterior.vector", "true"))
+        || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+      return false;
+    }
+    try {
+      return VectorMasks.usable();
+    } catch (LinkageError e) {
+      return false;
+    }
+  }
 
   /** The SplitMix64 finaliser: a bijective 64-bit mixer with full avalanche. */
   public static long mix64(long z) {
@@ -105,6 +123,15 @@ public final class KeyedRandom {
    * @param bits scratch of length >= n
    */
   public static void keepFactors(long key, int[] index, int n, int threshold, float scale, int[] bits, float[] out) {
+    if (VECTOR) {
+      VectorMasks.keepFactors(key, index, n, threshold, scale, out);
+      return;
+    }
+    scalarKeepFactors(key, index, n, threshold, scale, bits, out);
+  }
+
+  /** The scalar version of {@link #keepFactors} (tests compare the two). */
+  static void scalarKeepFactors(long key, int[] index, int n, int threshold, float scale, int[] bits, float[] out) {
     int lo = (int) key;
     int hi = (int) (key >>> 32);
     int scaleBits = Float.floatToRawIntBits(scale);
@@ -126,6 +153,25 @@ public final class KeyedRandom {
     }
     for (int j = 0; j < n; j++) {
       out[j] = Float.intBitsToFloat(bits[j]);
+    }
+  }
+
+  /**
+   * Multiplies {@code x[off..off+n)} in place by the keep factors of {@link #keepFactors}: the
+   * mask and its application in one pass.
+   *
+   * @param bits scratch of length >= n (used without the Vector API)
+   * @param factors scratch of length >= n (used without the Vector API)
+   */
+  public static void applyKeep(long key, int[] index, int n, int threshold, float scale, float[] x, int off,
+      int[] bits, float[] factors) {
+    if (VECTOR) {
+      VectorMasks.applyKeep(key, index, n, threshold, scale, x, off);
+      return;
+    }
+    scalarKeepFactors(key, index, n, threshold, scale, bits, factors);
+    for (int j = 0; j < n; j++) {
+      x[off + j] *= factors[j];
     }
   }
 

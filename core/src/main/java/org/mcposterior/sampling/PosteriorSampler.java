@@ -116,7 +116,10 @@ public final class PosteriorSampler implements AutoCloseable {
     if (firstIteration < 0) {
       throw new InvalidSamplingArgumentException("first iteration = " + firstIteration + "; expected >= 0");
     }
-    Batch b = prepare(inputs, exampleKeys);
+    return sample(prepare(inputs, exampleKeys), firstIteration, iterations);
+  }
+
+  private List<Samples> sample(Batch b, long firstIteration, int iterations) {
     ForwardPlan plan = plan(b.shapes);
     float[][] out = new float[plan.numOutputs()][];
     int[] outSizes = new int[plan.numOutputs()];
@@ -135,6 +138,41 @@ public final class PosteriorSampler implements AutoCloseable {
       result.add(Samples.wrap(out[k], shape));
     }
     return result;
+  }
+
+  /**
+   * As {@link #predictOnBatch(INDArray[], long[], long, int)}, for callers that already hold each
+   * input as C-order floats (DL4J's batch layout), saving the copies into and out of an INDArray.
+   *
+   * @param inputs per network input, {@code batch x prod(shape)} floats
+   * @param perExampleShapes per network input, the shape of one example (DL4J's, without batch)
+   */
+  public List<Samples> predictOnBatch(float[][] inputs, int[][] perExampleShapes, long[] exampleKeys,
+      long firstIteration, int iterations) {
+    if (iterations <= 0) {
+      throw new InvalidSamplingArgumentException("iterations = " + iterations + "; expected a positive number of"
+          + " stochastic passes, e.g. 20");
+    }
+    if (inputs.length != network.network().numInputs() || perExampleShapes.length != inputs.length) {
+      throw new InputShapeException("the network takes " + network.network().numInputs() + " input(s), got "
+          + inputs.length + " with " + perExampleShapes.length + " shapes");
+    }
+    int n = exampleKeys == null ? 0 : exampleKeys.length;
+    if (n == 0) {
+      throw new InputShapeException("input batch is empty; expected at least one example and one key per example");
+    }
+    for (int i = 0; i < inputs.length; i++) {
+      long per = 1;
+      for (int d : perExampleShapes[i]) {
+        per *= d;
+      }
+      if (per * n != inputs[i].length) {
+        throw new InputShapeException("input " + i + " holds " + inputs[i].length + " floats, expected " + n
+            + " examples x " + per + " = " + per * n + " (shape " + Arrays.toString(perExampleShapes[i]) + ")");
+      }
+      requireFinite(inputs[i], perExampleShapes[i], i);
+    }
+    return sample(new Batch(n, inputs, perExampleShapes, exampleKeys), firstIteration, iterations);
   }
 
   /** Receives the samples of one batch of a stream. */

@@ -11,8 +11,6 @@ import org.mcposterior.sampling.PosteriorSampler;
 import org.mcposterior.sampling.SamplerConfig;
 import org.mcposterior.sampling.Samples;
 import org.mcposterior.stats.MomentsBatch;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * What one Spark task does: stream its rows in batches through the core sampler for one shard of
@@ -63,10 +61,6 @@ final class ScoreTask implements Serializable {
     for (int d : inputShape) {
       len *= d;
     }
-    long[] shape = new long[inputShape.length + 1];
-    for (int i = 0; i < inputShape.length; i++) {
-      shape[i + 1] = inputShape[i];
-    }
     List<Example> batch = new ArrayList<>(settings.batchSize());
     while (it.hasNext()) {
       batch.add(it.next());
@@ -82,9 +76,8 @@ final class ScoreTask implements Serializable {
           }
           System.arraycopy(e.features(), 0, x, i * len, len);
         }
-        shape[0] = n;
-        INDArray input = Nd4j.create(x, shape, 'c');
-        Samples samples = sampler.predictOnBatch(new INDArray[] {input}, keys, start, end - start).get(0);
+        Samples samples = sampler.predictOnBatch(new float[][] {x}, new int[][] {inputShape}, keys, start, end - start)
+            .get(0);
         consumer.accept(batch, samples, MomentsBatch.of(samples, settings.probabilities()));
         progress.add(n);
         batch = new ArrayList<>(settings.batchSize());
