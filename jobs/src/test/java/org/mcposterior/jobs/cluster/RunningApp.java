@@ -85,9 +85,6 @@ public final class RunningApp {
     Instant end = finished == null ? Instant.now() : finished;
     SubmitResult r = new SubmitResult(driver.exitValue(), Logs.read(stdout), Logs.read(stderr),
         Duration.between(started, end), stdout, stderr);
-    if (!r.succeeded()) {
-      cluster.noteTrouble();
-    }
     return r;
   }
 }

@@ -62,8 +62,10 @@ import java.util.stream.Stream;
  * line names this run's Spark home (an executor a worker launched at the last moment); a shutdown
  * hook does the same if a test forgets, and a watchdog agent ({@link ParentWatchdog}) in the master,
  * workers and drivers ends them if the test JVM itself is killed. Logs live in the run directory
- * ({@link #runDirectory}); it is deleted on a clean close and kept (logs only) after any trouble, or
- * always with {@code -Dmcposterior.cluster.keep=true}.
+ * ({@link #runDirectory}); it is deleted on a clean close and kept (logs only) after trouble of the
+ * harness's own (a JVM that died or hung, a timeout), or always with
+ * {@code -Dmcposterior.cluster.keep=true}. An application's non-zero exit is not trouble (tests
+ * provoke it on purpose): its {@link SubmitResult#describe} carries the driver's log instead.
  *
  * <p>Thread-safe. Linux only (executors are found through {@code /proc}).
  */
@@ -127,7 +129,7 @@ public final class StandaloneCluster implements AutoCloseable {
     linkSparkHome(sparkHome, jars.sparkHomeJars());
     this.watchdogJar = writeWatchdogJar(runDirectory.resolve("watchdog.jar"));
     this.applicationJar = writeApplicationJar(runDirectory.resolve("app").resolve("mcposterior-test-app.jar"),
-        jars.classDirectories());
+        jars.classDirectories(), settings.baseDirectory);
     String coretype = System.getenv("OPENBLAS_CORETYPE");
     this.openblasCoretype = coretype == null || coretype.isBlank() ? DEFAULT_OPENBLAS_CORETYPE : coretype;
     this.environment = clusterEnvironment();
@@ -693,6 +695,10 @@ public final class StandaloneCluster implements AutoCloseable {
     env.put("SPARK_LOCAL_IP", HOST);
     env.put("SPARK_LOCAL_DIRS", runDirectory.resolve("local").toString());
     env.put("SPARK_DAEMON_MEMORY", daemonMemory);
+    // Master and workers only coordinate; on a 2-core machine their JIT compilers and parallel GC
+    // threads would compete with the driver and executors under test. Drivers and executors keep
+    // the JVM's defaults, as in production.
+    env.put("SPARK_DAEMON_JAVA_OPTS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
     env.put("JAVA_HOME", System.getProperty("java.home"));
     env.put("OPENBLAS_CORETYPE", openblasCoretype);
     env.put("OMP_NUM_THREADS", "1");
@@ -736,8 +742,12 @@ public final class StandaloneCluster implements AutoCloseable {
     return jar;
   }
 
-  /** Packs class directories into one jar; a path found in two directories comes from the first (class-path order). */
-  private static Path writeApplicationJar(Path jar, List<Path> directories) throws IOException {
+  /**
+   * Packs class directories into one jar; a path found in two directories comes from the first
+   * (class-path order). Files under {@code exclude} (the runs' base directory) are skipped: a class
+   * directory that contains it (say {@code .}) would otherwise pack the jar being written into itself.
+   */
+  private static Path writeApplicationJar(Path jar, List<Path> directories, Path exclude) throws IOException {
     Files.createDirectories(jar.getParent());
     Manifest mf = new Manifest();
     mf.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
@@ -747,7 +757,8 @@ public final class StandaloneCluster implements AutoCloseable {
       for (Path dir : directories) {
         List<Path> files;
         try (Stream<Path> s = Files.walk(dir)) {
-          files = s.filter(Files::isRegularFile).sorted().collect(Collectors.toList());
+          files = s.filter(f -> Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !f.startsWith(exclude))
+              .sorted().collect(Collectors.toList());
         }
         for (Path f : files) {
           String name = dir.relativize(f).toString().replace('\\', '/');
@@ -866,7 +877,7 @@ public final class StandaloneCluster implements AutoCloseable {
 
     /** Where run directories are made; default {@code target/standalone-cluster} of the module under test. */
     public Builder baseDirectory(Path dir) {
-      baseDirectory = dir;
+      baseDirectory = dir.toAbsolutePath().normalize();
       return this;
     }
 

@@ -124,14 +124,14 @@ public final class SubmitSpec {
     }
 
     /**
-     * @throws IllegalArgumentException naming the bad value and the fix: blank main class, missing
+     * @throws InvalidSubmitSpecException naming the bad value and the fix: blank main class, missing
      *     application jar or {@code --jars} entry, a jar path with a comma ({@code --jars} is
      *     comma-separated), a setting that is not {@code spark.*} (spark-submit would ignore it with
      *     only a warning), or a timeout that is not positive
      */
     public SubmitSpec build() {
       if (mainClass == null || mainClass.isBlank()) {
-        throw new IllegalArgumentException("main class is '" + mainClass + "'; expected a fully qualified class name "
+        throw new InvalidSubmitSpecException("main class is '" + mainClass + "'; expected a fully qualified class name "
             + "such as org.mcposterior.jobs.Main");
       }
       requireJar(appJar, "application jar");
@@ -140,24 +140,24 @@ public final class SubmitSpec {
       }
       for (String k : conf.keySet()) {
         if (!k.startsWith("spark.")) {
-          throw new IllegalArgumentException("setting '" + k + "' does not start with 'spark.'; spark-submit ignores "
+          throw new InvalidSubmitSpecException("setting '" + k + "' does not start with 'spark.'; spark-submit ignores "
               + "such settings with only a warning: use a spark.* key (environment variables of executors are "
               + "spark.executorEnv.NAME)");
         }
       }
       if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("timeout is " + timeout + "; expected a positive duration");
+        throw new InvalidSubmitSpecException("timeout is " + timeout + "; expected a positive duration");
       }
       return new SubmitSpec(this);
     }
 
     private static void requireJar(Path jar, String what) {
       if (jar == null || !Files.isRegularFile(jar)) {
-        throw new IllegalArgumentException(what + " " + jar + " is not a file; build it first (mvn package) or pass "
+        throw new InvalidSubmitSpecException(what + " " + jar + " is not a file; build it first (mvn package) or pass "
             + "an existing jar");
       }
       if (jar.toString().contains(",")) {
-        throw new IllegalArgumentException(what + " " + jar + " has a comma in its path, which spark-submit's "
+        throw new InvalidSubmitSpecException(what + " " + jar + " has a comma in its path, which spark-submit's "
             + "comma-separated --jars cannot carry; move it to a path without commas");
       }
     }
