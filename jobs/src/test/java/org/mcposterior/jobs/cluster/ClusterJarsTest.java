@@ -60,12 +60,13 @@ class ClusterJarsTest {
     Path app = jar("app.jar");
     Path dep1 = jar("a/dep1.jar");
     Path dep2 = jar("b/dep2.jar");
-    SubmitSpec spec = SubmitSpec.builder("org.example.Main", app).jars(List.of(dep1, dep2))
+    Path props = jar("spark-defaults.conf");
+    SubmitSpec spec = SubmitSpec.builder("org.example.Main", app).jars(List.of(dep1, dep2)).propertiesFile(props)
         .conf("spark.executor.memory", "1g").conf("spark.task.maxFailures", "2").conf("spark.executor.memory", "2g")
         .args("score", "--k", "5").build();
 
     assertEquals(List.of("--master", "spark://127.0.0.1:7077", "--deploy-mode", "client", "--class", "org.example.Main",
-        "--jars", dep1 + "," + dep2, "--conf", "spark.executor.memory=2g", "--conf", "spark.task.maxFailures=2",
+        "--properties-file", props.toString(), "--jars", dep1 + "," + dep2, "--conf", "spark.executor.memory=2g", "--conf", "spark.task.maxFailures=2",
         app.toString(), "score", "--k", "5"), spec.sparkSubmitArguments("spark://127.0.0.1:7077"));
   }
 
@@ -79,6 +80,8 @@ class ClusterJarsTest {
     assertMessage(() -> SubmitSpec.builder("M", app).conf("executor.memory", "1g").build(),
         "'executor.memory' does not start with 'spark.'");
     assertMessage(() -> SubmitSpec.builder("M", app).timeout(Duration.ZERO).build(), "timeout is PT0S");
+    assertMessage(() -> SubmitSpec.builder("M", app).propertiesFile(repo.resolve("none.conf")).build(),
+        "none.conf is not a file");
   }
 
   private static void assertMessage(org.junit.jupiter.api.function.Executable build, String expected) {

@@ -23,6 +23,7 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.util.LongAccumulator;
+import org.bytedeco.javacpp.Pointer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -42,8 +43,10 @@ import picocli.CommandLine.Option;
  * The driver writes a result file that {@link #expectedRecords} reproduces in-process.
  *
  * <p>Result file: {@code key=value} header lines ({@code records}, {@code sum}, {@code executors},
- * {@code backends}, {@code coretypes}, {@code retriedPartitions}), then one line per record:
- * id and its three probabilities. {@code retriedPartitions} counts partitions whose successful
+ * {@code retriedPartitions}, and the distinct values seen by the tasks of what a deployment must get
+ * into executors: {@code backends} (nd4j backend), {@code coretypes}, {@code ompThreads},
+ * {@code openblasThreads}, {@code javacppPlatforms}, {@code javacppMaxBytes}), then one line per
+ * record: id and its three probabilities. {@code retriedPartitions} counts partitions whose successful
  * attempt was not the first (an accumulator, so failed attempts add nothing): after an executor is
  * killed mid-task it is at least 1.
  *
@@ -101,8 +104,12 @@ public final class ClusterSmokeApp implements Callable<Integer> {
     sb.append("records=").append(sorted.size()).append('\n');
     sb.append("sum=").append(sorted.stream().mapToLong(RecordResult::id).sum()).append('\n');
     sb.append("executors=").append(distinct(sorted, RecordResult::executorId)).append('\n');
-    sb.append("backends=").append(distinct(sorted, RecordResult::backend)).append('\n');
-    sb.append("coretypes=").append(distinct(sorted, RecordResult::coretype)).append('\n');
+    sb.append("backends=").append(distinct(sorted, r -> r.environment().backend())).append('\n');
+    sb.append("coretypes=").append(distinct(sorted, r -> r.environment().coretype())).append('\n');
+    sb.append("ompThreads=").append(distinct(sorted, r -> r.environment().ompThreads())).append('\n');
+    sb.append("openblasThreads=").append(distinct(sorted, r -> r.environment().openblasThreads())).append('\n');
+    sb.append("javacppPlatforms=").append(distinct(sorted, r -> r.environment().javacppPlatform())).append('\n');
+    sb.append("javacppMaxBytes=").append(distinct(sorted, r -> r.environment().javacppMaxBytes())).append('\n');
     sb.append("retriedPartitions=").append(retried).append('\n');
     for (RecordResult r : sorted) {
       sb.append(recordLine(r.id(), r.probabilities())).append('\n');
@@ -155,8 +162,23 @@ public final class ClusterSmokeApp implements Callable<Integer> {
   }
 
   /** One record's output and where it was computed. */
-  record RecordResult(int id, float[] probabilities, String executorId, String backend, String coretype)
+  record RecordResult(int id, float[] probabilities, String executorId, TaskEnvironment environment)
       implements Serializable {
+  }
+
+  /**
+   * What a task saw of its JVM: the nd4j backend that loaded, the BLAS variables of its environment
+   * ({@code spark.executorEnv.*}) and the JavaCPP system properties ({@code extraJavaOptions}).
+   */
+  record TaskEnvironment(String backend, String coretype, String ompThreads, String openblasThreads,
+      String javacppPlatform, String javacppMaxBytes) implements Serializable {
+
+    static TaskEnvironment current() {
+      return new TaskEnvironment(Nd4j.getBackend().getClass().getSimpleName(), String.valueOf(System.getenv(
+          "OPENBLAS_CORETYPE")), String.valueOf(System.getenv("OMP_NUM_THREADS")),
+          String.valueOf(System.getenv("OPENBLAS_NUM_THREADS")), String.valueOf(System.getProperty("javacpp.platform")),
+          Long.toString(Pointer.maxBytes()));
+    }
   }
 
   /** The work of one task; serializable, captures nothing of the driver but its own fields. */
@@ -189,15 +211,14 @@ public final class ClusterSmokeApp implements Callable<Integer> {
         retried.add(1);
       }
       MultiLayerNetwork net = network();
-      String backend = Nd4j.getBackend().getClass().getSimpleName();
-      String coretype = String.valueOf(System.getenv("OPENBLAS_CORETYPE"));
+      TaskEnvironment env = TaskEnvironment.current();
       List<RecordResult> out = new ArrayList<>();
       while (ids.hasNext()) {
         int id = ids.next();
         if (sleepMs > 0) {
           Thread.sleep(sleepMs);
         }
-        out.add(new RecordResult(id, probabilities(net, id), executorId, backend, coretype));
+        out.add(new RecordResult(id, probabilities(net, id), executorId, env));
       }
       return out.iterator();
     }

@@ -54,8 +54,10 @@ import java.util.stream.Stream;
  * JVM command computed by Spark's own launcher ({@code org.apache.spark.launcher.Main}, what
  * {@code bin/spark-class} calls), so memory, Java 17 module flags and class path are Spark's own
  * choices. The environment carries {@code SPARK_SCALA_VERSION} (without it the worker cannot build
- * an executor's command: "Cannot find any build directories"), {@code SPARK_LOCAL_IP=127.0.0.1}
- * and a correct OpenBLAS kernel. Every port is chosen by the operating system (port 0) and read
+ * an executor's command: "Cannot find any build directories") and {@code SPARK_LOCAL_IP=127.0.0.1};
+ * the BLAS variables DL4J needs reach drivers through their environment and executors only through
+ * the application's {@code spark.executorEnv.*} settings ({@link #recommendedConf}), as on a real
+ * cluster, so a configuration that forgets them fails here too. Every port is chosen by the operating system (port 0) and read
  * back from the master's log and JSON, so parallel test runs do not clash.
  *
  * <p>Cleanup: {@link #close} kills every process tree it started, then any process whose command
@@ -82,6 +84,8 @@ public final class StandaloneCluster implements AutoCloseable {
   /** Kernel for nd4j's OpenBLAS when the test JVM sets none: correct on every AVX2 CPU (DESIGN.md, invariant 7). */
   private static final String DEFAULT_OPENBLAS_CORETYPE = "HASWELL";
   private static final String KEEP_PROPERTY = "mcposterior.cluster.keep";
+  private static final java.util.Set<String> BLAS_VARIABLES = java.util.Set.of("OPENBLAS_CORETYPE", "OMP_NUM_THREADS",
+      "OPENBLAS_NUM_THREADS");
 
   private static final Pattern MASTER_URL = Pattern.compile("Starting Spark master at (spark://\\S+)");
   private static final Pattern MASTER_UI_PORT = Pattern.compile("Successfully started service 'MasterUI' on port (\\d+)");
@@ -102,7 +106,8 @@ public final class StandaloneCluster implements AutoCloseable {
   private final Path watchdogJar;
   private final Path applicationJar;
   private final String openblasCoretype;
-  private final Map<String, String> environment;
+  private final Map<String, String> daemonEnvironment;
+  private final Map<String, String> driverEnvironment;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final List<Process> workers = new CopyOnWriteArrayList<>();
   private final List<RunningApp> apps = new CopyOnWriteArrayList<>();
@@ -132,7 +137,8 @@ public final class StandaloneCluster implements AutoCloseable {
         jars.classDirectories(), settings.baseDirectory);
     String coretype = System.getenv("OPENBLAS_CORETYPE");
     this.openblasCoretype = coretype == null || coretype.isBlank() ? DEFAULT_OPENBLAS_CORETYPE : coretype;
-    this.environment = clusterEnvironment();
+    this.daemonEnvironment = daemonEnvironment(settings.workerEnvironment);
+    this.driverEnvironment = driverEnvironment();
     this.shutdownHook = new Thread(this::stopEverything, "mcposterior-cluster-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
@@ -240,7 +246,7 @@ public final class StandaloneCluster implements AutoCloseable {
     Path err = logs.resolve("submit-" + n + ".stderr");
     Instant t0 = Instant.now();
     Process p = launch("submit-" + n, SUBMIT_CLASS, spec.sparkSubmitArguments(masterUrl),
-        ProcessBuilder.Redirect.to(out.toFile()), ProcessBuilder.Redirect.to(err.toFile()));
+        ProcessBuilder.Redirect.to(out.toFile()), ProcessBuilder.Redirect.to(err.toFile()), driverEnvironment);
     RunningApp app = new RunningApp(this, spec, p, t0, out, err);
     apps.add(app);
     return app;
@@ -544,7 +550,7 @@ public final class StandaloneCluster implements AutoCloseable {
     Instant deadline = t0.plus(startTimeout);
     Path masterLog = logs.resolve("master.log");
     master = launch("master", MASTER_CLASS, List.of("--host", HOST, "--port", "0", "--webui-port", "0"),
-        ProcessBuilder.Redirect.to(masterLog.toFile()), null);
+        ProcessBuilder.Redirect.to(masterLog.toFile()), null, daemonEnvironment);
     String url = null;
     String uiPort = null;
     while (url == null || uiPort == null || !Logs.read(masterLog).contains(MASTER_LEADER)) {
@@ -569,7 +575,7 @@ public final class StandaloneCluster implements AutoCloseable {
       workers.add(launch("worker-" + i, WORKER_CLASS, List.of("--host", HOST, "--port", "0", "--webui-port", "0",
           "--cores", Integer.toString(coresPerWorker), "--memory", memoryPerWorker,
           "--work-dir", workDir.toString(), masterUrl), ProcessBuilder.Redirect.to(logs.resolve("worker-" + i + ".log").toFile()),
-          null));
+          null, daemonEnvironment));
     }
     int alive = 0;
     while (alive < workerCount) {
@@ -618,8 +624,8 @@ public final class StandaloneCluster implements AutoCloseable {
    * cluster's environment. {@code err == null} sends standard error to standard output's file.
    */
   private Process launch(String name, String mainClass, List<String> args, ProcessBuilder.Redirect out,
-      ProcessBuilder.Redirect err) {
-    List<String> command = new ArrayList<>(sparkCommand(name, mainClass, args));
+      ProcessBuilder.Redirect err, Map<String, String> environment) {
+    List<String> command = new ArrayList<>(sparkCommand(name, mainClass, args, environment));
     command.add(1, "-javaagent:" + watchdogJar + "=" + ProcessHandle.current().pid());
     ProcessBuilder pb = new ProcessBuilder(command).directory(runDirectory.toFile()).redirectOutput(out);
     if (err == null) {
@@ -638,7 +644,7 @@ public final class StandaloneCluster implements AutoCloseable {
     }
   }
 
-  private List<String> sparkCommand(String name, String mainClass, List<String> args) {
+  private List<String> sparkCommand(String name, String mainClass, List<String> args, Map<String, String> environment) {
     List<String> cmd = new ArrayList<>(List.of(javaExecutable(), "-Xmx128m", "-cp", sparkHome.resolve("jars") + "/*",
         LAUNCHER_CLASS, mainClass));
     cmd.addAll(args);
@@ -679,16 +685,19 @@ public final class StandaloneCluster implements AutoCloseable {
   }
 
   /**
-   * The environment of every JVM the cluster starts, and through the workers, of every executor:
-   * the test JVM's own, less anything that would point Spark elsewhere ({@code SPARK_*},
-   * {@code HADOOP_CONF_DIR}, {@code YARN_CONF_DIR}, {@code MASTER}), plus this run's Spark home,
-   * loopback addresses, local directories inside the run directory, and the BLAS settings DL4J needs
-   * (a correct OpenBLAS kernel, one thread per task slot).
+   * The environment of the master and the workers, and through the workers, of every executor: the
+   * test JVM's own, less anything that would point Spark elsewhere ({@code SPARK_*},
+   * {@code HADOOP_CONF_DIR}, {@code YARN_CONF_DIR}, {@code MASTER}) and less the BLAS variables
+   * ({@code OPENBLAS_CORETYPE}, {@code OMP_NUM_THREADS}, {@code OPENBLAS_NUM_THREADS}), plus this
+   * run's Spark home, loopback addresses, local directories inside the run directory and
+   * {@link Builder#workerEnvironment} extras. The BLAS variables are left out on purpose: on a real
+   * cluster executors get them only through {@code spark.executorEnv.*}, and tests must fail when a
+   * configuration forgets them, not be rescued by the test JVM's environment.
    */
-  private Map<String, String> clusterEnvironment() {
+  private Map<String, String> daemonEnvironment(Map<String, String> extra) {
     Map<String, String> env = new HashMap<>(System.getenv());
     env.keySet().removeIf(k -> k.startsWith("SPARK_") || k.startsWith("PYSPARK_") || k.equals("HADOOP_CONF_DIR")
-        || k.equals("YARN_CONF_DIR") || k.equals("MASTER"));
+        || k.equals("YARN_CONF_DIR") || k.equals("MASTER") || BLAS_VARIABLES.contains(k));
     env.put("SPARK_HOME", sparkHome.toString());
     env.put("SPARK_CONF_DIR", sparkHome.resolve("conf").toString());
     env.put("SPARK_SCALA_VERSION", SCALA_BINARY_VERSION);
@@ -700,6 +709,18 @@ public final class StandaloneCluster implements AutoCloseable {
     // the JVM's defaults, as in production.
     env.put("SPARK_DAEMON_JAVA_OPTS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
     env.put("JAVA_HOME", System.getProperty("java.home"));
+    env.putAll(extra);
+    return env;
+  }
+
+  /**
+   * The environment of a driver JVM: as the daemons' (without their extras), plus the BLAS settings,
+   * since a client-mode driver runs in the submitting shell's environment and DL4J runs in it too
+   * (the product checks its BLAS there): the OpenBLAS kernel and one BLAS thread.
+   */
+  private Map<String, String> driverEnvironment() {
+    Map<String, String> env = daemonEnvironment(Map.of());
+    env.remove("SPARK_DAEMON_JAVA_OPTS");
     env.put("OPENBLAS_CORETYPE", openblasCoretype);
     env.put("OMP_NUM_THREADS", "1");
     env.put("OPENBLAS_NUM_THREADS", "1");
@@ -842,8 +863,20 @@ public final class StandaloneCluster implements AutoCloseable {
     private String daemonMemory = "512m";
     private Duration startTimeout = Duration.ofMinutes(2);
     private Path baseDirectory = defaultBaseDirectory();
+    private final Map<String, String> workerEnvironment = new LinkedHashMap<>();
 
     private Builder() {
+    }
+
+    /**
+     * Adds a variable to the environment of the master and the workers, which every executor
+     * inherits (a {@code spark.executorEnv.*} setting of the same name wins). None by default, so
+     * executors see only what an application's settings give them, as on a real cluster; use it
+     * for what a cluster's operators would set on every node, e.g. {@code OPENBLAS_CORETYPE}.
+     */
+    public Builder workerEnvironment(String name, String value) {
+      workerEnvironment.put(name, value);
+      return this;
     }
 
     public Builder workers(int n) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,8 +14,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bytedeco.javacpp.Pointer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -64,11 +69,24 @@ class StandaloneClusterTest {
         .startsWith("nd4j-native-")), "nd4j ships with --jars: " + cluster.applicationDependencyJars());
   }
 
+  /**
+   * Also the test of {@code cluster-configs/standalone/spark-defaults.conf}: the application is
+   * submitted with that file, overriding only what this 2-core machine cannot give (sizes) and the
+   * loopback addresses, and every executor must see the template's BLAS environment and JavaCPP
+   * properties.
+   */
   @Test
-  void dl4jAppOnTwoWorkersMatchesTheSameComputationInProcess(@TempDir Path tmp) throws IOException {
+  void dl4jAppWithTheStandaloneTemplateMatchesTheSameComputationInProcess(@TempDir Path tmp) throws IOException {
     int records = 40;
     Path out = tmp.resolve("result.txt");
-    SubmitResult r = cluster.submit(cluster.submitSpec(ClusterSmokeApp.class.getName())
+    Path template = standaloneTemplate();
+    SubmitResult r = cluster.submit(SubmitSpec.builder(ClusterSmokeApp.class.getName(), cluster.applicationJar())
+        .jars(cluster.applicationDependencyJars())
+        .propertiesFile(template)
+        .conf("spark.driver.memory", "1g").conf("spark.executor.memory", "1g").conf("spark.executor.cores", "1")
+        .conf("spark.cores.max", Integer.toString(WORKERS)).conf("spark.scheduler.minRegisteredResourcesRatio", "1.0")
+        .conf("spark.ui.enabled", "false").conf("spark.driver.host", "127.0.0.1")
+        .conf("spark.driver.bindAddress", "127.0.0.1")
         .args("--records", Integer.toString(records), "--partitions", "8", "--sleep-ms-per-record", "50",
             "--output", out.toString())
         .build());
@@ -78,11 +96,23 @@ class StandaloneClusterTest {
     Result result = Result.read(out);
     assertEquals(Integer.toString(records), result.header.get("records"));
     assertEquals(Long.toString((long) records * (records - 1) / 2), result.header.get("sum"));
-    assertEquals("CpuBackend", result.header.get("backends"), "nd4j's native CPU backend loaded in every executor");
-    assertEquals(cluster.openblasCoretype(), result.header.get("coretypes"),
-        "spark.executorEnv.OPENBLAS_CORETYPE reached the executors");
     assertEquals(WORKERS, result.executors().size(), "tasks ran in one executor per worker: " + result.header);
     assertEquals("0", result.header.get("retriedPartitions"), "no task needed a retry");
+    assertEquals("CpuBackend", result.header.get("backends"), "nd4j's native CPU backend loaded in every executor");
+    Properties conf = new Properties();
+    try (Reader in = Files.newBufferedReader(template)) {
+      conf.load(in);
+    }
+    assertEquals(conf.getProperty("spark.executorEnv.OPENBLAS_CORETYPE"), result.header.get("coretypes"),
+        "spark.executorEnv.OPENBLAS_CORETYPE reached the executors (the workers' environment has none)");
+    assertEquals("1", result.header.get("openblasThreads"), "spark.executorEnv.OPENBLAS_NUM_THREADS reached the executors");
+    assertEquals("1", result.header.get("ompThreads"), "OMP_NUM_THREADS (Spark 4 also defaults it to spark.task.cpus)");
+    assertEquals("linux-x86_64", result.header.get("javacppPlatforms"), "-Djavacpp.platform from extraJavaOptions");
+    Matcher maxBytes = Pattern.compile("-Dorg\\.bytedeco\\.javacpp\\.maxbytes=(\\S+)")
+        .matcher(conf.getProperty("spark.executor.extraJavaOptions"));
+    assertTrue(maxBytes.find(), "the template caps nd4j's off-heap memory");
+    assertEquals(Long.toString(Pointer.parseBytes(maxBytes.group(1), Runtime.getRuntime().maxMemory())),
+        result.header.get("javacppMaxBytes"), "executors got the template's extraJavaOptions");
     assertRecordsEqual(ClusterSmokeApp.expectedRecords(records), result.records);
   }
 
@@ -124,6 +154,14 @@ class StandaloneClusterTest {
     assertTrue(r.stderr().contains(ClusterSmokeApp.INJECTED_FAILURE), "the task's failure reaches the driver's log\n"
         + r.describe());
     assertFalse(Files.exists(out), "a failed run writes no result");
+  }
+
+  /** {@code cluster-configs/standalone/spark-defaults.conf}, found from the jobs module (Surefire's {@code basedir}). */
+  private static Path standaloneTemplate() {
+    Path module = Path.of(System.getProperty("basedir", System.getProperty("user.dir")));
+    Path template = module.resolveSibling("cluster-configs").resolve("standalone").resolve("spark-defaults.conf");
+    assertTrue(Files.isRegularFile(template), "the standalone template is at " + template);
+    return template;
   }
 
   /** Float tolerance: the same float network in another JVM; only the summation order inside BLAS may differ. */

@@ -25,6 +25,7 @@ public final class SubmitSpec {
   private final Map<String, String> conf;
   private final List<String> args;
   private final Duration timeout;
+  private final Path propertiesFile;
 
   private SubmitSpec(Builder b) {
     this.mainClass = b.mainClass;
@@ -33,6 +34,7 @@ public final class SubmitSpec {
     this.conf = Collections.unmodifiableMap(new LinkedHashMap<>(b.conf));
     this.args = List.copyOf(b.args);
     this.timeout = b.timeout;
+    this.propertiesFile = b.propertiesFile;
   }
 
   /** A builder with no {@code --jars}, no settings, no arguments and a 3-minute timeout. */
@@ -66,12 +68,22 @@ public final class SubmitSpec {
     return timeout;
   }
 
+  /** The {@code --properties-file} (a spark-defaults.conf), or null for none. */
+  public Path propertiesFile() {
+    return propertiesFile;
+  }
+
   /**
-   * The arguments {@code spark-submit} would get:
-   * {@code --master URL --deploy-mode client --class MAIN [--jars a,b] [--conf k=v]... APP_JAR ARGS...}.
+   * The arguments {@code spark-submit} would get: {@code --master URL --deploy-mode client
+   * --class MAIN [--properties-file F] [--jars a,b] [--conf k=v]... APP_JAR ARGS...}. As with
+   * spark-submit, {@code --master} and {@code --conf} win over the same keys in the properties file.
    */
   List<String> sparkSubmitArguments(String masterUrl) {
     List<String> out = new ArrayList<>(List.of("--master", masterUrl, "--deploy-mode", "client", "--class", mainClass));
+    if (propertiesFile != null) {
+      out.add("--properties-file");
+      out.add(propertiesFile.toString());
+    }
     if (!jars.isEmpty()) {
       out.add("--jars");
       out.add(jars.stream().map(Path::toString).collect(Collectors.joining(",")));
@@ -93,6 +105,7 @@ public final class SubmitSpec {
     private final Map<String, String> conf = new LinkedHashMap<>();
     private final List<String> args = new ArrayList<>();
     private Duration timeout = Duration.ofMinutes(3);
+    private Path propertiesFile;
 
     private Builder(String mainClass, Path appJar) {
       this.mainClass = mainClass;
@@ -118,6 +131,15 @@ public final class SubmitSpec {
       return this;
     }
 
+    /**
+     * Loads settings from a spark-defaults.conf-style file ({@code --properties-file}), e.g. one of
+     * {@code cluster-configs/}; {@link #conf} settings override it key by key.
+     */
+    public Builder propertiesFile(Path file) {
+      propertiesFile = file;
+      return this;
+    }
+
     public Builder timeout(Duration t) {
       timeout = t;
       return this;
@@ -127,7 +149,7 @@ public final class SubmitSpec {
      * @throws InvalidSubmitSpecException naming the bad value and the fix: blank main class, missing
      *     application jar or {@code --jars} entry, a jar path with a comma ({@code --jars} is
      *     comma-separated), a setting that is not {@code spark.*} (spark-submit would ignore it with
-     *     only a warning), or a timeout that is not positive
+     *     only a warning), a missing properties file, or a timeout that is not positive
      */
     public SubmitSpec build() {
       if (mainClass == null || mainClass.isBlank()) {
@@ -144,6 +166,10 @@ public final class SubmitSpec {
               + "such settings with only a warning: use a spark.* key (environment variables of executors are "
               + "spark.executorEnv.NAME)");
         }
+      }
+      if (propertiesFile != null && !Files.isRegularFile(propertiesFile)) {
+        throw new InvalidSubmitSpecException("properties file " + propertiesFile + " is not a file; pass an existing "
+            + "spark-defaults.conf (see cluster-configs/)");
       }
       if (timeout == null || timeout.isNegative() || timeout.isZero()) {
         throw new InvalidSubmitSpecException("timeout is " + timeout + "; expected a positive duration");
