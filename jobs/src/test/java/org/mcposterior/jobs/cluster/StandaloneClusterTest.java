@@ -2,7 +2,6 @@ package org.mcposterior.jobs.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -150,7 +149,7 @@ class StandaloneClusterTest {
         .build());
     System.err.println("failing app: " + r);
 
-    assertNotEquals(0, r.exitCode(), r.describe());
+    assertEquals(1, r.exitCode(), "a failed job is the application's exit code 1, through SparkSubmit\n" + r.describe());
     assertTrue(r.stderr().contains(ClusterSmokeApp.INJECTED_FAILURE), "the task's failure reaches the driver's log\n"
         + r.describe());
     assertFalse(Files.exists(out), "a failed run writes no result");
