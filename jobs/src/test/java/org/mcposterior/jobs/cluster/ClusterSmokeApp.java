@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.spark.SparkConf;
@@ -157,7 +158,7 @@ public final class ClusterSmokeApp implements Callable<Integer> {
     return net.output(Nd4j.create(x, new long[] {1, 4}, DataType.FLOAT), false).data().asFloat();
   }
 
-  private static String distinct(List<RecordResult> rs, java.util.function.Function<RecordResult, String> f) {
+  private static String distinct(List<RecordResult> rs, Function<RecordResult, String> f) {
     return String.join(",", rs.stream().map(f).collect(Collectors.toCollection(TreeSet::new)));
   }
 

@@ -3,7 +3,10 @@ package org.mcposterior.jobs.cluster;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A {@code spark-submit} whose driver JVM is running: its process, where its output goes, and
@@ -11,6 +14,9 @@ import java.util.concurrent.TimeUnit;
  * can act on the cluster (kill an executor) while the application runs. Thread-safe.
  */
 public final class RunningApp {
+
+  /** What StandaloneSchedulerBackend logs once the master has accepted the application. */
+  private static final Pattern APP_ID = Pattern.compile("Connected to Spark cluster with app ID (app-\\S+)");
 
   private final StandaloneCluster cluster;
   private final SubmitSpec spec;
@@ -52,6 +58,15 @@ public final class RunningApp {
   /** What the driver has written to standard error so far (Spark's log). */
   public String stderrSoFar() {
     return Logs.read(stderr);
+  }
+
+  /**
+   * The application id the driver logged when it registered with the master ({@code app-...}, as
+   * in {@link ExecutorProcess#appId}), once it has.
+   */
+  public Optional<String> appId() {
+    Matcher m = APP_ID.matcher(stderrSoFar());
+    return m.find() ? Optional.of(m.group(1)) : Optional.empty();
   }
 
   Process driver() {

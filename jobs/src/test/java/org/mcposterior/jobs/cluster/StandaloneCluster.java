@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
@@ -19,15 +20,18 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -84,13 +88,12 @@ public final class StandaloneCluster implements AutoCloseable {
   /** Kernel for nd4j's OpenBLAS when the test JVM sets none: correct on every AVX2 CPU (DESIGN.md, invariant 7). */
   private static final String DEFAULT_OPENBLAS_CORETYPE = "HASWELL";
   private static final String KEEP_PROPERTY = "mcposterior.cluster.keep";
-  private static final java.util.Set<String> BLAS_VARIABLES = java.util.Set.of("OPENBLAS_CORETYPE", "OMP_NUM_THREADS",
+  private static final Set<String> BLAS_VARIABLES = Set.of("OPENBLAS_CORETYPE", "OMP_NUM_THREADS",
       "OPENBLAS_NUM_THREADS");
 
   private static final Pattern MASTER_URL = Pattern.compile("Starting Spark master at (spark://\\S+)");
   private static final Pattern MASTER_UI_PORT = Pattern.compile("Successfully started service 'MasterUI' on port (\\d+)");
   private static final String MASTER_LEADER = "I have been elected leader";
-  private static final Pattern APP_ID = Pattern.compile("Connected to Spark cluster with app ID (app-\\S+)");
   private static final Duration POLL = Duration.ofMillis(100);
   private static final Duration KILL_WAIT = Duration.ofSeconds(15);
 
@@ -356,7 +359,7 @@ public final class StandaloneCluster implements AutoCloseable {
   }
 
   private ExecutorProcess killWhen(RunningApp app, Duration within, String waitingFor,
-      java.util.function.Function<List<ExecutorProcess>, Optional<ExecutorProcess>> choose) {
+      Function<List<ExecutorProcess>, Optional<ExecutorProcess>> choose) {
     Instant deadline = Instant.now().plus(within);
     while (Instant.now().isBefore(deadline)) {
       if (!app.isAlive()) {
@@ -364,9 +367,10 @@ public final class StandaloneCluster implements AutoCloseable {
             + waitingFor + "; make its tasks slower or check why it ended:\n--- driver stderr (tail) ---\n"
             + Logs.tail(app.stderrSoFar(), 40) + "\n" + diagnostics());
       }
-      Optional<String> appId = appId(app);
+      // Only this application's executors: none before it has registered with the master.
+      Optional<String> appId = app.appId();
       List<ExecutorProcess> running = executors().stream()
-          .filter(e -> appId.isEmpty() || appId.get().equals(e.appId())).collect(Collectors.toList());
+          .filter(e -> appId.isPresent() && appId.get().equals(e.appId())).collect(Collectors.toList());
       Optional<ExecutorProcess> victim = choose.apply(running);
       if (victim.isPresent()) {
         killExecutor(victim.get().pid());
@@ -377,12 +381,6 @@ public final class StandaloneCluster implements AutoCloseable {
     throw fail("waited " + within.toSeconds() + " s for " + waitingFor + " (executors now: "
         + executors() + "); no executor was killed. Raise the wait or check the application:\n"
         + "--- driver stderr (tail) ---\n" + Logs.tail(app.stderrSoFar(), 40) + "\n" + diagnostics());
-  }
-
-  /** The application id the driver logged when it registered with the master, once it has. */
-  public static Optional<String> appId(RunningApp app) {
-    Matcher m = APP_ID.matcher(app.stderrSoFar());
-    return m.find() ? Optional.of(m.group(1)) : Optional.empty();
   }
 
   /**
@@ -532,7 +530,7 @@ public final class StandaloneCluster implements AutoCloseable {
   }
 
   private boolean hasKeptDescendants(Path dir) {
-    if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
       return false;
     }
     try (Stream<Path> s = Files.list(dir)) {
@@ -738,7 +736,7 @@ public final class StandaloneCluster implements AutoCloseable {
     int clash = 0;
     for (Path jar : sparkJars) {
       Path link = jarsDir.resolve(jar.getFileName());
-      if (Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      if (Files.exists(link, LinkOption.NOFOLLOW_LINKS)) {
         link = jarsDir.resolve("dup" + (++clash) + "-" + jar.getFileName());
       }
       Files.createSymbolicLink(link, jar);
@@ -772,13 +770,13 @@ public final class StandaloneCluster implements AutoCloseable {
     Files.createDirectories(jar.getParent());
     Manifest mf = new Manifest();
     mf.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-    java.util.Set<String> written = new java.util.HashSet<>();
+    Set<String> written = new HashSet<>();
     Path tmp = jar.resolveSibling(jar.getFileName() + ".tmp");
     try (OutputStream os = Files.newOutputStream(tmp); JarOutputStream out = new JarOutputStream(os, mf)) {
       for (Path dir : directories) {
         List<Path> files;
         try (Stream<Path> s = Files.walk(dir)) {
-          files = s.filter(f -> Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !f.startsWith(exclude))
+          files = s.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS) && !f.startsWith(exclude))
               .sorted().collect(Collectors.toList());
         }
         for (Path f : files) {

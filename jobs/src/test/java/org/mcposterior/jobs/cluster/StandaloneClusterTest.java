@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -129,11 +130,14 @@ class StandaloneClusterTest {
     ExecutorProcess killed = cluster.killExecutorNamedInMarker(app, markers, Duration.ofSeconds(120));
     System.err.println("killed " + killed + " after " + app.elapsed().toMillis() + " ms");
     assertFalse(ProcessHandle.of(killed.pid()).map(ProcessHandle::isAlive).orElse(false), "the executor is dead");
+    assertEquals(app.appId(), Optional.of(killed.appId()), "the killed executor served this application");
     SubmitResult r = app.await();
     System.err.println("fault-injection app: " + r);
 
     assertEquals(0, r.exitCode(), "the job recovers from a lost executor\n" + r.describe() + "\n" + cluster.diagnostics());
     Result result = Result.read(out);
+    assertTrue(r.stderr().contains("Lost executor " + killed.executorId() + " "),
+        "the driver saw executor " + killed.executorId() + " die (SIGKILL: exit code 137)\n" + r.describe());
     assertTrue(Long.parseLong(result.header.get("retriedPartitions")) >= 1,
         "the killed executor's running task was retried: " + result.header);
     assertEquals(Integer.toString(records), result.header.get("records"));
