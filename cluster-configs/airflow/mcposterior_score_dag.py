@@ -1,0 +1,138 @@
+"""Airflow DAGs that run `mcposterior score` on Spark.
+
+Two ways, pick one:
+
+* ``mcposterior_score``: the Apache Spark provider's ``SparkSubmitOperator``. The Airflow connection
+  ``spark_mcposterior`` names the cluster (host ``spark://master:7077``, ``yarn`` or
+  ``k8s://https://api-server:6443``; extra ``{"deploy-mode": "client"}`` for standalone,
+  ``"cluster"`` for YARN and Kubernetes, and ``{"spark-home": "/opt/spark"}`` if spark-submit is not
+  on the PATH). Settings come from ``cluster-configs/<target>/spark-defaults.conf``.
+* ``mcposterior_score_bash``: a ``BashOperator`` running ``cluster-configs/standalone/submit.sh``.
+
+Both fail the Airflow task exactly when spark-submit exits non-zero (mcposterior: 0 success, 1 the
+run failed, 2 usage error), so Airflow's retries apply to failed runs. On YARN and Kubernetes in
+cluster mode spark-submit reports the application's final state, not the driver's own exit code
+(see cluster-configs/README.md, "Exit codes").
+
+UNTESTED in Airflow (none on the test machine): this file is only byte-compiled
+(``python3 -m py_compile``). Both DAGs are unscheduled (``schedule=None``): trigger them by hand or
+set a schedule once SCORE_ARGS holds real options.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from airflow import DAG
+from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
+
+try:  # Airflow 3
+    from airflow.providers.standard.operators.bash import BashOperator
+except ImportError:  # Airflow 2
+    from airflow.operators.bash import BashOperator
+
+MCP_HOME = Path(os.environ.get("MCP_HOME", "/opt/mcposterior"))
+# Which template the settings come from: standalone | yarn | kubernetes.
+TARGET = os.environ.get("MCP_SPARK_TARGET", "standalone")
+APP_JAR = os.environ.get("MCP_APP_JAR", str(MCP_HOME / "jobs/target/mcposterior-jobs-0.1.0-SNAPSHOT.jar"))
+# Dependency jars: `mvn -pl jobs dependency:copy-dependencies -DincludeScope=runtime
+# -DoutputDirectory=target/lib` (see standalone/submit.sh). On Kubernetes they are in the image.
+LIB_DIR = Path(os.environ.get("MCP_LIB_DIR", str(MCP_HOME / "jobs/target/lib")))
+
+# The options of `mcposterior score` (pool, model, output, heuristic, ...) are those of
+# `bin/mcposterior score --help`; fill them in. Keep outputs per run apart, e.g. with {{ ds }}.
+SCORE_ARGS: list[str] = []
+
+# A client-mode driver runs on the Airflow worker, and DL4J runs in it: same BLAS settings as the
+# executors get from spark.executorEnv.* in the template.
+DRIVER_ENV = {"OPENBLAS_CORETYPE": "HASWELL", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+
+
+def read_spark_defaults(path: Path) -> dict[str, str]:
+    """Reads a spark-defaults.conf as Spark does for the subset these templates use: '#' comments,
+    'key<whitespace>value', and a trailing backslash continuing the value on the next line."""
+    conf: dict[str, str] = {}
+    logical = ""
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip() if not logical else raw.lstrip()
+        if not logical and (not line or line.startswith("#")):
+            continue
+        if line.endswith("\\"):
+            logical += line[:-1]
+            continue
+        logical += line
+        key, _, value = logical.replace("\t", " ").partition(" ")
+        conf[key.strip()] = value.strip()
+        logical = ""
+    return conf
+
+
+def spark_conf() -> dict[str, str]:
+    conf = read_spark_defaults(MCP_HOME / "cluster-configs" / TARGET / "spark-defaults.conf")
+    # The master and deploy mode come from the Airflow connection.
+    conf.pop("spark.master", None)
+    conf.pop("spark.submit.deployMode", None)
+    return conf
+
+
+def dependency_jars() -> str | None:
+    if TARGET == "kubernetes":
+        return None  # baked into the image (spark.*.extraClassPath in the template)
+    return ",".join(sorted(str(p) for p in LIB_DIR.glob("*.jar"))) or None
+
+
+DEFAULT_ARGS = {
+    "owner": "mcposterior",
+    "retries": 2,
+    "retry_delay": timedelta(minutes=10),
+    "execution_timeout": timedelta(hours=6),
+}
+
+with DAG(
+    dag_id="mcposterior_score",
+    description="Score the unlabeled pool with Monte-Carlo posteriors (SparkSubmitOperator).",
+    start_date=datetime(2025, 1, 1),
+    schedule=None,
+    catchup=False,
+    default_args=DEFAULT_ARGS,
+    tags=["mcposterior", "spark"],
+):
+    SparkSubmitOperator(
+        task_id="score",
+        conn_id="spark_mcposterior",
+        application=APP_JAR,
+        java_class="org.mcposterior.jobs.Main",
+        application_args=["score", *SCORE_ARGS],
+        conf=spark_conf(),
+        jars=dependency_jars(),
+        env_vars=DRIVER_ENV,
+        name="mcposterior-score-{{ ds_nodash }}",
+        verbose=False,
+    )
+
+with DAG(
+    dag_id="mcposterior_score_bash",
+    description="Score the unlabeled pool with Monte-Carlo posteriors (standalone/submit.sh).",
+    start_date=datetime(2025, 1, 1),
+    schedule=None,
+    catchup=False,
+    default_args=DEFAULT_ARGS,
+    tags=["mcposterior", "spark"],
+):
+    BashOperator(
+        task_id="score",
+        # The trailing space keeps Airflow from reading a command that ends in ".sh" as a template file.
+        bash_command=" ".join([shlex.quote(str(MCP_HOME / "cluster-configs/standalone/submit.sh")),
+                               *map(shlex.quote, SCORE_ARGS)]) + " ",
+        env={
+            **DRIVER_ENV,
+            "SPARK_HOME": os.environ.get("SPARK_HOME", "/opt/spark"),
+            "SPARK_MASTER_URL": os.environ.get("SPARK_MASTER_URL", "spark://CHANGE-ME-master-host:7077"),
+            "MCP_APP_JAR": APP_JAR,
+            "MCP_LIB_DIR": str(LIB_DIR),
+        },
+        append_env=True,
+    )

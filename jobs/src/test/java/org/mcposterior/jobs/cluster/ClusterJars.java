@@ -1,0 +1,128 @@
+package org.mcposterior.jobs.cluster;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The test JVM's class path split the way a real deployment splits its jars, so the cluster runs
+ * the product as production would: Spark's own jars on every JVM's class path (the Spark home),
+ * the application as one jar, and the application's dependencies shipped with {@code --jars}.
+ *
+ * <p>Rules, first match wins:
+ * <ol>
+ *   <li>test-only jars (JUnit, opentest4j, apiguardian, Surefire's booter): nowhere;
+ *   <li>directories ({@code target/classes}, {@code target/test-classes}, and {@code core}'s
+ *       classes in a reactor build): packed into the application jar;
+ *   <li>jars of the groups the product brings itself (DL4J, nd4j, JavaCPP, DataVec, picocli, and
+ *       mcposterior's own modules): application dependencies, given to {@code --jars};
+ *   <li>everything else: the Spark home.
+ * </ol>
+ *
+ * <p>Rule 4 is generous on purpose: a library that only DL4J needs (oshi, jna, fastutil, ...) also
+ * lands in the Spark home, so the cluster never fails for a jar the build has. The price: these
+ * tests do not prove that a real deployment ships such a library; a deployment's {@code --jars} or
+ * fat jar must carry every jar of the product's compile scope that its Spark distribution lacks.
+ *
+ * <p>Immutable; lists keep class-path order, which decides which copy of a duplicated class wins.
+ */
+final class ClusterJars {
+
+  /** Maven group directories (as path fragments) whose jars the product ships itself. */
+  private static final List<String> APPLICATION_GROUPS = List.of(
+      "/org/deeplearning4j/", "/org/nd4j/", "/org/bytedeco/", "/org/datavec/", "/info/picocli/",
+      "/org/mcposterior/");
+
+  /** File-name prefixes of jars that only the test runner needs. */
+  private static final List<String> TEST_ONLY_PREFIXES = List.of(
+      "junit-", "opentest4j-", "apiguardian-api-", "surefire", "common-java5-", "common-junit",
+      "maven-surefire-");
+
+  private final List<Path> sparkHomeJars;
+  private final List<Path> applicationDependencyJars;
+  private final List<Path> classDirectories;
+
+  private ClusterJars(List<Path> sparkHomeJars, List<Path> applicationDependencyJars, List<Path> classDirectories) {
+    this.sparkHomeJars = List.copyOf(sparkHomeJars);
+    this.applicationDependencyJars = List.copyOf(applicationDependencyJars);
+    this.classDirectories = List.copyOf(classDirectories);
+  }
+
+  /** Splits the class path of this JVM ({@code java.class.path}, which Surefire sets to the real test class path). */
+  static ClusterJars ofThisJvm() {
+    return of(System.getProperty("java.class.path", ""));
+  }
+
+  /**
+   * Splits a class path ({@link File#pathSeparator}-separated). Entries that do not exist are
+   * dropped, duplicates keep their first position.
+   *
+   * @throws ClusterException if the class path holds no Spark core jar, so no cluster could start
+   */
+  static ClusterJars of(String classPath) {
+    List<Path> spark = new ArrayList<>();
+    List<Path> app = new ArrayList<>();
+    List<Path> dirs = new ArrayList<>();
+    Set<Path> seen = new LinkedHashSet<>();
+    for (String entry : classPath.split(File.pathSeparator)) {
+      if (entry.isBlank()) {
+        continue;
+      }
+      Path p = Path.of(entry).toAbsolutePath().normalize();
+      if (!Files.exists(p) || !seen.add(p)) {
+        continue;
+      }
+      if (Files.isDirectory(p)) {
+        dirs.add(p);
+      } else if (!p.getFileName().toString().endsWith(".jar") || isTestOnly(p)) {
+        continue;
+      } else if (isApplicationDependency(p)) {
+        app.add(p);
+      } else {
+        spark.add(p);
+      }
+    }
+    if (spark.stream().noneMatch(p -> p.getFileName().toString().startsWith("spark-core_"))) {
+      throw new ClusterException("no spark-core jar on the class path (" + spark.size() + " other jars found): "
+          + "the standalone cluster runs from the test class path's Spark jars; run the test through Maven in the "
+          + "jobs module, where spark-core is a provided dependency");
+    }
+    return new ClusterJars(spark, app, dirs);
+  }
+
+  /** Whether a jar is needed only by the test runner, never by a Spark JVM. */
+  static boolean isTestOnly(Path jar) {
+    String name = jar.getFileName().toString().toLowerCase(Locale.ROOT);
+    return TEST_ONLY_PREFIXES.stream().anyMatch(name::startsWith);
+  }
+
+  /**
+   * Whether a jar belongs to what the product ships itself (rule 3 above): a jar in a Maven
+   * repository under one of the product's dependency groups, or an {@code mcposterior-*} module jar
+   * wherever it lies (a reactor build uses {@code core/target/mcposterior-core-*.jar}).
+   */
+  static boolean isApplicationDependency(Path jar) {
+    String path = jar.toString().replace(File.separatorChar, '/');
+    return jar.getFileName().toString().startsWith("mcposterior-") || APPLICATION_GROUPS.stream().anyMatch(path::contains);
+  }
+
+  /** Jars linked into the Spark home's {@code jars/}: on the class path of every master, worker, driver and executor. */
+  List<Path> sparkHomeJars() {
+    return sparkHomeJars;
+  }
+
+  /** Jars to pass with {@code --jars}: the product's dependencies, shipped by the driver to every executor. */
+  List<Path> applicationDependencyJars() {
+    return applicationDependencyJars;
+  }
+
+  /** Class directories to pack into the application jar, in class-path order (the first copy of a file wins). */
+  List<Path> classDirectories() {
+    return classDirectories;
+  }
+}
