@@ -49,6 +49,28 @@ final class ScoreTask implements Serializable {
    */
   record Example(Object id, String key, float[] features) implements Serializable {}
 
+  /**
+   * Fault-injection hook for the cluster tests: with {@code -Dmcposterior.taskMarkerDir=<dir>} on
+   * the executors, each task announces that it is sampling by writing its JVM's pid to a new file
+   * there (written under a temporary name, then moved into place), so a test can kill an executor
+   * that is certainly in the middle of a task. Off unless the property is set.
+   */
+  private static void markTaskStart() {
+    String dir = System.getProperty("mcposterior.taskMarkerDir");
+    if (dir == null) {
+      return;
+    }
+    try {
+      java.nio.file.Path d = java.nio.file.Files.createDirectories(java.nio.file.Path.of(dir));
+      String name = ProcessHandle.current().pid() + "-" + System.nanoTime();
+      java.nio.file.Path tmp = d.resolve("." + name);
+      java.nio.file.Files.writeString(tmp, Long.toString(ProcessHandle.current().pid()));
+      java.nio.file.Files.move(tmp, d.resolve(name), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot write the task marker into " + dir, e);
+    }
+  }
+
   /** A batch of examples and their samples for iterations [start, end). */
   interface BatchConsumer {
     void accept(List<Example> rows, Samples samples, MomentsBatch moments);
@@ -57,6 +79,7 @@ final class ScoreTask implements Serializable {
   /** Samples the examples of {@code it} for iterations [start, end), batch by batch. */
   void run(Iterator<Example> it, int start, int end, BatchConsumer consumer) {
     PosteriorSampler sampler = ExecutorSamplers.get(fingerprint, model, settings, config);
+    markTaskStart();
     int len = 1;
     for (int d : inputShape) {
       len *= d;
