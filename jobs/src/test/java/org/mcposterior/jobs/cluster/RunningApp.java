@@ -69,6 +69,15 @@ public final class RunningApp {
     return m.find() ? Optional.of(m.group(1)) : Optional.empty();
   }
 
+  /** After SIGKILL: returns once the kernel has reaped the driver (or after 15 s), so callers see it gone. */
+  private void awaitDeath() {
+    try {
+      driver.onExit().get(15, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // Still reported: isAlive() stays true and close() sweeps it.
+    }
+  }
+
   Process driver() {
     return driver;
   }
@@ -85,13 +94,15 @@ public final class RunningApp {
     try {
       done = driver.waitFor(Math.max(0, left), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
       StandaloneCluster.killTree(driver.toHandle());
-      throw cluster.fail("interrupted while waiting for " + spec.mainClass() + "; the driver was killed", e);
+      awaitDeath();
+      Thread.currentThread().interrupt();
+      throw cluster.refuse("interrupted while waiting for " + spec.mainClass() + "; the driver was killed", e);
     }
     if (!done) {
       StandaloneCluster.killTree(driver.toHandle());
-      throw cluster.fail("spark-submit of " + spec.mainClass() + " " + spec.args() + " did not finish within "
+      awaitDeath();
+      throw cluster.refuse("spark-submit of " + spec.mainClass() + " " + spec.args() + " did not finish within "
           + spec.timeout().toSeconds() + " s (timeout of its SubmitSpec); the driver (pid " + driver.pid()
           + ") was killed. Raise the timeout if the machine is slow, or read why it hung:\n--- driver stdout (tail) ---\n"
           + Logs.tail(stdout, 20) + "\n--- driver stderr (tail) ---\n" + Logs.tail(stderr, 60) + "\n"

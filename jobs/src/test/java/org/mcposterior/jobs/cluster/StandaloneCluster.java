@@ -307,7 +307,7 @@ public final class StandaloneCluster implements AutoCloseable {
   public void killExecutor(long pid) {
     List<ExecutorProcess> running = executors();
     if (running.stream().noneMatch(e -> e.pid() == pid)) {
-      throw fail("pid " + pid + " is not a running executor of this cluster (running: " + running
+      throw refuse("pid " + pid + " is not a running executor of this cluster (running: " + running
           + "); refusing to kill it: pass a pid from executors() or executorPids()");
     }
     ProcessHandle ph = ProcessHandle.of(pid).orElseThrow(() -> fail("executor " + pid
@@ -503,6 +503,15 @@ public final class StandaloneCluster implements AutoCloseable {
 
   ClusterException fail(String message, Throwable cause) {
     trouble = true;
+    return refuse(message, cause);
+  }
+
+  /** As {@link #fail}, for a request refused or an application gone wrong: the cluster itself is fine, logs are not kept. */
+  ClusterException refuse(String message) {
+    return refuse(message, null);
+  }
+
+  ClusterException refuse(String message, Throwable cause) {
     System.err.println("mcposterior test cluster: " + message);
     return cause == null ? new ClusterException(message) : new ClusterException(message, cause);
   }

@@ -2,6 +2,7 @@ package org.mcposterior.jobs.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -157,6 +158,25 @@ class StandaloneClusterTest {
     assertTrue(r.stderr().contains(ClusterSmokeApp.INJECTED_FAILURE), "the task's failure reaches the driver's log\n"
         + r.describe());
     assertFalse(Files.exists(out), "a failed run writes no result");
+  }
+
+  @Test
+  void submissionOverItsTimeoutFailsNamingItAndLeavesNoDriver(@TempDir Path tmp) {
+    RunningApp app = cluster.submitInBackground(cluster.submitSpec(ClusterSmokeApp.class.getName())
+        .timeout(Duration.ofSeconds(3))
+        .args("--records", "10", "--sleep-ms-per-record", "60000", "--output", tmp.resolve("never.txt").toString())
+        .build());
+
+    ClusterException e = assertThrows(ClusterException.class, app::await);
+    assertTrue(e.getMessage().contains("did not finish within 3 s"), e.getMessage());
+    assertFalse(app.isAlive(), "the driver JVM was killed");
+  }
+
+  @Test
+  void killExecutorRefusesAPidThatIsNotAnExecutor() {
+    long self = ProcessHandle.current().pid();
+    ClusterException e = assertThrows(ClusterException.class, () -> cluster.killExecutor(self));
+    assertTrue(e.getMessage().contains("pid " + self + " is not a running executor"), e.getMessage());
   }
 
   /** {@code cluster-configs/standalone/spark-defaults.conf}, found from the jobs module (Surefire's {@code basedir}). */
