@@ -83,8 +83,30 @@ public final class ScoreJob {
     return b.build();
   }
 
-  /** Runs the job; returns the run summary (also written to {@code <out>/summary.json}). */
+  /**
+   * Runs the job; returns the run summary (also written to {@code <out>/summary.json}).
+   *
+   * <p>Unless the session sets it, {@code spark.sql.files.minPartitionNum} is raised to four times
+   * the default parallelism for the run, so the pool's files are split into enough tasks that the
+   * last wave leaves few cores idle, without a shuffle (Spark's defaults would give a 300 MB pool 3
+   * tasks on 2 cores, one core idle for a third of the run).
+   */
   public static Map<String, Object> run(SparkSession spark, ScoreSettings s) throws IOException {
+    String key = "spark.sql.files.minPartitionNum";
+    boolean set = spark.conf().contains(key);
+    if (!set) {
+      spark.conf().set(key, Integer.toString(4 * spark.sparkContext().defaultParallelism()));
+    }
+    try {
+      return runJob(spark, s);
+    } finally {
+      if (!set) {
+        spark.conf().unset(key);
+      }
+    }
+  }
+
+  private static Map<String, Object> runJob(SparkSession spark, ScoreSettings s) throws IOException {
     long t0 = System.nanoTime();
     HeapPeak heap = new HeapPeak();
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
