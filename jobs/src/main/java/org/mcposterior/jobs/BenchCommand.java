@@ -50,11 +50,25 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--rounds", defaultValue = "3", description = "Timed passes, best kept (default ${DEFAULT-VALUE}).")
     int rounds;
 
+    @Option(names = "--spark", negatable = true, defaultValue = "true",
+        description = "Also run both networks through the score job in Spark local mode (default ${DEFAULT-VALUE}).")
+    boolean spark;
+
+    @Option(names = "--work", defaultValue = "mcposterior-bench", description = "Scratch directory (default ${DEFAULT-VALUE}).")
+    Path work;
+
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
       System.out.println(machine());
       for (SamplerBenchmark.Result r : SamplerBenchmark.run(pool, 64, 20, rounds)) {
         System.out.println(r);
+      }
+      if (spark) {
+        String master = "local[" + Runtime.getRuntime().availableProcessors() + "]";
+        System.out.println(SparkBenchmark.run("MLP 784-512-512-10", org.mcposterior.jobs.bench.BenchmarkNetworks.mlp(1),
+            pool, 20, 64, master, work.resolve("sampler-spark-mlp")));
+        System.out.println(SparkBenchmark.run("CNN (Gal et al. 2017)", org.mcposterior.jobs.bench.BenchmarkNetworks.cnn(2),
+            pool, 20, 64, master, work.resolve("sampler-spark-cnn")));
       }
       return 0;
     }

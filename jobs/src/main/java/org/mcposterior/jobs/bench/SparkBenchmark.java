@@ -36,29 +36,39 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class SparkBenchmark {
 
   /** Example-iterations per second of each route. */
-  public record Result(int examples, int iterations, double inProcessSampler, double inProcessScored, double spark,
-      String master) {
+  public record Result(String network, int examples, int iterations, double inProcessSampler, double inProcessScored,
+      double spark, String master) {
     public double ratio() {
       return spark / inProcessSampler;
     }
 
     @Override
     public String toString() {
-      return String.format(Locale.ROOT, "pool %,d x T=%d, MLP 784-512-512-10 MC dropout:%n"
+      return String.format(Locale.ROOT, "pool %,d x T=%d, %s MC dropout:%n"
           + "  in-process core sampler (%d threads x 1 BLAS)   %,10.0f ex-it/s%n"
           + "  in-process sampler + moments + scores          %,10.0f ex-it/s%n"
           + "  Spark %-10s score stage (read..write)     %,10.0f ex-it/s  = %.1f%% of the in-process sampler",
-          examples, iterations, Runtime.getRuntime().availableProcessors(), inProcessSampler, inProcessScored, master,
+          examples, iterations, network, Runtime.getRuntime().availableProcessors(), inProcessSampler, inProcessScored,
+          master,
           spark, 100 * ratio());
     }
   }
 
   private SparkBenchmark() {}
 
+  /** The MLP benchmark with batches of 256. */
   public static Result run(int examples, int iterations, String master, Path work) throws Exception {
+    return run("MLP 784-512-512-10", BenchmarkNetworks.mlp(1), examples, iterations, 256, master, work);
+  }
+
+  /**
+   * {@code net} (784 inputs) over a seeded pool: in-process with the same batches, keys and
+   * threads the job's tasks use, then through the job in Spark.
+   */
+  public static Result run(String name, MultiLayerNetwork net, int examples, int iterations, int batch, String master,
+      Path work) throws Exception {
     int cores = Runtime.getRuntime().availableProcessors();
     Files.createDirectories(work);
-    MultiLayerNetwork net = BenchmarkNetworks.mlp(1);
     Path model = work.resolve("mlp.zip");
     Network.of(net).save(model);
     float[][] x = new float[examples][784];
@@ -71,7 +81,6 @@ public final class SparkBenchmark {
     // In-process: the same batches, keys and threads the job's tasks use.
     NativeGemm.setThreads(1);
     double sampler = 0, scored = 0;
-    int batch = 256;
     try (PosteriorSampler s = PosteriorSampler.of(McDropout.patch(net), SamplerConfig.defaults().withSeed(3).withThreads(cores))) {
       for (int round = 0; round < 3; round++) {
         long t0 = System.nanoTime();
@@ -124,7 +133,7 @@ public final class SparkBenchmark {
         Map<String, Object> summary = ScoreJob.run(spark, settings);
         best = Math.max(best, ((Number) summary.get("example_iterations_per_second")).doubleValue());
       }
-      return new Result(examples, iterations, sampler, scored, best, master);
+      return new Result(name, examples, iterations, sampler, scored, best, master);
     } finally {
       spark.stop();
     }

@@ -144,6 +144,32 @@ class ScoreJobClusterTest {
   }
 
   @Test
+  void killedDriverLeavesNoOutput() throws Exception {
+    Path out = dir.resolve("driver-killed");
+    Path markers = dir.resolve("driver-markers");
+    RunningApp app = cluster.submitInBackground(cluster.submitSpec(Main.class.getName())
+        .conf("spark.executor.extraJavaOptions", "-Djavacpp.platform=linux-x86_64 -Dmcposterior.taskMarkerDir=" + markers)
+        .args(args(out)).build());
+    long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+    while (System.nanoTime() < deadline && app.isAlive() && (!Files.isDirectory(markers) || isEmpty(markers))) {
+      Thread.sleep(100);
+    }
+    assertTrue(app.isAlive(), "the driver was still running when its tasks started\n" + app.stderrSoFar());
+    ProcessHandle driver = ProcessHandle.of(app.driverPid()).orElseThrow();
+    driver.descendants().forEach(ProcessHandle::destroyForcibly);
+    driver.destroyForcibly();
+    SubmitResult r = app.await();
+    assertNotEquals(0, r.exitCode(), "a killed driver is a failed run");
+    assertFalse(Files.exists(out), "a killed driver leaves nothing in --out");
+  }
+
+  private static boolean isEmpty(Path dir) throws java.io.IOException {
+    try (var files = Files.list(dir)) {
+      return files.findAny().isEmpty();
+    }
+  }
+
+  @Test
   void badInputExitsNonZeroAndWritesNothing() {
     Path out = dir.resolve("bad");
     List<String> a = new ArrayList<>(List.of(args(out)));
