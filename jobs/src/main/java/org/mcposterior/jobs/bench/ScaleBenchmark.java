@@ -36,11 +36,13 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 public final class ScaleBenchmark {
 
   /** One pool size. */
-  public record Result(long examples, double seconds, double exampleIterationsPerSecond, long driverPeakHeapBytes) {
+  public record Result(long examples, double seconds, double exampleIterationsPerSecond, long driverPeakHeapBytes,
+      long driverPeakLiveHeapBytes) {
     @Override
     public String toString() {
-      return String.format(Locale.ROOT, "pool %,11d examples: %7.1f s, %,10.0f ex-it/s, driver peak heap %,6.0f MiB",
-          examples, seconds, exampleIterationsPerSecond, driverPeakHeapBytes / 1048576.0);
+      return String.format(Locale.ROOT, "pool %,11d examples: %6.1f s, %,10.0f ex-it/s, driver heap: peak live (after GC)"
+          + " %,5.0f MiB, peak used incl. garbage %,5.0f MiB (max %,.0f MiB)", examples, seconds, exampleIterationsPerSecond,
+          driverPeakLiveHeapBytes / 1048576.0, driverPeakHeapBytes / 1048576.0, Runtime.getRuntime().maxMemory() / 1048576.0);
     }
   }
 
@@ -77,7 +79,8 @@ public final class ScaleBenchmark {
         Map<String, Object> summary = ScoreJob.run(spark, s);
         double secs = ((Number) ((Map<?, ?>) summary.get("timings")).get("score_seconds")).doubleValue();
         results.add(new Result(n, secs, ((Number) summary.get("example_iterations_per_second")).doubleValue(),
-            ((Number) summary.get("driver_peak_heap_bytes")).longValue()));
+            ((Number) summary.get("driver_peak_heap_bytes")).longValue(),
+            ((Number) summary.get("driver_peak_live_heap_bytes")).longValue()));
       }
       return results;
     } finally {

@@ -98,7 +98,7 @@ public final class ScoreJob {
       spark.conf().set(key, Integer.toString(4 * spark.sparkContext().defaultParallelism()));
     }
     try {
-      return runJob(spark, s);
+      return runTimed(spark, s);
     } finally {
       if (!set) {
         spark.conf().unset(key);
@@ -106,9 +106,15 @@ public final class ScoreJob {
     }
   }
 
-  private static Map<String, Object> runJob(SparkSession spark, ScoreSettings s) throws IOException {
+  private static Map<String, Object> runTimed(SparkSession spark, ScoreSettings s) throws IOException {
     long t0 = System.nanoTime();
-    HeapPeak heap = new HeapPeak();
+    try (HeapPeak heap = new HeapPeak()) {
+      return runJob(spark, s, t0, heap);
+    }
+  }
+
+  private static Map<String, Object> runJob(SparkSession spark, ScoreSettings s, long t0, HeapPeak heap)
+      throws IOException {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     OutputDir out = OutputDir.prepare(s.out(), s.overwrite(), hadoop);
 
@@ -181,6 +187,7 @@ public final class ScoreJob {
       summary.put("examples_per_second", pool.scored() / scoreSecs);
       summary.put("example_iterations_per_second", pool.scored() * (double) s.iterations() / scoreSecs);
       summary.put("driver_peak_heap_bytes", heap.peakBytes());
+      summary.put("driver_peak_live_heap_bytes", heap.liveBytes());
       summary.put("spark", Map.of("master", spark.sparkContext().master(), "app_id", spark.sparkContext().applicationId(),
           "version", spark.version()));
       summary.put("versions", Map.of("mcposterior", "0.1.0", "deeplearning4j", "1.0.0-M2.1"));
@@ -424,14 +431,35 @@ public final class ScoreJob {
   }
 
   /**
-   * The driver JVM's peak heap use since construction: the sum of the heap pools' peaks (an upper
-   * bound of the true peak). In local mode the executors share the JVM, so it counts their work too.
+   * The driver JVM's heap high-water marks since construction. {@code peakBytes} is what the heap
+   * pools held at most, garbage included (an upper bound; it grows with -Xmx, not with the pool).
+   * {@code liveBytes} is the most the old generation held right after a collection: the data the
+   * JVM really kept, the figure that must stay flat as pools grow. In local mode the executors
+   * share the JVM, so both count their work too.
    */
-  static final class HeapPeak {
+  static final class HeapPeak implements AutoCloseable {
+    private final java.util.concurrent.ScheduledExecutorService timer;
+    private volatile long live;
+
     HeapPeak() {
       for (java.lang.management.MemoryPoolMXBean p : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
         if (p.getType() == java.lang.management.MemoryType.HEAP) {
           p.resetPeakUsage();
+        }
+      }
+      timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "mcposterior-heap");
+        t.setDaemon(true);
+        return t;
+      });
+      timer.scheduleAtFixedRate(this::sample, 0, 200, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private void sample() {
+      for (java.lang.management.MemoryPoolMXBean p : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+        if (p.getType() == java.lang.management.MemoryType.HEAP && p.getName().contains("Old")
+            && p.getCollectionUsage() != null) {
+          live = Math.max(live, p.getCollectionUsage().getUsed());
         }
       }
     }
@@ -444,6 +472,16 @@ public final class ScoreJob {
         }
       }
       return sum;
+    }
+
+    long liveBytes() {
+      sample();
+      return live;
+    }
+
+    @Override
+    public void close() {
+      timer.shutdownNow();
     }
   }
 
