@@ -24,15 +24,17 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 public final class SamplerBenchmark {
 
   /** One measured configuration. */
-  public record Result(String name, double exampleIterationsPerSecond, double gflops, double gemmGflops) {
+  public record Result(String name, double exampleIterationsPerSecond, double gflops, double gemmGflops,
+      long peakRunnerBytes, long budgetPerThread) {
     public double fractionOfGemm() {
       return gflops / gemmGflops;
     }
 
     @Override
     public String toString() {
-      return String.format(Locale.ROOT, "%-44s %10.0f ex-it/s %7.1f GFLOP/s  %5.1f%% of sgemm (%.1f GFLOP/s)", name,
-          exampleIterationsPerSecond, gflops, 100 * fractionOfGemm(), gemmGflops);
+      return String.format(Locale.ROOT, "%-52s %8.0f ex-it/s %6.1f GFLOP/s %5.1f%% of sgemm (%.1f)  peak %.1f of %.0f MiB",
+          name, exampleIterationsPerSecond, gflops, 100 * fractionOfGemm(), gemmGflops, peakRunnerBytes / 1048576.0,
+          budgetPerThread / 1048576.0);
     }
   }
 
@@ -131,7 +133,8 @@ public final class SamplerBenchmark {
           }
         }
       }
-      return new Result(name, best, best * flopsPerExIt / 1e9, gemm);
+      return new Result(name, best, best * flopsPerExIt / 1e9, gemm, s.peakRunnerBytes(),
+          cfg.memoryBudgetBytes() / cfg.threads());
     }
   }
 
