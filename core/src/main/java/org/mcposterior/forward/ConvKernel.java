@@ -20,8 +20,8 @@ final class ConvKernel implements Kernel {
 
   private final int nodeId;
   private final String layer;
-  private final int inC, inH, inW, outC, outH, outW;
-  private final int kH, kW, sH, sW, pH, pW, dH, dW;
+  private final int inC, outC;
+  private final Window win;
   private final int k; // kH * kW * inC
   private final float[] weights; // [k x outC]
   private final NativeFloats w;
@@ -31,25 +31,14 @@ final class ConvKernel implements Kernel {
   private final int site;
   private final int[] weightIndex;
 
-  ConvKernel(int nodeId, String layer, int inC, int inH, int inW, int outC, int outH, int outW, int[] kernel,
-      int[] stride, int[] pad, int[] dilation, float[] dl4jWeights, float[] bias, Activation activation,
-      double weightDropout, int site) {
+  ConvKernel(int nodeId, String layer, int inC, int outC, Window win, float[] dl4jWeights, float[] bias,
+      Activation activation, double weightDropout, int site) {
     this.nodeId = nodeId;
     this.layer = layer;
     this.inC = inC;
-    this.inH = inH;
-    this.inW = inW;
     this.outC = outC;
-    this.outH = outH;
-    this.outW = outW;
-    this.kH = kernel[0];
-    this.kW = kernel[1];
-    this.sH = stride[0];
-    this.sW = stride[1];
-    this.pH = pad[0];
-    this.pW = pad[1];
-    this.dH = dilation[0];
-    this.dW = dilation[1];
+    this.win = win;
+    int kH = win.kH(), kW = win.kW();
     this.k = kH * kW * inC;
     this.weights = new float[k * outC];
     int[] canonical = new int[k * outC];
@@ -74,12 +63,12 @@ final class ConvKernel implements Kernel {
   }
 
   private int pixels() {
-    return outH * outW;
+    return win.outH() * win.outW();
   }
 
   @Override
   public void forward(PlanRunner runner, Chunk chunk, NativeFloats[] in, int[] inRows, NativeFloats out, int rows) {
-    int inSize = inH * inW * inC;
+    int inSize = win.inH() * win.inW() * inC;
     int outSize = pixels() * outC;
     int colPerRow = pixels() * k;
     int block = Math.max(1, COL_CAP / colPerRow);
@@ -89,9 +78,7 @@ final class ConvKernel implements Kernel {
       int nb = chunk.examples;
       boolean perExample = inRows[0] != rows;
       for (int t = 0; t < chunk.iterations; t++) {
-        long key = chunk.iterationKey(t, site);
-        NativeFloats wt = runner.maskedWeights(nodeId, key, k * outC,
-            dst -> Rows.maskWeights(runner, weights, weightIndex, key, weightDropout, dst));
+        NativeFloats wt = Rows.dropConnectWeights(runner, nodeId, chunk, t, site, weights, weightIndex, weightDropout);
         convolve(runner, in[0], perExample ? 0 : t * nb * inSize, nb, wt, out, t * nb * outSize, block);
       }
     }
@@ -101,16 +88,16 @@ final class ConvKernel implements Kernel {
   /** out[outOff..] = conv(in[inOff..]) for {@code rows} examples, {@code block} examples per sgemm. */
   private void convolve(PlanRunner runner, NativeFloats in, int inOff, int rows, NativeFloats weights,
       NativeFloats out, int outOff, int block) {
-    int inSize = inH * inW * inC;
+    int inSize = win.inH() * win.inW() * inC;
     int p = pixels();
-    if (kH == 1 && kW == 1 && sH == 1 && sW == 1 && pH == 0 && pW == 0 && outH == inH && outW == inW) {
+    if (win.kH() == 1 && win.kW() == 1 && win.sH() == 1 && win.sW() == 1 && win.pH() == 0 && win.pW() == 0 && win.outH() == win.inH() && win.outW() == win.inW()) {
       NativeGemm.sgemm(false, false, rows * p, outC, k, 1f, in, inOff, k, weights, 0, outC, 0f, out, outOff, outC);
       return;
     }
     NativeFloats col = runner.scratch((long) Math.min(block, rows) * p * k);
     float[] image = runner.floats(1, inSize);
-    float[] zeros = runner.floats(2, Math.max(kW * inC, 1));
-    java.util.Arrays.fill(zeros, 0, kW * inC, 0f);
+    float[] zeros = runner.floats(2, Math.max(win.kW() * inC, 1));
+    java.util.Arrays.fill(zeros, 0, win.kW() * inC, 0f);
     for (int r0 = 0; r0 < rows; r0 += block) {
       int n = Math.min(block, rows - r0);
       for (int r = 0; r < n; r++) {
@@ -127,25 +114,25 @@ final class ConvKernel implements Kernel {
    * {@code (kh, kw, c)} at {@code dst}: one bulk copy per kernel row inside the image.
    */
   void im2col(float[] image, float[] zeros, NativeFloats col, int dst) {
-    int rowLen = kW * inC;
-    for (int oy = 0; oy < outH; oy++) {
-      int iy0 = oy * sH - pH;
-      for (int ox = 0; ox < outW; ox++) {
-        int ix0 = ox * sW - pW;
-        boolean inside = dW == 1 && ix0 >= 0 && ix0 + kW <= inW;
-        for (int a = 0; a < kH; a++) {
-          int iy = iy0 + a * dH;
-          if (iy < 0 || iy >= inH) {
+    int rowLen = win.kW() * inC;
+    for (int oy = 0; oy < win.outH(); oy++) {
+      int iy0 = oy * win.sH() - win.pH();
+      for (int ox = 0; ox < win.outW(); ox++) {
+        int ix0 = ox * win.sW() - win.pW();
+        boolean inside = win.dW() == 1 && ix0 >= 0 && ix0 + win.kW() <= win.inW();
+        for (int a = 0; a < win.kH(); a++) {
+          int iy = iy0 + a * win.dH();
+          if (iy < 0 || iy >= win.inH()) {
             col.copyFrom(dst, zeros, 0, rowLen);
           } else if (inside) {
-            col.copyFrom(dst, image, (iy * inW + ix0) * inC, rowLen);
+            col.copyFrom(dst, image, (iy * win.inW() + ix0) * inC, rowLen);
           } else {
-            for (int b = 0; b < kW; b++) {
-              int ix = ix0 + b * dW;
-              if (ix < 0 || ix >= inW) {
+            for (int b = 0; b < win.kW(); b++) {
+              int ix = ix0 + b * win.dW();
+              if (ix < 0 || ix >= win.inW()) {
                 col.copyFrom(dst + b * inC, zeros, 0, inC);
               } else {
-                col.copyFrom(dst + b * inC, image, (iy * inW + ix) * inC, inC);
+                col.copyFrom(dst + b * inC, image, (iy * win.inW() + ix) * inC, inC);
               }
             }
           }
@@ -166,8 +153,7 @@ final class ConvKernel implements Kernel {
 
   @Override
   public String describe() {
-    return "conv " + inC + "->" + outC + " " + kH + "x" + kW + " stride " + sH + "x" + sW + " pad " + pH + "x" + pW
-        + " dilation " + dH + "x" + dW + " " + activation.name()
+    return "conv " + inC + "->" + outC + " " + win + " " + activation.name()
         + (weightIndex == null ? "" : " dropconnect p=" + weightDropout) + " (layer " + layer + ")";
   }
 }

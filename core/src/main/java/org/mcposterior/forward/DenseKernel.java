@@ -48,9 +48,7 @@ final class DenseKernel implements Kernel {
       int nb = chunk.examples;
       boolean perExample = inRows[0] != rows;
       for (int t = 0; t < chunk.iterations; t++) {
-        long key = chunk.iterationKey(t, site);
-        NativeFloats wt = runner.maskedWeights(nodeId, key, nIn * nOut,
-            dst -> Rows.maskWeights(runner, weights, weightIndex, key, weightDropout, dst));
+        NativeFloats wt = Rows.dropConnectWeights(runner, nodeId, chunk, t, site, weights, weightIndex, weightDropout);
         int inOff = perExample ? 0 : t * nb * nIn;
         NativeGemm.sgemm(false, false, nb, nOut, nIn, 1f, in[0], inOff, nIn, wt, 0, nOut, 0f, out, t * nb * nOut, nOut);
       }

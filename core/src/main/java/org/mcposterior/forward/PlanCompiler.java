@@ -8,7 +8,6 @@ import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
@@ -30,7 +29,6 @@ import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.graph.vertex.VertexIndices;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.deeplearning4j.util.ConvolutionUtils;
 import org.mcposterior.models.InputShapeException;
 import org.mcposterior.models.Network;
 import org.mcposterior.stochastic.Noise;
@@ -275,40 +273,32 @@ public final class PlanCompiler {
           + " (per-example shape " + g + ")");
     }
     Tensor cur = toMemory(in, Geometry.Memory.HWC);
-    int[] kernel = conf.getKernelSize(), stride = conf.getStride(), dilation = conf.getDilation();
-    int[] pad = conf.getPadding();
-    int[] outHw = outputSize(name, g.height(), g.width(), kernel, stride, pad, dilation, conf.getConvolutionMode());
-    if (conf.getConvolutionMode() == ConvolutionMode.Same) {
-      pad = ConvolutionUtils.getSameModeTopLeftPadding(outHw, new int[] {g.height(), g.width()}, kernel, stride, dilation);
-    }
+    int[] kernel = conf.getKernelSize();
+    Window win = Window.of(name, g.height(), g.width(), kernel, conf.getStride(), conf.getPadding(), conf.getDilation(),
+        conf.getConvolutionMode());
     int outC = Math.toIntExact(conf.getNOut());
     float[] w = params(layer, "W", (long) outC * g.channels() * kernel[0] * kernel[1], name);
     float[] b = conf.hasBias() && layer.getParam("b") != null ? params(layer, "b", outC, name) : null;
     int site = Double.isNaN(wd) ? -1 : sites++;
     int id = nodes.size();
-    ConvKernel k = new ConvKernel(id, name, g.channels(), g.height(), g.width(), outC, outHw[0], outHw[1], kernel, stride,
-        pad, dilation, w, b, Activation.of(conf.getActivationFn()), wd, site);
-    Geometry out = Geometry.image(outC, outHw[0], outHw[1], Geometry.Memory.HWC);
-    return add(name, k, out, InputType.convolutional(outHw[0], outHw[1], outC, conf.getCnn2dDataFormat()), new int[] {cur.node()});
+    ConvKernel k = new ConvKernel(id, name, g.channels(), outC, win, w, b, Activation.of(conf.getActivationFn()), wd, site);
+    Geometry out = Geometry.image(outC, win.outH(), win.outW(), Geometry.Memory.HWC);
+    return add(name, k, out, InputType.convolutional(win.outH(), win.outW(), outC, conf.getCnn2dDataFormat()),
+        new int[] {cur.node()});
   }
 
   private Tensor pooling(String name, SubsamplingLayer conf, Tensor in) {
     Geometry g = in.geometry();
     Tensor cur = toMemory(in, Geometry.Memory.HWC);
-    int[] kernel = conf.getKernelSize(), stride = conf.getStride(), dilation = conf.getDilation();
-    int[] pad = conf.getPadding();
-    int[] outHw = outputSize(name, g.height(), g.width(), kernel, stride, pad, dilation, conf.getConvolutionMode());
-    if (conf.getConvolutionMode() == ConvolutionMode.Same) {
-      pad = ConvolutionUtils.getSameModeTopLeftPadding(outHw, new int[] {g.height(), g.width()}, kernel, stride, dilation);
-    }
+    Window win = Window.of(name, g.height(), g.width(), conf.getKernelSize(), conf.getStride(), conf.getPadding(),
+        conf.getDilation(), conf.getConvolutionMode());
     boolean max = conf.getPoolingType() == PoolingType.MAX;
     // As measured against DL4J 1.0.0-M2.1: avgPoolIncludePadInDivisor = true divides by kH * kW,
     // false by the number of cells inside the image (DL4J's own comments say the opposite).
     boolean divideByKernel = conf.isAvgPoolIncludePadInDivisor();
-    PoolKernel k = new PoolKernel(name, max, divideByKernel, g.channels(), g.height(), g.width(), outHw[0], outHw[1],
-        kernel, stride, pad, dilation);
-    Geometry out = Geometry.image(g.channels(), outHw[0], outHw[1], Geometry.Memory.HWC);
-    return add(name, k, out, InputType.convolutional(outHw[0], outHw[1], g.channels(), conf.getCnn2dDataFormat()),
+    PoolKernel k = new PoolKernel(name, max, divideByKernel, g.channels(), win);
+    Geometry out = Geometry.image(g.channels(), win.outH(), win.outW(), Geometry.Memory.HWC);
+    return add(name, k, out, InputType.convolutional(win.outH(), win.outW(), g.channels(), conf.getCnn2dDataFormat()),
         new int[] {cur.node()});
   }
 
@@ -482,21 +472,6 @@ public final class PlanCompiler {
 
   private static CNN2DFormat formatOf(InputType type) {
     return type instanceof InputType.InputTypeConvolutional c ? c.getFormat() : CNN2DFormat.NCHW;
-  }
-
-  private static int[] outputSize(String name, int h, int w, int[] k, int[] s, int[] p, int[] d, ConvolutionMode mode) {
-    if (mode == ConvolutionMode.Same) {
-      return new int[] {(h + s[0] - 1) / s[0], (w + s[1] - 1) / s[1]};
-    }
-    int ekh = k[0] + (k[0] - 1) * (d[0] - 1);
-    int ekw = k[1] + (k[1] - 1) * (d[1] - 1);
-    int oh = (h - ekh + 2 * p[0]) / s[0] + 1;
-    int ow = (w - ekw + 2 * p[1]) / s[1] + 1;
-    if (ekh > h + 2 * p[0] || ekw > w + 2 * p[1] || oh <= 0 || ow <= 0) {
-      throw new InputShapeException(name + " has a " + k[0] + "x" + k[1] + " kernel that does not fit input images of "
-          + h + "x" + w + " (padding " + p[0] + "x" + p[1] + "); pass larger images");
-    }
-    return new int[] {oh, ow};
   }
 
   private float[] params(Layer layer, String key, long expected, String name) {

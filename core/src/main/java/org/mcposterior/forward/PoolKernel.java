@@ -10,32 +10,21 @@ final class PoolKernel implements Kernel {
   private final String layer;
   private final boolean max;
   private final boolean divideByKernel;
-  private final int c, inH, inW, outH, outW, kH, kW, sH, sW, pH, pW, dH, dW;
+  private final int c;
+  private final Window win;
 
-  PoolKernel(String layer, boolean max, boolean divideByKernel, int c, int inH, int inW, int outH, int outW,
-      int[] kernel, int[] stride, int[] pad, int[] dilation) {
+  PoolKernel(String layer, boolean max, boolean divideByKernel, int c, Window win) {
     this.layer = layer;
     this.max = max;
     this.divideByKernel = divideByKernel;
     this.c = c;
-    this.inH = inH;
-    this.inW = inW;
-    this.outH = outH;
-    this.outW = outW;
-    this.kH = kernel[0];
-    this.kW = kernel[1];
-    this.sH = stride[0];
-    this.sW = stride[1];
-    this.pH = pad[0];
-    this.pW = pad[1];
-    this.dH = dilation[0];
-    this.dW = dilation[1];
+    this.win = win;
   }
 
   @Override
   public void forward(PlanRunner runner, Chunk chunk, NativeFloats[] in, int[] inRows, NativeFloats out, int rows) {
-    int inSize = inH * inW * c;
-    int outSize = outH * outW * c;
+    int inSize = win.inH() * win.inW() * c;
+    int outSize = win.outH() * win.outW() * c;
     float[] image = runner.floats(1, inSize);
     float[] res = runner.floats(2, outSize);
     float[] acc = runner.floats(3, c);
@@ -47,21 +36,21 @@ final class PoolKernel implements Kernel {
   }
 
   private void pool(float[] image, float[] res, float[] acc) {
-    for (int oy = 0; oy < outH; oy++) {
-      for (int ox = 0; ox < outW; ox++) {
+    for (int oy = 0; oy < win.outH(); oy++) {
+      for (int ox = 0; ox < win.outW(); ox++) {
         java.util.Arrays.fill(acc, 0, c, max ? Float.NEGATIVE_INFINITY : 0f);
         int count = 0;
-        for (int a = 0; a < kH; a++) {
-          int iy = oy * sH - pH + a * dH;
-          if (iy < 0 || iy >= inH) {
+        for (int a = 0; a < win.kH(); a++) {
+          int iy = oy * win.sH() - win.pH() + a * win.dH();
+          if (iy < 0 || iy >= win.inH()) {
             continue;
           }
-          for (int b = 0; b < kW; b++) {
-            int ix = ox * sW - pW + b * dW;
-            if (ix < 0 || ix >= inW) {
+          for (int b = 0; b < win.kW(); b++) {
+            int ix = ox * win.sW() - win.pW() + b * win.dW();
+            if (ix < 0 || ix >= win.inW()) {
               continue;
             }
-            int src = (iy * inW + ix) * c;
+            int src = (iy * win.inW() + ix) * c;
             if (max) {
               for (int ch = 0; ch < c; ch++) {
                 acc[ch] = Math.max(acc[ch], image[src + ch]);
@@ -74,11 +63,11 @@ final class PoolKernel implements Kernel {
             count++;
           }
         }
-        int dst = (oy * outW + ox) * c;
+        int dst = (oy * win.outW() + ox) * c;
         if (max) {
           System.arraycopy(acc, 0, res, dst, c);
         } else {
-          float inv = 1f / (divideByKernel ? kH * kW : Math.max(1, count));
+          float inv = 1f / (divideByKernel ? win.kH() * win.kW() : Math.max(1, count));
           for (int ch = 0; ch < c; ch++) {
             res[dst + ch] = acc[ch] * inv;
           }
@@ -89,6 +78,6 @@ final class PoolKernel implements Kernel {
 
   @Override
   public String describe() {
-    return (max ? "max" : "avg") + "pool " + kH + "x" + kW + " stride " + sH + "x" + sW + " (layer " + layer + ")";
+    return (max ? "max" : "avg") + "pool " + win + " (layer " + layer + ")";
   }
 }

@@ -38,6 +38,16 @@ final class Rows {
   }
 
   /**
+   * The DropConnect weights of iteration block {@code t} of the chunk at {@code site}: from the
+   * runner's cache, or masked now and cached.
+   */
+  static NativeFloats dropConnectWeights(PlanRunner runner, int nodeId, Chunk chunk, int t, int site, float[] weights,
+      int[] index, double p) {
+    long key = chunk.iterationKey(t, site);
+    return runner.maskedWeights(nodeId, key, weights.length, dst -> maskWeights(runner, weights, index, key, p, dst));
+  }
+
+  /**
    * Writes {@code weights * keep / (1 - p)} to {@code dst}: the DropConnect weights of the stream
    * {@code key}, with the element index of weight {@code j} given by {@code index[j]}
    * (premultiplied, see {@link KeyedRandom#indexTable}).

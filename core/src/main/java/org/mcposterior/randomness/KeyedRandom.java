@@ -132,23 +132,10 @@ public final class KeyedRandom {
 
   /** The scalar version of {@link #keepFactors} (tests compare the two). */
   static void scalarKeepFactors(long key, int[] index, int n, int threshold, float scale, int[] bits, float[] out) {
-    int lo = (int) key;
-    int hi = (int) (key >>> 32);
+    elements(key, index, n, bits);
     int scaleBits = Float.floatToRawIntBits(scale);
     for (int j = 0; j < n; j++) {
-      int x = index[j] + lo;
-      x ^= x >>> 16;
-      x *= 0x7feb352d;
-      x ^= x >>> 15;
-      x *= 0x846ca68b;
-      x ^= x >>> 16;
-      x ^= hi;
-      x ^= x >>> 16;
-      x *= 0x7feb352d;
-      x ^= x >>> 15;
-      x *= 0x846ca68b;
-      x ^= x >>> 16;
-      int drop = ((x >>> 1) - threshold) >>> 31;
+      int drop = ((bits[j] >>> 1) - threshold) >>> 31;
       bits[j] = scaleBits & (drop - 1);
     }
     for (int j = 0; j < n; j++) {

@@ -29,22 +29,24 @@ final class VectorMasks {
     return h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16));
   }
 
+  /** The keep factors of elements {@code [j, j + lanes)}: {@code scale} where kept, 0 where dropped. */
+  private static FloatVector factors(int[] index, int j, int lo, int hi, int threshold, IntVector kept) {
+    IntVector h = hash(hash(IntVector.fromArray(I, index, j).add(lo)).lanewise(VectorOperators.XOR, hi));
+    VectorMask<Integer> drop = h.lanewise(VectorOperators.LSHR, 1).compare(VectorOperators.LT, threshold);
+    return kept.blend(IntVector.zero(I), drop).reinterpretAsFloats();
+  }
+
   /** As {@link KeyedRandom#keepFactors}. */
   static void keepFactors(long key, int[] index, int n, int threshold, float scale, float[] out) {
     int lo = (int) key;
     int hi = (int) (key >>> 32);
     IntVector kept = IntVector.broadcast(I, Float.floatToRawIntBits(scale));
-    IntVector zero = IntVector.zero(I);
     int j = 0;
-    int bound = I.loopBound(n);
-    for (; j < bound; j += I.length()) {
-      IntVector h = hash(hash(IntVector.fromArray(I, index, j).add(lo)).lanewise(VectorOperators.XOR, hi));
-      VectorMask<Integer> drop = h.lanewise(VectorOperators.LSHR, 1).compare(VectorOperators.LT, threshold);
-      kept.blend(zero, drop).reinterpretAsFloats().intoArray(out, j);
+    for (int bound = I.loopBound(n); j < bound; j += I.length()) {
+      factors(index, j, lo, hi, threshold, kept).intoArray(out, j);
     }
     for (; j < n; j++) {
-      int x = KeyedRandom.hash32(KeyedRandom.hash32(index[j] + lo) ^ hi);
-      out[j] = (x >>> 1) < threshold ? 0f : scale;
+      out[j] = tail(index[j], lo, hi, threshold, scale);
     }
   }
 
@@ -53,18 +55,17 @@ final class VectorMasks {
     int lo = (int) key;
     int hi = (int) (key >>> 32);
     IntVector kept = IntVector.broadcast(I, Float.floatToRawIntBits(scale));
-    IntVector zero = IntVector.zero(I);
     int j = 0;
-    int bound = I.loopBound(n);
-    for (; j < bound; j += I.length()) {
-      IntVector h = hash(hash(IntVector.fromArray(I, index, j).add(lo)).lanewise(VectorOperators.XOR, hi));
-      VectorMask<Integer> drop = h.lanewise(VectorOperators.LSHR, 1).compare(VectorOperators.LT, threshold);
-      FloatVector f = kept.blend(zero, drop).reinterpretAsFloats();
-      FloatVector.fromArray(F, x, off + j).mul(f).intoArray(x, off + j);
+    for (int bound = I.loopBound(n); j < bound; j += I.length()) {
+      FloatVector.fromArray(F, x, off + j).mul(factors(index, j, lo, hi, threshold, kept)).intoArray(x, off + j);
     }
     for (; j < n; j++) {
-      int h = KeyedRandom.hash32(KeyedRandom.hash32(index[j] + lo) ^ hi);
-      x[off + j] *= (h >>> 1) < threshold ? 0f : scale;
+      x[off + j] *= tail(index[j], lo, hi, threshold, scale);
     }
+  }
+
+  private static float tail(int index, int lo, int hi, int threshold, float scale) {
+    int h = KeyedRandom.hash32(KeyedRandom.hash32(index + lo) ^ hi);
+    return (h >>> 1) < threshold ? 0f : scale;
   }
 }

@@ -1,5 +1,6 @@
 package org.mcposterior.forward;
 
+import org.mcposterior.models.ReferenceNetworks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.stream.Stream;
@@ -49,12 +50,12 @@ class InferenceMatchesDl4jTest {
 
   @Test
   void benchmarkMlp() {
-    assertMatchesDl4j(Networks.benchmarkMlp(3, 0.5), Networks.input(4, 0, 1, 33, 784));
+    assertMatchesDl4j(ReferenceNetworks.mlp(3), Networks.input(4, 0, 1, 33, 784));
   }
 
   @Test
   void galCnnFlatInput() {
-    assertMatchesDl4j(Networks.galCnn(5), Networks.input(6, 0, 1, 7, 784));
+    assertMatchesDl4j(ReferenceNetworks.cnn(5), Networks.input(6, 0, 1, 7, 784));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package org.mcposterior.sampling;
 
+import org.mcposterior.models.ReferenceNetworks;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -62,7 +63,7 @@ class BadInputTest {
       assertRefused(InputShapeException.class, () -> s.predictOnBatch(Nd4j.rand(DataType.FLOAT, 10), 5), "rank 1");
       assertRefused(InputShapeException.class, () -> s.predictOnBatch(Nd4j.create(DataType.FLOAT, 0, 10), 5), "empty");
     }
-    MultiLayerNetwork cnn = Networks.galCnn(2);
+    MultiLayerNetwork cnn = ReferenceNetworks.cnn(2);
     try (PosteriorSampler s = PosteriorSampler.of(McDropout.patch(cnn), SamplerConfig.defaults())) {
       assertRefused(InputShapeException.class, () -> s.predictOnBatch(Networks.input(1, 0, 1, 2, 700), 5), "784", "700");
     }
@@ -115,7 +116,7 @@ class BadInputTest {
 
   @Test
   void memoryBudgetMustHoldOneExample() {
-    MultiLayerNetwork cnn = Networks.galCnn(5);
+    MultiLayerNetwork cnn = ReferenceNetworks.cnn(5);
     try (PosteriorSampler s = PosteriorSampler.of(McDropout.patch(cnn), SamplerConfig.defaults().withMemoryBudget(100_000))) {
       assertRefused(InvalidSamplingArgumentException.class, () -> s.predictOnBatch(Networks.input(1, 0, 1, 2, 784), 5),
           "memory budget = 100000 bytes", "raise the budget");

@@ -1,5 +1,6 @@
 package org.mcposterior.sampling;
 
+import org.mcposterior.models.ReferenceNetworks;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -102,31 +103,31 @@ class KeyedSamplingTest {
 
   @Test
   void mlpDropout() {
-    var net = Networks.benchmarkMlp(1, 0.5);
+    var net = ReferenceNetworks.mlp(1);
     checkInvariance(net, McDropout.patch(net), Networks.input(2, 0, 1, 64, 784));
   }
 
   @Test
   void cnnDropout() {
-    var net = Networks.galCnn(3);
+    var net = ReferenceNetworks.cnn(3);
     checkInvariance(net, McDropout.patch(net), Networks.input(4, 0, 1, 64, 784));
   }
 
   @Test
   void mlpDropConnect() {
-    var net = Networks.benchmarkMlp(5, 0.5);
+    var net = ReferenceNetworks.mlp(5);
     checkInvariance(net, McDropConnect.patch(net, 0.3, "Linear"), Networks.input(6, 0, 1, 64, 784));
   }
 
   @Test
   void cnnDropConnectOnConvolutions() {
-    var net = Networks.galCnn(7);
+    var net = ReferenceNetworks.cnn(7);
     checkInvariance(net, McDropConnect.patch(net, 0.2, "Conv2d"), Networks.input(8, 0, 1, 64, 784));
   }
 
   @Test
   void consistentMasksAreSharedByThePool() {
-    var net = Networks.benchmarkMlp(9, 0.5);
+    var net = ReferenceNetworks.mlp(9);
     INDArray one = Networks.input(10, 0, 1, 1, 784);
     INDArray twice = org.nd4j.linalg.factory.Nd4j.concat(0, one, one);
     SamplerConfig cfg = SamplerConfig.defaults().withSeed(3);
@@ -141,7 +142,7 @@ class KeyedSamplingTest {
 
   @Test
   void cachedPrefixRunsOncePerExampleAndUncachedOncePerSample() {
-    var net = Networks.galCnn(11);
+    var net = ReferenceNetworks.cnn(11);
     INDArray x = Networks.input(12, 0, 1, 16, 784);
     int t = 20;
     for (boolean cached : new boolean[] {true, false}) {
@@ -166,7 +167,7 @@ class KeyedSamplingTest {
 
   @Test
   void smallBudgetStillGivesTheFullResultWithinItsMemory() {
-    var net = Networks.benchmarkMlp(13, 0.5);
+    var net = ReferenceNetworks.mlp(13);
     INDArray x = Networks.input(14, 0, 1, 200, 784);
     int t = 30;
     Samples full = sample(McDropout.patch(net), SamplerConfig.defaults(), x, t);

@@ -1,5 +1,6 @@
 package org.mcposterior.sampling;
 
+import org.mcposterior.models.ReferenceNetworks;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -28,7 +29,7 @@ class ReadmeExampleTest {
   @Test
   void readmeExampleRuns() throws Exception {
     Path zip = dir.resolve("model.zip");
-    ModelSerializer.writeModel(Networks.benchmarkMlp(1, 0.5), zip.toFile(), false);
+    ModelSerializer.writeModel(ReferenceNetworks.mlp(1), zip.toFile(), false);
     INDArray x = Networks.input(2, 0, 1, 30, 784);
     List<INDArray> batchList = List.of(x.get(NDArrayIndex.interval(0, 15)), x.get(NDArrayIndex.interval(15, 30)));
     var batches = batchList.iterator();

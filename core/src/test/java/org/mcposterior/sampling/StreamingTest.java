@@ -1,5 +1,6 @@
 package org.mcposterior.sampling;
 
+import org.mcposterior.models.ReferenceNetworks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,7 +23,7 @@ class StreamingTest {
 
   @Test
   void datasetIsStreamedBatchByBatchWithProgressAndEqualsOneBatch() {
-    MultiLayerNetwork net = Networks.benchmarkMlp(1, 0.5);
+    MultiLayerNetwork net = ReferenceNetworks.mlp(1);
     INDArray pool = Networks.input(2, 0, 1, 50, 784);
     List<INDArray> batches = new ArrayList<>();
     int[] sizes = {7, 13, 1, 29};

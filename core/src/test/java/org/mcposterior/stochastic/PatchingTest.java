@@ -1,5 +1,6 @@
 package org.mcposterior.stochastic;
 
+import org.mcposterior.models.ReferenceNetworks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,7 +20,7 @@ class PatchingTest {
 
   @Test
   void patchingKeepsWeightsAndUnpatchingGivesTheDeterministicNetworkBack() {
-    MultiLayerNetwork net = Networks.benchmarkMlp(1, 0.5);
+    MultiLayerNetwork net = ReferenceNetworks.mlp(1);
     INDArray x = Networks.input(2, 0, 1, 10, 784);
     INDArray paramsBefore = net.params().dup();
     INDArray outBefore = net.output(x, false);
@@ -111,7 +112,7 @@ class PatchingTest {
 
   @Test
   void samplesOfASavedAndReloadedNetworkAreEqual() throws Exception {
-    MultiLayerNetwork net = Networks.galCnn(5);
+    MultiLayerNetwork net = ReferenceNetworks.cnn(5);
     java.nio.file.Path f = java.nio.file.Files.createTempFile("net", ".zip");
     try {
       Network.of(net).save(f);

@@ -103,42 +103,6 @@ public final class Networks {
     }
   }
 
-  /** The benchmark MLP: 784 -> 512 ReLU -> dropout p -> 512 ReLU -> dropout p -> 10 softmax. */
-  public static MultiLayerNetwork benchmarkMlp(long seed, double p) {
-    MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
-        .seed(seed).weightInit(WeightInit.XAVIER).dataType(DataType.FLOAT)
-        .list()
-        .layer(new DenseLayer.Builder().nIn(784).nOut(512).activation(Activation.RELU).build())
-        .layer(new DenseLayer.Builder().nIn(512).nOut(512).activation(Activation.RELU).dropOut(1 - p).build())
-        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(512).nOut(10).activation(Activation.SOFTMAX)
-            .dropOut(1 - p).build())
-        .build();
-    MultiLayerNetwork net = new MultiLayerNetwork(conf);
-    net.init();
-    return net;
-  }
-
-  /**
-   * The MNIST CNN of Gal, Islam and Ghahramani (2017): conv 32 4x4 ReLU, conv 32 4x4 ReLU,
-   * max-pool 2x2, dropout 0.25, dense 128 ReLU, dropout 0.5, dense 10 softmax.
-   */
-  public static MultiLayerNetwork galCnn(long seed) {
-    MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
-        .seed(seed).weightInit(WeightInit.XAVIER).dataType(DataType.FLOAT)
-        .list()
-        .layer(new ConvolutionLayer.Builder(4, 4).nIn(1).nOut(32).activation(Activation.RELU).build())
-        .layer(new ConvolutionLayer.Builder(4, 4).nOut(32).activation(Activation.RELU).build())
-        .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
-        .layer(new DenseLayer.Builder().nOut(128).activation(Activation.RELU).dropOut(0.75).build())
-        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX)
-            .dropOut(0.5).build())
-        .setInputType(InputType.convolutionalFlat(28, 28, 1))
-        .build();
-    MultiLayerNetwork net = new MultiLayerNetwork(conf);
-    net.init();
-    return net;
-  }
-
   /** A small CNN exercising convolution options: padding, stride, dilation, Same mode, data format. */
   public static MultiLayerNetwork convVariants(long seed, CNN2DFormat format, ConvolutionMode mode, int[] pad,
       int[] stride, int[] dilation, SubsamplingLayer.PoolingType pooling, boolean includePadInDivisor) {

@@ -1,5 +1,6 @@
 package org.mcposterior.jobs;
 
+import org.mcposterior.models.ReferenceNetworks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,6 +22,19 @@ public final class BenchCommand implements Runnable {
   @Override
   public void run() {
     picocli.CommandLine.usage(this, System.out);
+  }
+
+  /** Where Spark benchmarks run and write. */
+  static final class SparkOptions {
+    @Option(names = "--master", description = "Spark master (default local[<cores>]).")
+    String master;
+
+    @Option(names = "--work", defaultValue = "mcposterior-bench", description = "Scratch directory (default ${DEFAULT-VALUE}).")
+    Path work;
+
+    String master() {
+      return master != null ? master : "local[" + Runtime.getRuntime().availableProcessors() + "]";
+    }
   }
 
   /** One line about the machine, for every benchmark's output. */
@@ -54,8 +68,8 @@ public final class BenchCommand implements Runnable {
         description = "Also run both networks through the score job in Spark local mode (default ${DEFAULT-VALUE}).")
     boolean spark;
 
-    @Option(names = "--work", defaultValue = "mcposterior-bench", description = "Scratch directory (default ${DEFAULT-VALUE}).")
-    Path work;
+    @picocli.CommandLine.Mixin
+    SparkOptions sparkOptions;
 
     @Override
     public Integer call() throws Exception {
@@ -64,10 +78,11 @@ public final class BenchCommand implements Runnable {
         System.out.println(r);
       }
       if (spark) {
-        String master = "local[" + Runtime.getRuntime().availableProcessors() + "]";
-        System.out.println(SparkBenchmark.run("MLP 784-512-512-10", org.mcposterior.jobs.bench.BenchmarkNetworks.mlp(1),
+        String master = sparkOptions.master();
+        Path work = sparkOptions.work;
+        System.out.println(SparkBenchmark.run("MLP 784-512-512-10", org.mcposterior.models.ReferenceNetworks.mlp(1),
             pool, 20, 64, master, work.resolve("sampler-spark-mlp")));
-        System.out.println(SparkBenchmark.run("CNN (Gal et al. 2017)", org.mcposterior.jobs.bench.BenchmarkNetworks.cnn(2),
+        System.out.println(SparkBenchmark.run("CNN (Gal et al. 2017)", org.mcposterior.models.ReferenceNetworks.cnn(2),
             pool, 20, 64, master, work.resolve("sampler-spark-cnn")));
       }
       return 0;
@@ -97,16 +112,13 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--pool", defaultValue = "100000", description = "Pool size (default ${DEFAULT-VALUE}).")
     int pool;
 
-    @Option(names = "--master", defaultValue = "local[2]", description = "Spark master (default ${DEFAULT-VALUE}).")
-    String master;
-
-    @Option(names = "--work", defaultValue = "mcposterior-bench", description = "Scratch directory (default ${DEFAULT-VALUE}).")
-    Path work;
+    @picocli.CommandLine.Mixin
+    SparkOptions sparkOptions;
 
     @Override
     public Integer call() throws Exception {
       System.out.println(machine());
-      System.out.println(SparkBenchmark.run(pool, 20, master, work.resolve("spark")));
+      System.out.println(SparkBenchmark.run(pool, 20, sparkOptions.master(), sparkOptions.work.resolve("spark")));
       return 0;
     }
   }
@@ -120,17 +132,15 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--features", defaultValue = "32", description = "Features per example (default ${DEFAULT-VALUE}).")
     int features;
 
-    @Option(names = "--master", defaultValue = "local[2]", description = "Spark master (default ${DEFAULT-VALUE}).")
-    String master;
-
-    @Option(names = "--work", defaultValue = "mcposterior-bench", description = "Scratch directory (default ${DEFAULT-VALUE}).")
-    Path work;
+    @picocli.CommandLine.Mixin
+    SparkOptions sparkOptions;
 
     @Override
     public Integer call() throws Exception {
       System.out.println(machine());
       long[] s = sizes.stream().mapToLong(Long::longValue).toArray();
-      for (ScaleBenchmark.Result r : ScaleBenchmark.run(s, features, master, work.resolve("scale"))) {
+      for (ScaleBenchmark.Result r : ScaleBenchmark.run(s, features, sparkOptions.master(),
+          sparkOptions.work.resolve("scale"))) {
         System.out.println(r);
       }
       return 0;

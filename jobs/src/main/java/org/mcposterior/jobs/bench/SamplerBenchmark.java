@@ -1,5 +1,6 @@
 package org.mcposterior.jobs.bench;
 
+import org.mcposterior.models.ReferenceNetworks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -142,8 +143,8 @@ public final class SamplerBenchmark {
     List<Result> results = new ArrayList<>();
     Nd4j.getRandom().setSeed(1);
     INDArray mlpPool = Nd4j.rand(DataType.FLOAT, poolSize, 784);
-    MultiLayerNetwork mlp = BenchmarkNetworks.mlp(1);
-    MultiLayerNetwork cnn = BenchmarkNetworks.cnn(2);
+    MultiLayerNetwork mlp = ReferenceNetworks.mlp(1);
+    MultiLayerNetwork cnn = ReferenceNetworks.cnn(2);
     int cores = Runtime.getRuntime().availableProcessors();
     for (int threads : new int[] {1, cores}) {
       NativeGemm.setThreads(threads == 1 ? cores : 1);

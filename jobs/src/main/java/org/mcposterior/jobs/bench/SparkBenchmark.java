@@ -1,5 +1,6 @@
 package org.mcposterior.jobs.bench;
 
+import org.mcposterior.models.ReferenceNetworks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,7 +59,7 @@ public final class SparkBenchmark {
 
   /** The MLP benchmark with batches of 256. */
   public static Result run(int examples, int iterations, String master, Path work) throws Exception {
-    return run("MLP 784-512-512-10", BenchmarkNetworks.mlp(1), examples, iterations, 256, master, work);
+    return run("MLP 784-512-512-10", ReferenceNetworks.mlp(1), examples, iterations, 256, master, work);
   }
 
   /**

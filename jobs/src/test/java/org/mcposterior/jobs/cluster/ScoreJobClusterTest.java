@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mcposterior.jobs.Main;
-import org.mcposterior.jobs.bench.BenchmarkNetworks;
+import org.mcposterior.models.ReferenceNetworks;
 import org.mcposterior.models.Network;
 
 /**
@@ -45,7 +45,7 @@ class ScoreJobClusterTest {
   @BeforeAll
   static void setUp() throws Exception {
     model = dir.resolve("mlp.zip");
-    Network.of(BenchmarkNetworks.mlp(3)).save(model);
+    Network.of(ReferenceNetworks.mlp(3)).save(model);
     pool = dir.resolve("pool.parquet");
     Path localOut = dir.resolve("local");
     SparkSession spark = SparkSession.builder().master("local[2]").appName("cluster-test-setup")

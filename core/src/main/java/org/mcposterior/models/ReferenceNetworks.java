@@ -1,4 +1,4 @@
-package org.mcposterior.jobs.bench;
+package org.mcposterior.models;
 
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -13,9 +13,12 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
-/** The two reference networks of the performance issue, seeded random weights. */
-public final class BenchmarkNetworks {
-  private BenchmarkNetworks() {}
+/**
+ * The reference networks of the benchmarks, with seeded random weights: the MLP and the MNIST CNN
+ * that baal's and mcposterior's speed figures are measured on. Also used by the tests.
+ */
+public final class ReferenceNetworks {
+  private ReferenceNetworks() {}
 
   /** 784 -> 512 ReLU -> dropout 0.5 -> 512 ReLU -> dropout 0.5 -> 10 softmax. */
   public static MultiLayerNetwork mlp(long seed) {
