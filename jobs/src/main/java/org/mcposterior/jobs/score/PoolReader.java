@@ -107,9 +107,17 @@ final class PoolReader {
     return org.apache.spark.sql.functions.not(c);
   }
 
-  /** Rows whose features are missing, hold a null element, or a NaN or infinite value. */
+  /**
+   * Rows whose features are missing, hold a null element, or a NaN or infinite value. Written with
+   * code-generated array functions rather than a lambda ({@code exists(...)} is interpreted and
+   * boxes every value): Spark orders NaN above every number, so an array holds a NaN exactly when
+   * its maximum is NaN, and an infinity exactly when its maximum or minimum is infinite.
+   */
   private static Column invalid() {
-    return col(FEATURES).isNull().or(expr("exists(" + FEATURES + ", x -> x IS NULL OR isnan(x) OR abs(x) = double('inf'))"));
+    String f = FEATURES;
+    return col(f).isNull().or(expr("size(array_compact(" + f + ")) <> size(" + f + ")"
+        + " OR isnan(array_max(" + f + ")) OR array_max(" + f + ") = float('inf')"
+        + " OR array_min(" + f + ") = float('-inf')"));
   }
 
   private static String firstIds(Dataset<Row> rows) {

@@ -128,9 +128,11 @@ public final class ScoreJob {
     int featureLength = Math.toIntExact(InputShapes.product(shape));
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Map<String, Object> timings = new LinkedHashMap<>();
+    timings.put("model_seconds", seconds(t0));
     try {
+      long tv = System.nanoTime();
       PoolReader.Pool pool = PoolReader.read(spark, s, s.pool(), featureLength, "pool");
-      timings.put("validate_seconds", seconds(t0));
+      timings.put("validate_seconds", seconds(tv));
       Dataset<Row> rows = s.partitions() > 0 ? pool.rows().repartition(s.partitions()) : pool.rows();
       int partitions = rows.rdd().getNumPartitions();
       ShardPlan plan = ShardPlan.plan(partitions, spark.sparkContext().defaultParallelism(), s.iterations(),
