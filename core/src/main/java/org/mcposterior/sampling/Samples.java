@@ -151,6 +151,37 @@ public final class Samples {
     return new Samples(out, s);
   }
 
+  /**
+   * A one-output sigmoid classifier's samples {@code [batch, 1, d..., T]} as two classes
+   * {@code [batch, 2, d..., T]}: class 0 is {@code 1 - p}, class 1 is {@code p}, so the
+   * heuristics (which need a distribution over at least two classes) apply.
+   *
+   * @throws InvalidSamplingArgumentException if the first output dimension is not 1 or a value is
+   *     not a probability in [0, 1]
+   */
+  public Samples asTwoClasses() {
+    if (shape.length < 3 || shape[1] != 1) {
+      throw new InvalidSamplingArgumentException("samples of shape " + Arrays.toString(shape) + " are not one-output"
+          + " samples [batch, 1, ..., iterations]; only a single sigmoid output can be read as two classes");
+    }
+    int perExample = outputSize * iterations;
+    float[] out = new float[2 * data.length];
+    for (int n = 0; n < batch; n++) {
+      for (int j = 0; j < perExample; j++) {
+        float p = data[n * perExample + j];
+        if (!(p >= 0f && p <= 1f)) {
+          throw new InvalidSamplingArgumentException("sample " + p + " of example " + n + " is not a probability in"
+              + " [0, 1]; a one-output network's outputs must come from a sigmoid to be read as two classes");
+        }
+        out[n * 2 * perExample + j] = 1f - p;
+        out[n * 2 * perExample + perExample + j] = p;
+      }
+    }
+    int[] s = shape.clone();
+    s[1] = 2;
+    return new Samples(out, s);
+  }
+
   /** The samples as a new float INDArray of the same shape. */
   public INDArray toINDArray() {
     long[] s = new long[shape.length];

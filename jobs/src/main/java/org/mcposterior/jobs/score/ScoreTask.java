@@ -101,6 +101,9 @@ final class ScoreTask implements Serializable {
         }
         Samples samples = sampler.predictOnBatch(new float[][] {x}, new int[][] {inputShape}, keys, start, end - start)
             .get(0);
+        if (samples.outputShape()[0] == 1) {
+          samples = samples.asTwoClasses(); // a single sigmoid output: p(class 1), class 0 is 1 - p
+        }
         consumer.accept(batch, samples, MomentsBatch.of(samples, settings.probabilities()));
         progress.add(n);
         batch = new ArrayList<>(settings.batchSize());

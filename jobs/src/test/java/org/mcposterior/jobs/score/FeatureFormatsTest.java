@@ -194,4 +194,33 @@ class FeatureFormatsTest {
     assertEquals(3, et.size());
     assertArrayEquals(new int[] {1, 2, 3}, et.stream().mapToInt(r -> r.getInt(r.fieldIndex("rank"))).toArray());
   }
+
+  @Test
+  void singleSigmoidOutputIsScoredAsTwoClasses() throws Exception {
+    // The DropConnect reference: Conv2d(3->8, 10x10) -> ReLU -> Linear(8->1) -> sigmoid, MC DropConnect p = 0.9.
+    org.deeplearning4j.nn.multilayer.MultiLayerNetwork net = new org.deeplearning4j.nn.multilayer.MultiLayerNetwork(
+        new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().seed(4)
+            .weightInit(org.deeplearning4j.nn.weights.WeightInit.XAVIER)
+            .dataType(org.nd4j.linalg.api.buffer.DataType.FLOAT).list()
+            .layer(new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(10, 10).nIn(3).nOut(8)
+                .activation(org.nd4j.linalg.activations.Activation.RELU).build())
+            .layer(new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder(
+                org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.XENT).nOut(1)
+                .activation(org.nd4j.linalg.activations.Activation.SIGMOID).build())
+            .setInputType(org.deeplearning4j.nn.conf.inputs.InputType.convolutional(10, 10, 3)).build());
+    net.init();
+    Path m = Fixtures.save(net, dir, "sigmoid.zip");
+    Path pool = Fixtures.parquetPool(spark, dir, "sigmoid-pool", Fixtures.features(9, 10, 300), 1);
+    Path out = dir.resolve("sigmoid-out");
+    ScoreJob.run(spark, Cli.settings("--model", m.toString(), "--pool", pool.toString(), "--out", out.toString(),
+        "--input-shape", "3,10,10", "--dropconnect", "0.9", "--iterations", "50", "--top-k", "3"));
+    List<Row> rows = spark.read().parquet(out.resolve("scores").toString()).collectAsList();
+    assertEquals(10, rows.size());
+    for (Row r : rows) {
+      List<Double> p = r.getList(r.fieldIndex("probabilities"));
+      assertEquals(2, p.size(), "two classes: 1 - p and p");
+      assertEquals(1.0, p.get(0) + p.get(1), 1e-6);
+      assertTrue(r.getDouble(r.fieldIndex("bald")) >= 0);
+    }
+  }
 }
