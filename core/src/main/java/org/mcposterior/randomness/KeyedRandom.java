@@ -37,6 +37,11 @@ public final class KeyedRandom {
 
   private KeyedRandom() {}
 
+  /** Whether masks are computed with the Vector API in this JVM (else with scalar loops; same bits). */
+  public static boolean vectorised() {
+    return VECTOR;
+  }
+
   private static boolean vectorAvailable() {
     if (!Boolean.parseBoolean(System.getProperty("mcposterior.vector", "true"))
         || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {

@@ -74,6 +74,9 @@ public final class BenchCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       System.out.println(machine());
+      System.out.printf(Locale.ROOT, "keyed dropout masks, drawn and applied: %,.0f M elements/s on one thread (%s)%n",
+          SamplerBenchmark.maskElementsPerSecond() / 1e6,
+          org.mcposterior.randomness.KeyedRandom.vectorised() ? "Vector API" : "scalar loops");
       for (SamplerBenchmark.Result r : SamplerBenchmark.run(pool, 64, 20, rounds)) {
         System.out.println(r);
       }
