@@ -24,6 +24,6 @@ final class ActivationKernel implements Kernel {
 
   @Override
   public String describe() {
-    return activation.name() + " (layer " + layer + ")";
+    return activation.name();
   }
 }

@@ -55,6 +55,6 @@ final class AffineKernel implements Kernel {
 
   @Override
   public String describe() {
-    return "affine (layer " + layer + ")";
+    return "affine (batch-norm at inference)";
   }
 }

@@ -147,6 +147,11 @@ final class ConvKernel implements Kernel {
     return weightIndex != null;
   }
 
+  @Override
+  public boolean dropsWeights() {
+    return weightIndex != null;
+  }
+
   long flopsPerRow() {
     return 2L * pixels() * k * outC;
   }
@@ -154,6 +159,6 @@ final class ConvKernel implements Kernel {
   @Override
   public String describe() {
     return "conv " + inC + "->" + outC + " " + win + " " + activation.name()
-        + (weightIndex == null ? "" : " dropconnect p=" + weightDropout) + " (layer " + layer + ")";
+        + (weightIndex == null ? "" : " dropconnect p=" + weightDropout);
   }
 }

@@ -61,6 +61,11 @@ final class DenseKernel implements Kernel {
     return weightIndex != null;
   }
 
+  @Override
+  public boolean dropsWeights() {
+    return weightIndex != null;
+  }
+
   /** Multiply-adds per row, for FLOP counts. */
   long flopsPerRow() {
     return 2L * nIn * nOut;
@@ -69,6 +74,6 @@ final class DenseKernel implements Kernel {
   @Override
   public String describe() {
     return "dense " + nIn + "->" + nOut + " " + activation.name() + (weightIndex == null ? "" : " dropconnect p=" + weightDropout)
-        + " (layer " + layer + ")";
+       ;
   }
 }

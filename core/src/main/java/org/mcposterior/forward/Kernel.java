@@ -34,6 +34,11 @@ public interface Kernel {
     return isStochastic();
   }
 
+  /** Whether the kernel drops weights (DropConnect): it then caches masked weights per iteration. */
+  default boolean dropsWeights() {
+    return false;
+  }
+
   /** Native scratch floats the kernel needs for {@code rows} output rows (shared between nodes). */
   default long scratchFloats(int rows) {
     return 0;

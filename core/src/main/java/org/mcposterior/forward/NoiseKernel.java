@@ -166,6 +166,6 @@ final class NoiseKernel implements Kernel {
 
   @Override
   public String describe() {
-    return "noise " + noise + " site " + site + " (input of layer " + layer + ")";
+    return "noise " + noise + " site " + site;
   }
 }

@@ -227,10 +227,6 @@ public final class PlanCompiler {
             new int[] {cur.node()});
       }
     }
-    if (conf instanceof org.deeplearning4j.nn.conf.layers.OutputLayer
-        || conf instanceof org.deeplearning4j.nn.conf.layers.BaseOutputLayer) {
-      // other output layers run through DL4J below
-    }
     return dl4jFallback(fallback, index, vertex, name, new Tensor[] {cur},
         conf.getOutputType(Math.max(index, 0), dl4jType(cur)));
   }

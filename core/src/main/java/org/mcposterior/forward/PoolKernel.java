@@ -78,6 +78,6 @@ final class PoolKernel implements Kernel {
 
   @Override
   public String describe() {
-    return (max ? "max" : "avg") + "pool " + win + " (layer " + layer + ")";
+    return (max ? "max" : "avg") + "pool " + win;
   }
 }

@@ -467,7 +467,7 @@ public final class PosteriorSampler implements AutoCloseable {
 
   private static boolean hasDropConnect(ForwardPlan plan) {
     for (PlanNode n : plan.nodes()) {
-      if (!n.isInput() && n.kernel().isStochastic() && n.kernel().describe().contains("dropconnect")) {
+      if (!n.isInput() && n.kernel().dropsWeights()) {
         return true;
       }
     }
