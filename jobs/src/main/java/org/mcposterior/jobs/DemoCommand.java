@@ -179,9 +179,28 @@ public final class DemoCommand implements Callable<Integer> {
         .repartition(4).write().mode("overwrite").parquet(path.toString());
   }
 
-  /** A dropout MLP trained for one epoch (Adam) on the given split; seeded. */
+  /**
+   * A dropout MLP trained for one epoch (Adam) on the given split; seeded, and on one thread so a
+   * rerun trains the same weights (nd4j's multi-threaded reductions and BLAS sum in varying order).
+   */
   static MultiLayerNetwork train(FashionMnist.Split train, long seed) {
-    MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(seed)
+    var env = Nd4j.getEnvironment();
+    int threads = env.maxThreads(), master = env.maxMasterThreads();
+    int blas = org.mcposterior.platform.NativeGemm.threads();
+    env.setMaxThreads(1);
+    env.setMaxMasterThreads(1);
+    org.mcposterior.platform.NativeGemm.setThreads(1);
+    try {
+      return trainSingleThreaded(train, seed);
+    } finally {
+      env.setMaxThreads(threads);
+      env.setMaxMasterThreads(master);
+      org.mcposterior.platform.NativeGemm.setThreads(blas);
+    }
+  }
+
+  private static MultiLayerNetwork trainSingleThreaded(FashionMnist.Split train, long seed) {
+    MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(org.mcposterior.models.ReferenceNetworks.dl4jSeed(seed))
         .weightInit(WeightInit.XAVIER).updater(new Adam(1e-3)).dataType(DataType.FLOAT).list()
         .layer(new DenseLayer.Builder().nIn(784).nOut(256).activation(Activation.RELU).build())
         .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(256).nOut(10).activation(Activation.SOFTMAX)
@@ -194,6 +213,7 @@ public final class DemoCommand implements Callable<Integer> {
       order[i] = i;
     }
     SplittableRandom r = new SplittableRandom(seed);
+    Nd4j.getRandom().setSeed(org.mcposterior.models.ReferenceNetworks.dl4jSeed(seed)); // training dropout masks
     for (int i = n - 1; i > 0; i--) {
       int j = r.nextInt(i + 1);
       int t = order[i];
@@ -217,7 +237,7 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   static MultiLayerNetwork syntheticNetwork(long seed) {
-    MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(seed)
+    MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(org.mcposterior.models.ReferenceNetworks.dl4jSeed(seed))
         .weightInit(WeightInit.XAVIER).dataType(DataType.FLOAT).list()
         .layer(new DenseLayer.Builder().nIn(64).nOut(128).activation(Activation.RELU).build())
         .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(128).nOut(10).activation(Activation.SOFTMAX)
