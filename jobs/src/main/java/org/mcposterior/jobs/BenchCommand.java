@@ -64,9 +64,8 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--rounds", defaultValue = "3", description = "Timed passes, best kept (default ${DEFAULT-VALUE}).")
     int rounds;
 
-    @Option(names = "--spark", negatable = true, defaultValue = "true",
-        description = "Also run both networks through the score job in Spark local mode (default ${DEFAULT-VALUE}).")
-    boolean spark;
+    @Option(names = "--skip-spark", description = "Skip running both networks through the score job in Spark local mode.")
+    boolean skipSpark;
 
     @picocli.CommandLine.Mixin
     SparkOptions sparkOptions;
@@ -80,7 +79,7 @@ public final class BenchCommand implements Runnable {
       for (SamplerBenchmark.Result r : SamplerBenchmark.run(pool, 64, 20, rounds)) {
         System.out.println(r);
       }
-      if (spark) {
+      if (!skipSpark) {
         String master = sparkOptions.master();
         Path work = sparkOptions.work;
         System.out.println(SparkBenchmark.run("MLP 784-512-512-10", org.mcposterior.models.ReferenceNetworks.mlp(1),

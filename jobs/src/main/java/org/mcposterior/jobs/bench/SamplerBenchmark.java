@@ -41,7 +41,10 @@ public final class SamplerBenchmark {
 
   private SamplerBenchmark() {}
 
-  /** sgemm rate in GFLOP/s for {@code [m x k] x [k x n]}, best of {@code reps} timed rounds. */
+  /**
+   * sgemm rate in GFLOP/s for {@code [m x k] x [k x n]}, best of {@code reps} rounds, each
+   * sustained for about half a second (short bursts overstate what a core keeps up).
+   */
   public static double gemmRate(int m, int k, int n, int reps) {
     try (NativeFloats a = NativeFloats.allocate((long) m * k); NativeFloats b = NativeFloats.allocate((long) k * n);
         NativeFloats c = NativeFloats.allocate((long) m * n)) {
@@ -53,7 +56,7 @@ public final class SamplerBenchmark {
       }
       double best = 0;
       for (int r = 0; r < reps; r++) {
-        int inner = 10;
+        int inner = (int) Math.max(10, 40e9 / (2.0 * m * n * k));
         long t0 = System.nanoTime();
         for (int i = 0; i < inner; i++) {
           NativeGemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
