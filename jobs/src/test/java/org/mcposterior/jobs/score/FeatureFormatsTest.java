@@ -223,4 +223,32 @@ class FeatureFormatsTest {
       assertTrue(r.getDouble(r.fieldIndex("bald")) >= 0);
     }
   }
+
+  @Test
+  void computationGraphModelsAreScoredToo() throws Exception {
+    var conf = new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().seed(8)
+        .weightInit(org.deeplearning4j.nn.weights.WeightInit.XAVIER)
+        .dataType(org.nd4j.linalg.api.buffer.DataType.FLOAT).graphBuilder()
+        .addInputs("in")
+        .addLayer("a", new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nIn(12).nOut(16)
+            .activation(org.nd4j.linalg.activations.Activation.RELU).build(), "in")
+        .addLayer("b", new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nIn(12).nOut(8)
+            .activation(org.nd4j.linalg.activations.Activation.TANH).build(), "in")
+        .addVertex("m", new org.deeplearning4j.nn.conf.graph.MergeVertex(), "a", "b")
+        .addLayer("out", new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder(
+            org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MCXENT).nIn(24).nOut(3)
+            .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).dropOut(0.5).build(), "m")
+        .setOutputs("out").build();
+    var graph = new org.deeplearning4j.nn.graph.ComputationGraph(conf);
+    graph.init();
+    Path m = dir.resolve("graph.zip");
+    org.mcposterior.models.Network.of(graph).save(m);
+    Path pool = Fixtures.parquetPool(spark, dir, "graph-pool", x, 2);
+    Path out = dir.resolve("graph-out");
+    ScoreJob.run(spark, Cli.settings("--model", m.toString(), "--pool", pool.toString(), "--out", out.toString(),
+        "--iterations", "8", "--top-k", "3"));
+    List<Row> rows = spark.read().parquet(out.resolve("scores").toString()).collectAsList();
+    assertEquals(x.length, rows.size());
+    assertTrue(rows.stream().anyMatch(r -> r.getDouble(r.fieldIndex("bald")) > 0), "MC dropout varies the graph's output");
+  }
 }
