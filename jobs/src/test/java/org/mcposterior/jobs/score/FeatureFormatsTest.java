@@ -251,4 +251,30 @@ class FeatureFormatsTest {
     assertEquals(x.length, rows.size());
     assertTrue(rows.stream().anyMatch(r -> r.getDouble(r.fieldIndex("bald")) > 0), "MC dropout varies the graph's output");
   }
+
+  @Test
+  void numericIdsKeepTheirTypeAndKeyTheSameMasksAsTheirText() throws Exception {
+    Dataset<Row> longs = frame(List.of(DataTypes.createStructField("id", DataTypes.LongType, false),
+        DataTypes.createStructField("features", DataTypes.createArrayType(DataTypes.FloatType), false)), i -> {
+          Float[] f = new Float[12];
+          for (int j = 0; j < 12; j++) {
+            f[j] = x[i][j];
+          }
+          return new Object[] {(long) i, f};
+        });
+    Path p = dir.resolve("long-ids");
+    longs.write().parquet(p.toString());
+    Path out = run(p, "parquet");
+    Dataset<Row> scores = spark.read().parquet(out.resolve("scores").toString());
+    assertEquals(DataTypes.LongType, scores.schema().apply("id").dataType(), "the id column keeps its type");
+    // ids 0..29 as longs key the same masks as the strings "0".."29" would: compare with a string-id run.
+    Dataset<Row> strings = longs.selectExpr("cast(id as string) as id", "features");
+    Path ps = dir.resolve("string-ids");
+    strings.write().parquet(ps.toString());
+    Map<String, Row> s1 = scores(out), s2 = scores(run(ps, "parquet"));
+    for (String id : s1.keySet()) {
+      assertEquals(s2.get(id).getDouble(s2.get(id).fieldIndex("bald")), s1.get(id).getDouble(s1.get(id).fieldIndex("bald")),
+          1e-6, "id " + id);
+    }
+  }
 }
