@@ -16,7 +16,7 @@ cluster mode spark-submit reports the application's final state, not the driver'
 
 UNTESTED in Airflow (none on the test machine): this file is only byte-compiled
 (``python3 -m py_compile``). Both DAGs are unscheduled (``schedule=None``): trigger them by hand or
-set a schedule once SCORE_ARGS holds real options.
+set a schedule once SCORE_ARGS names your model and pools.
 """
 
 from __future__ import annotations
@@ -42,9 +42,18 @@ APP_JAR = os.environ.get("MCP_APP_JAR", str(MCP_HOME / "jobs/target/mcposterior-
 # -DoutputDirectory=target/lib` (see standalone/submit.sh). On Kubernetes they are in the image.
 LIB_DIR = Path(os.environ.get("MCP_LIB_DIR", str(MCP_HOME / "jobs/target/lib")))
 
-# The options of `mcposterior score` (pool, model, output, heuristic, ...) are those of
-# `bin/mcposterior score --help`; fill them in. Keep outputs per run apart, e.g. with {{ ds }}.
-SCORE_ARGS: list[str] = []
+# The options of `mcposterior score` (`bin/mcposterior score --help`). An example to adapt: keep
+# each run's output apart with {{ ds }}, and let --overwrite make a retried task idempotent (the old
+# output stays until the new one is complete).
+SCORE_ARGS: list[str] = [
+    "--model", "hdfs:///models/classifier.zip",
+    "--pool", "hdfs:///pools/unlabeled/{{ ds }}",
+    "--out", "hdfs:///scores/{{ ds }}",
+    "--id-col", "id", "--features-col", "features",
+    "--iterations", "20", "--seed", "{{ ds_nodash }}",
+    "--heuristic", "bald", "--top-k", "1000",
+    "--overwrite",
+]
 
 # A client-mode driver runs on the Airflow worker, and DL4J runs in it: same BLAS settings as the
 # executors get from spark.executorEnv.* in the template.
