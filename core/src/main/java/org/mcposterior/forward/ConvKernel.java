@@ -71,7 +71,7 @@ final class ConvKernel implements Kernel {
     int inSize = win.inH() * win.inW() * inC;
     int outSize = pixels() * outC;
     int colPerRow = pixels() * k;
-    int block = Math.max(1, COL_CAP / colPerRow);
+    int block = (int) Math.max(1, Math.min(COL_CAP, runner.scratchLimit()) / colPerRow);
     if (weightIndex == null) {
       convolve(runner, in[0], 0, rows, w, out, 0, block);
     } else {
@@ -140,6 +140,13 @@ final class ConvKernel implements Kernel {
         }
       }
     }
+  }
+
+  @Override
+  public long scratchFloats(int rows) {
+    long colPerRow = (long) pixels() * k;
+    long block = Math.max(1, COL_CAP / colPerRow);
+    return Math.min(block, Math.max(1, rows)) * colPerRow;
   }
 
   @Override

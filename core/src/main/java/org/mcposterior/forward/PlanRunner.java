@@ -30,6 +30,7 @@ public final class PlanRunner implements AutoCloseable {
   private final long[] weightCacheBytes;
   private long allocatedBytes;
   private long peakBytes;
+  private long scratchLimit = Long.MAX_VALUE;
 
   @SuppressWarnings("unchecked")
   PlanRunner(ForwardPlan plan, long dropConnectCacheBytes) {
@@ -137,6 +138,16 @@ public final class PlanRunner implements AutoCloseable {
   /** The current output of node {@code id}. */
   public NativeFloats output(int id) {
     return buffers[id];
+  }
+
+  /** Caps the native scratch kernels may ask for (e.g. im2col blocks), to fit a memory budget. */
+  public void limitScratch(long floats) {
+    this.scratchLimit = Math.max(1, floats);
+  }
+
+  /** The most native scratch, in floats, kernels should ask for. */
+  long scratchLimit() {
+    return scratchLimit;
   }
 
   /** Native scratch of at least {@code floats} floats, shared by all kernels of this runner. */

@@ -443,7 +443,7 @@ public final class PosteriorSampler implements AutoCloseable {
     long budget = config.memoryBudgetBytes() / config.threads();
     long perExample = 4L * plan.floatsPerExample();
     long perSample = 4L * Math.max(1, plan.floatsPerSample());
-    long fixed = 4L * plan.scratchFloats(1) + dropConnectCache(plan);
+    long fixed = scratchReserve(plan) + dropConnectCache(plan);
     long avail = budget - fixed;
     long minimum = fixed + perExample + perSample;
     if (avail < perExample + perSample) {
@@ -459,6 +459,16 @@ public final class PosteriorSampler implements AutoCloseable {
     int chunks = (iterations + tb - 1) / tb;
     tb = (iterations + chunks - 1) / chunks;
     return new int[] {nb, tb};
+  }
+
+  /**
+   * Native bytes reserved for kernels' scratch (im2col blocks): their preferred size when it takes
+   * at most a quarter of the budget, else the least they can work with (one example at a time).
+   */
+  private long scratchReserve(ForwardPlan plan) {
+    long budget = config.memoryBudgetBytes() / config.threads();
+    long preferred = 4L * plan.scratchFloats(Integer.MAX_VALUE);
+    return preferred <= budget / 4 ? preferred : 4L * plan.scratchFloats(1);
   }
 
   private long dropConnectCache(ForwardPlan plan) {
@@ -494,6 +504,7 @@ public final class PosteriorSampler implements AutoCloseable {
     PlanRunner r = idle.computeIfAbsent(plan, p -> new ConcurrentLinkedDeque<>()).pollFirst();
     if (r == null) {
       r = plan.newRunner(dropConnectCache(plan));
+      r.limitScratch(scratchReserve(plan) / 4);
       allRunners.add(r);
     }
     return r;

@@ -58,7 +58,7 @@ class KeyedSamplingTest {
     assertSameSamples(whole, Samples.concat(parts), "8 batches of 8");
 
     assertSameSamples(whole, sample(net, base.withIterationMode(IterationMode.LOOP), x, t), "loop mode");
-    assertSameSamples(whole, sample(net, base.withMemoryBudget(300 << 10), x, t), "300 KiB budget");
+    assertSameSamples(whole, sample(net, base.withMemoryBudget(3 << 19), x, t), "1.5 MiB budget");
     assertSameSamples(whole, sample(net, base.withThreads(2), x, t), "two threads");
     assertSameSamples(whole, sample(net, base.withCachePrefix(false), x, t), "uncached prefix");
 
@@ -162,6 +162,21 @@ class KeyedSamplingTest {
         }
         assertEquals(2, convs);
       }
+    }
+  }
+
+  @Test
+  void cnnPeakMemoryStaysUnderTheBudgetIncludingConvolutionScratch() {
+    var net = ReferenceNetworks.cnn(15);
+    INDArray x = Networks.input(16, 0, 1, 40, 784);
+    long budget = 8L << 20;
+    Samples full;
+    try (PosteriorSampler s = PosteriorSampler.of(McDropout.patch(net), SamplerConfig.defaults())) {
+      full = s.predictOnBatch(x, 20);
+    }
+    try (PosteriorSampler s = PosteriorSampler.of(McDropout.patch(net), SamplerConfig.defaults().withMemoryBudget(budget))) {
+      assertSameSamples(full, s.predictOnBatch(x, 20), "8 MiB budget");
+      assertTrue(s.peakRunnerBytes() <= budget, "peak " + s.peakRunnerBytes() + " > budget " + budget);
     }
   }
 
