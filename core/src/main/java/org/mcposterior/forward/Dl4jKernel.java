@@ -20,16 +20,15 @@ final class Dl4jKernel implements Kernel {
   enum Kind { LAYER, VERTEX, PREPROCESSOR }
 
   private final Kind kind;
-  private final String name;
-  private final int layerIndex;
+  private final String node;
   private final Geometry[] inputs;
   private final Geometry output;
   private final DataType dataType;
 
-  Dl4jKernel(Kind kind, String name, int layerIndex, Geometry[] inputs, Geometry output, DataType dataType) {
+  /** Runs the layer, the input preprocessor or the graph vertex of node {@code node} (see {@link Network.Node}). */
+  Dl4jKernel(Kind kind, String node, Geometry[] inputs, Geometry output, DataType dataType) {
     this.kind = kind;
-    this.name = name;
-    this.layerIndex = layerIndex;
+    this.node = node;
     this.inputs = inputs;
     this.output = output;
     this.dataType = dataType;
@@ -49,16 +48,16 @@ final class Dl4jKernel implements Kernel {
     INDArray y;
     switch (kind) {
       case LAYER -> {
-        Layer l = net.multiLayer().getLayer(layerIndex);
+        Layer l = net.layer(node);
         y = l.activate(x[0], false, mgr);
         l.clear();
       }
       case PREPROCESSOR -> {
-        InputPreProcessor p = net.multiLayer().getLayerWiseConfigurations().getInputPreProcess(layerIndex);
+        InputPreProcessor p = net.preprocessor(node);
         y = p.preProcess(x[0], rows, mgr);
       }
       default -> {
-        GraphVertex v = net.graph().getVertex(name);
+        GraphVertex v = net.vertex(node);
         for (int i = 0; i < x.length; i++) {
           v.setInput(i, x[i], mgr);
         }
@@ -77,6 +76,6 @@ final class Dl4jKernel implements Kernel {
 
   @Override
   public String describe() {
-    return "DL4J " + kind.name().toLowerCase(java.util.Locale.ROOT) + " " + name;
+    return "DL4J " + kind.name().toLowerCase(java.util.Locale.ROOT) + " of node " + node;
   }
 }

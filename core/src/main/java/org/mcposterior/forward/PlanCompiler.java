@@ -7,9 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
@@ -24,12 +22,9 @@ import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.graph.vertex.GraphVertex;
-import org.deeplearning4j.nn.graph.vertex.VertexIndices;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.mcposterior.models.InputShapeException;
+import org.mcposterior.models.InputShapes;
 import org.mcposterior.models.Network;
 import org.mcposterior.stochastic.Noise;
 import org.mcposterior.stochastic.StochasticNetwork;
@@ -39,9 +34,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Compiles a {@link StochasticNetwork} into a {@link ForwardPlan} for given input shapes: the one
- * place where DL4J's MultiLayerNetwork and ComputationGraph are walked (a MultiLayerNetwork is
- * compiled as the chain it is).
+ * Compiles a {@link StochasticNetwork} into a {@link ForwardPlan} for given input shapes, walking
+ * {@link Network#nodes()}: one walk for DL4J's MultiLayerNetwork (a chain of nodes) and
+ * ComputationGraph alike.
  *
  * <p>Dense, output, convolution, max/average pooling, batch-norm and activation layers, merge and
  * element-wise vertices and the CNN/feed-forward preprocessors get native kernels; every other
@@ -82,75 +77,59 @@ public final class PlanCompiler {
     if (inputShapes.length != net.numInputs()) {
       throw new InputShapeException("the network takes " + net.numInputs() + " input(s), got " + inputShapes.length);
     }
-    int[] outputs = net.isGraph() ? c.compileGraph(net.graph(), inputShapes) : c.compileChain(net.multiLayer(), inputShapes[0]);
+    int[] outputs = c.compileNodes(inputShapes);
     int[] ins = c.inputNodes.stream().mapToInt(Integer::intValue).toArray();
     return new ForwardPlan(net, c.nodes, ins, outputs, c.sites, cachePrefix);
   }
 
-  // ---------------------------------------------------------------- network kinds
+  // ---------------------------------------------------------------- the walk
 
-  private int[] compileChain(MultiLayerNetwork mln, int[] inputShape) {
-    MultiLayerConfiguration conf = mln.getLayerWiseConfigurations();
-    CNN2DFormat format = imageFormat(conf.getConf(0).getLayer());
-    Tensor cur = input(0, inputShape, format);
-    for (int i = 0; i < mln.getnLayers(); i++) {
-      String name = "layer " + i + " (" + conf.getConf(i).getLayer().getClass().getSimpleName() + ")";
-      InputPreProcessor pre = conf.getInputPreProcess(i);
-      if (pre != null) {
-        cur = preprocessor(i, name, pre, cur);
-      }
-      cur = layer(i, name, mln.getLayer(i), cur, Dl4jKernel.Kind.LAYER);
-    }
-    return new int[] {output(cur).node()};
-  }
-
-  private int[] compileGraph(ComputationGraph graph, int[][] inputShapes) {
-    ComputationGraphConfiguration conf = graph.getConfiguration();
-    GraphVertex[] vertices = graph.getVertices();
+  /** Compiles every node of the network in topological order; returns the output nodes' plan ids. */
+  private int[] compileNodes(int[][] inputShapes) {
     Map<String, Tensor> values = new HashMap<>();
-    List<String> networkInputs = conf.getNetworkInputs();
-    for (int idx : graph.topologicalSortOrder()) {
-      GraphVertex v = vertices[idx];
-      String vname = v.getVertexName();
-      if (v.isInputVertex()) {
-        int k = networkInputs.indexOf(vname);
-        values.put(vname, input(k, inputShapes[k], imageFormatOfConsumers(graph, vname)));
+    for (Network.Node n : network.nodes()) {
+      if (n.isInput()) {
+        Network.Node consumer = InputShapes.firstConsumer(network, n.name());
+        CNN2DFormat format = consumer == null ? CNN2DFormat.NCHW : imageFormat(consumer.layer().conf().getLayer());
+        values.put(n.name(), input(n.inputIndex(), inputShapes[n.inputIndex()], format));
         continue;
       }
-      VertexIndices[] inIdx = v.getInputVertices();
-      Tensor[] ins = new Tensor[inIdx.length];
+      Tensor[] ins = new Tensor[n.inputs().size()];
       for (int i = 0; i < ins.length; i++) {
-        ins[i] = values.get(vertices[inIdx[i].getVertexIndex()].getVertexName());
+        ins[i] = values.get(n.inputs().get(i));
       }
-      org.deeplearning4j.nn.conf.graph.GraphVertex vc = conf.getVertices().get(vname);
-      String name = "vertex '" + vname + "'";
-      Tensor out;
-      if (v.hasLayer() && ins.length == 1) {
-        org.deeplearning4j.nn.conf.graph.LayerVertex lv = (org.deeplearning4j.nn.conf.graph.LayerVertex) vc;
-        Tensor cur = ins[0];
-        if (lv.getPreProcessor() != null) {
-          cur = preprocessorOrNull(lv.getPreProcessor(), cur);
-        }
-        out = cur == null ? vertexFallback(vname, ins, vc) : layer(-1, name, v.getLayer(), cur, Dl4jKernel.Kind.VERTEX, vname);
-      } else if (vc instanceof MergeVertex && mergeable(ins)) {
-        out = merge(vname, ins, vc);
-      } else if (vc instanceof ElementWiseVertex ew && sameGeometry(ins) && ew.getOp() != null) {
-        Tensor[] aligned = alignMemory(ins);
-        out = add(name, new ElementWiseKernel(vname, ew.getOp(), aligned[0].geometry().size()), aligned[0].geometry(),
-            aligned[0].type(), ids(aligned));
-      } else if (vc instanceof PreprocessorVertex pv && ins.length == 1 && preprocessorOrNull(pv.getPreProcessor(), ins[0]) != null) {
-        out = preprocessorOrNull(pv.getPreProcessor(), ins[0]);
-      } else {
-        out = vertexFallback(vname, ins, vc);
-      }
-      values.put(vname, out);
+      values.put(n.name(), node(n, ins));
     }
-    List<String> outs = conf.getNetworkOutputs();
+    List<String> outs = network.outputs();
     int[] result = new int[outs.size()];
     for (int k = 0; k < result.length; k++) {
       result[k] = output(values.get(outs.get(k))).node();
     }
     return result;
+  }
+
+  private Tensor node(Network.Node n, Tensor[] ins) {
+    org.deeplearning4j.nn.conf.graph.GraphVertex vc = n.vertex();
+    if (n.layer() != null && ins.length == 1) {
+      Tensor cur = n.preprocessor() == null ? ins[0] : preprocessor(n, n.preprocessor(), ins[0]);
+      return layer(n, cur);
+    }
+    if (vc instanceof MergeVertex && mergeable(ins)) {
+      return merge(n, ins);
+    }
+    if (vc instanceof ElementWiseVertex ew && sameGeometry(ins) && ew.getOp() != null) {
+      Tensor[] aligned = alignMemory(ins);
+      return add(n.label(), new ElementWiseKernel(n.name(), ew.getOp(), aligned[0].geometry().size()),
+          aligned[0].geometry(), aligned[0].type(), ids(aligned));
+    }
+    if (vc instanceof PreprocessorVertex pv && ins.length == 1) {
+      return preprocessor(n, pv.getPreProcessor(), ins[0]);
+    }
+    InputType[] types = new InputType[ins.length];
+    for (int i = 0; i < ins.length; i++) {
+      types[i] = ins[i].type();
+    }
+    return dl4jFallback(Dl4jKernel.Kind.VERTEX, n, n.label(), ins, vc.getOutputType(-1, types));
   }
 
   // ---------------------------------------------------------------- inputs and outputs
@@ -183,14 +162,11 @@ public final class PlanCompiler {
 
   // ---------------------------------------------------------------- layers
 
-  private Tensor layer(int index, String name, Layer layer, Tensor in, Dl4jKernel.Kind fallback) {
-    return layer(index, name, layer, in, fallback, null);
-  }
-
-  private Tensor layer(int index, String name, Layer layer, Tensor in, Dl4jKernel.Kind fallback, String vertex) {
+  private Tensor layer(Network.Node n, Tensor in) {
+    String name = n.label();
+    Layer layer = n.layer();
     org.deeplearning4j.nn.conf.layers.Layer conf = layer.conf().getLayer();
-    String siteName = vertex != null ? vertex : String.valueOf(index);
-    Noise noise = stochastic.inputNoise(siteName, conf);
+    Noise noise = stochastic.inputNoise(n.name(), conf);
     Tensor cur = in;
     if (noise != null) {
       cur = add("dropout of " + name, new NoiseKernel(name, noise, sites++, cur.geometry()), cur.geometry(), cur.type(),
@@ -227,8 +203,7 @@ public final class PlanCompiler {
             new int[] {cur.node()});
       }
     }
-    return dl4jFallback(fallback, index, vertex, name, new Tensor[] {cur},
-        conf.getOutputType(Math.max(index, 0), dl4jType(cur)));
+    return dl4jFallback(Dl4jKernel.Kind.LAYER, n, name, new Tensor[] {cur}, conf.getOutputType(0, cur.type()));
   }
 
   private Tensor dense(String name, Layer layer, org.deeplearning4j.nn.conf.layers.FeedForwardLayer conf, Tensor in, double wd) {
@@ -324,13 +299,14 @@ public final class PlanCompiler {
 
   // ---------------------------------------------------------------- preprocessors and vertices
 
-  private Tensor preprocessor(int index, String name, InputPreProcessor pre, Tensor in) {
+  /** A node's input preprocessor (or a graph's preprocessor vertex): natively when it only reshapes, else by DL4J. */
+  private Tensor preprocessor(Network.Node n, InputPreProcessor pre, Tensor in) {
     Tensor t = preprocessorOrNull(pre, in);
     if (t != null) {
       return t;
     }
-    InputType outType = pre.getOutputType(dl4jType(in));
-    return dl4jFallback(Dl4jKernel.Kind.PREPROCESSOR, index, null, "preprocessor of " + name, new Tensor[] {in}, outType);
+    Dl4jKernel.Kind kind = n.vertex() instanceof PreprocessorVertex ? Dl4jKernel.Kind.VERTEX : Dl4jKernel.Kind.PREPROCESSOR;
+    return dl4jFallback(kind, n, "preprocessor of " + n.label(), new Tensor[] {in}, pre.getOutputType(in.type()));
   }
 
   /** Native handling of the reshaping preprocessors; null when DL4J must run it. */
@@ -367,31 +343,23 @@ public final class PlanCompiler {
     return first.isFlat() || first.isImage();
   }
 
-  private Tensor merge(String vname, Tensor[] ins, org.deeplearning4j.nn.conf.graph.GraphVertex vc) {
+  private Tensor merge(Network.Node n, Tensor[] ins) {
     Tensor[] aligned = alignMemory(ins);
     Geometry[] gs = new Geometry[aligned.length];
     InputType[] types = new InputType[aligned.length];
     int total = 0;
     for (int i = 0; i < aligned.length; i++) {
       gs[i] = aligned[i].geometry();
-      types[i] = dl4jType(aligned[i]);
+      types[i] = aligned[i].type();
       total += gs[i].isFlat() ? gs[i].size() : gs[i].channels();
     }
     Geometry out = gs[0].isFlat() ? Geometry.flat(total)
         : Geometry.image(total, gs[0].height(), gs[0].width(), gs[0].memory());
-    InputType type = vc.getOutputType(-1, types);
-    return add("vertex '" + vname + "'", new MergeKernel(vname, gs, out), out, type, ids(aligned));
+    InputType type = n.vertex().getOutputType(-1, types);
+    return add(n.label(), new MergeKernel(n.name(), gs, out), out, type, ids(aligned));
   }
 
-  private Tensor vertexFallback(String vname, Tensor[] ins, org.deeplearning4j.nn.conf.graph.GraphVertex vc) {
-    InputType[] types = new InputType[ins.length];
-    for (int i = 0; i < ins.length; i++) {
-      types[i] = dl4jType(ins[i]);
-    }
-    return dl4jFallback(Dl4jKernel.Kind.VERTEX, -1, vname, "vertex '" + vname + "'", ins, vc.getOutputType(-1, types));
-  }
-
-  private Tensor dl4jFallback(Dl4jKernel.Kind kind, int index, String vertex, String name, Tensor[] ins, InputType outType) {
+  private Tensor dl4jFallback(Dl4jKernel.Kind kind, Network.Node n, String name, Tensor[] ins, InputType outType) {
     Tensor[] aligned = new Tensor[ins.length];
     Geometry[] gs = new Geometry[ins.length];
     for (int i = 0; i < ins.length; i++) {
@@ -401,7 +369,7 @@ public final class PlanCompiler {
       gs[i] = aligned[i].geometry();
     }
     Geometry out = Geometry.of(outType);
-    Dl4jKernel k = new Dl4jKernel(kind, vertex != null ? vertex : name, index, gs, out, dataType);
+    Dl4jKernel k = new Dl4jKernel(kind, n.name(), gs, out, dataType);
     return add(name, k, out, outType, ids(aligned));
   }
 
@@ -461,11 +429,6 @@ public final class PlanCompiler {
     return r;
   }
 
-  /** DL4J's view of a tensor (its type already says the format DL4J would use there). */
-  private static InputType dl4jType(Tensor t) {
-    return t.type();
-  }
-
   private static CNN2DFormat formatOf(InputType type) {
     return type instanceof InputType.InputTypeConvolutional c ? c.getFormat() : CNN2DFormat.NCHW;
   }
@@ -489,19 +452,6 @@ public final class PlanCompiler {
     }
     if (conf instanceof BatchNormalization b) {
       return b.getCnn2DFormat();
-    }
-    return CNN2DFormat.NCHW;
-  }
-
-  private static CNN2DFormat imageFormatOfConsumers(ComputationGraph graph, String input) {
-    for (GraphVertex v : graph.getVertices()) {
-      if (v.hasLayer() && v.getInputVertices() != null) {
-        for (VertexIndices vi : v.getInputVertices()) {
-          if (graph.getVertices()[vi.getVertexIndex()].getVertexName().equals(input)) {
-            return imageFormat(v.getLayer().conf().getLayer());
-          }
-        }
-      }
     }
     return CNN2DFormat.NCHW;
   }

@@ -2,7 +2,6 @@ package org.mcposterior.models;
 
 import java.util.Arrays;
 import java.util.List;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
@@ -41,23 +40,21 @@ public final class InputShapes {
     return own;
   }
 
-  /** The shape the configuration records, or null. */
+  /** The shape the configuration records for input 0, or null. */
   static int[] fromConfiguration(Network net) {
-    if (net.isGraph()) {
-      ComputationGraphConfiguration conf = net.graph().getConfiguration();
-      String in = conf.getNetworkInputs().get(0);
-      for (var e : conf.getVertexInputs().entrySet()) {
-        if (e.getValue().contains(in) && conf.getVertices().get(e.getKey())
-            instanceof org.deeplearning4j.nn.conf.graph.LayerVertex lv) {
-          InputPreProcessor pre = lv.getPreProcessor();
-          Layer l = lv.getLayerConf().getLayer();
-          return fromLayer(pre, l);
-        }
+    String input = net.nodes().stream().filter(n -> n.inputIndex() == 0).findFirst().orElseThrow().name();
+    Network.Node first = firstConsumer(net, input);
+    return first == null ? null : fromLayer(first.preprocessor(), first.layer().conf().getLayer());
+  }
+
+  /** The first node with a layer that reads node {@code input}, or null. */
+  public static Network.Node firstConsumer(Network net, String input) {
+    for (Network.Node n : net.nodes()) {
+      if (n.layer() != null && n.inputs().contains(input)) {
+        return n;
       }
-      return null;
     }
-    var conf = net.multiLayer().getLayerWiseConfigurations();
-    return fromLayer(conf.getInputPreProcess(0), conf.getConf(0).getLayer());
+    return null;
   }
 
   private static int[] fromLayer(InputPreProcessor pre, Layer l) {

@@ -15,6 +15,10 @@ import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
@@ -155,22 +159,100 @@ public final class Network {
     return p == null ? DataType.FLOAT : p.dataType();
   }
 
-  /** A layer's name (its index for a MultiLayerNetwork, its vertex name for a graph) and configuration. */
+  /**
+   * One step of the network, as the MC forward pass walks it: a network input, a layer (with the
+   * preprocessor DL4J applies to its input), or a graph vertex without a layer. A
+   * MultiLayerNetwork is the chain {@code input -> "0" -> "1" -> ...}; a graph gives its vertices.
+   * This view is the one place where the two network kinds differ.
+   *
+   * @param name the node's key: the layer index for a MultiLayerNetwork, the vertex name for a graph
+   * @param label a readable name for messages, e.g. {@code layer 2 (DenseLayer)}
+   * @param inputs names of the nodes read, in order
+   * @param inputIndex for a network input, which one; else -1
+   * @param preprocessor the input preprocessor DL4J runs before the layer, or null
+   * @param layer the layer (in this network), or null
+   * @param vertex a graph vertex's configuration, or null in a MultiLayerNetwork
+   */
+  public record Node(String name, String label, List<String> inputs, int inputIndex, InputPreProcessor preprocessor,
+      org.deeplearning4j.nn.api.Layer layer, org.deeplearning4j.nn.conf.graph.GraphVertex vertex) {
+
+    public boolean isInput() {
+      return inputIndex >= 0;
+    }
+  }
+
+  /** Every node, inputs first, in topological order. */
+  public List<Node> nodes() {
+    List<Node> out = new ArrayList<>();
+    if (mln != null) {
+      MultiLayerConfiguration conf = mln.getLayerWiseConfigurations();
+      out.add(new Node("input", "input 0", List.of(), 0, null, null, null));
+      String previous = "input";
+      for (int i = 0; i < mln.getnLayers(); i++) {
+        String name = String.valueOf(i);
+        out.add(new Node(name, "layer " + i + " (" + conf.getConf(i).getLayer().getClass().getSimpleName() + ")",
+            List.of(previous), -1, conf.getInputPreProcess(i), mln.getLayer(i), null));
+        previous = name;
+      }
+      return out;
+    }
+    ComputationGraphConfiguration conf = graph.getConfiguration();
+    org.deeplearning4j.nn.graph.vertex.GraphVertex[] vs = graph.getVertices();
+    for (int idx : graph.topologicalSortOrder()) {
+      org.deeplearning4j.nn.graph.vertex.GraphVertex v = vs[idx];
+      String name = v.getVertexName();
+      if (v.isInputVertex()) {
+        int k = conf.getNetworkInputs().indexOf(name);
+        out.add(new Node(name, "input " + k, List.of(), k, null, null, null));
+        continue;
+      }
+      List<String> inputs = new ArrayList<>();
+      for (org.deeplearning4j.nn.graph.vertex.VertexIndices in : v.getInputVertices()) {
+        inputs.add(vs[in.getVertexIndex()].getVertexName());
+      }
+      org.deeplearning4j.nn.conf.graph.GraphVertex vc = conf.getVertices().get(name);
+      InputPreProcessor pre = vc instanceof LayerVertex lv ? lv.getPreProcessor() : null;
+      out.add(new Node(name, "vertex '" + name + "'", List.copyOf(inputs), -1, pre, v.hasLayer() ? v.getLayer() : null,
+          vc));
+    }
+    return out;
+  }
+
+  /** Names of the nodes whose outputs are the network's outputs, in order. */
+  public List<String> outputs() {
+    return mln != null ? List.of(String.valueOf(mln.getnLayers() - 1)) : graph.getConfiguration().getNetworkOutputs();
+  }
+
+  /** The layer of node {@code name} in this network (for a copy's own layer objects). */
+  public org.deeplearning4j.nn.api.Layer layer(String name) {
+    return mln != null ? mln.getLayer(Integer.parseInt(name)) : graph.getVertex(name).getLayer();
+  }
+
+  /** The input preprocessor of node {@code name} in this network, or null. */
+  public InputPreProcessor preprocessor(String name) {
+    if (mln != null) {
+      return mln.getLayerWiseConfigurations().getInputPreProcess(Integer.parseInt(name));
+    }
+    return graph.getConfiguration().getVertices().get(name) instanceof LayerVertex lv ? lv.getPreProcessor() : null;
+  }
+
+  /** A graph vertex of this network by name (graphs only). */
+  public org.deeplearning4j.nn.graph.vertex.GraphVertex vertex(String name) {
+    if (graph == null) {
+      throw new IllegalStateException("a MultiLayerNetwork has no vertex '" + name + "'");
+    }
+    return graph.getVertex(name);
+  }
+
+  /** A layer's name (its node name) and configuration. */
   public record LayerInfo(String name, org.deeplearning4j.nn.conf.layers.Layer conf) {}
 
   /** Every layer of the network, in order (topological for a graph). */
   public List<LayerInfo> layers() {
     List<LayerInfo> out = new ArrayList<>();
-    if (mln != null) {
-      for (int i = 0; i < mln.getnLayers(); i++) {
-        out.add(new LayerInfo(String.valueOf(i), mln.getLayerWiseConfigurations().getConf(i).getLayer()));
-      }
-    } else {
-      org.deeplearning4j.nn.graph.vertex.GraphVertex[] vs = graph.getVertices();
-      for (int idx : graph.topologicalSortOrder()) {
-        if (vs[idx].hasLayer()) {
-          out.add(new LayerInfo(vs[idx].getVertexName(), vs[idx].getLayer().conf().getLayer()));
-        }
+    for (Node n : nodes()) {
+      if (n.layer() != null) {
+        out.add(new LayerInfo(n.name(), n.layer().conf().getLayer()));
       }
     }
     return out;
@@ -190,11 +272,6 @@ public final class Network {
   /** An independent deep copy (parameters included), for use by another thread. */
   public Network copy() {
     return mln != null ? new Network(mln.clone(), null) : new Network(null, graph.clone());
-  }
-
-  /** A copy of all parameters, flattened (for checks that weights were not changed). */
-  public INDArray paramsCopy() {
-    return model().params().dup();
   }
 
   /** SHA-256 of the network's configuration and parameters, in hex. */

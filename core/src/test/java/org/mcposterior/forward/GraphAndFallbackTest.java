@@ -29,6 +29,35 @@ class GraphAndFallbackTest {
     InferenceMatchesDl4jTest.assertMatchesDl4j(net, Networks.input(4, -1, 1, 5, 2, 8, 8));
   }
 
+  /** A preprocessor without a native kernel (a composed one) runs as DL4J, in both network kinds. */
+  @Test
+  void preprocessorsWithoutNativeKernelsMatchDl4j() {
+    var reshape = new org.deeplearning4j.nn.conf.preprocessor.ComposableInputPreProcessor(
+        new org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor(6, 6, 4));
+    var conv = new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(3, 3).nIn(2).nOut(4)
+        .activation(org.nd4j.linalg.activations.Activation.RELU).build();
+    var out = new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder(
+        org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MCXENT).nIn(144).nOut(3)
+        .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).dropOut(0.5).build();
+    var base = new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().seed(21)
+        .dataType(org.nd4j.linalg.api.buffer.DataType.FLOAT);
+    MultiLayerNetwork mln = new MultiLayerNetwork(base.clone().list().layer(conv).layer(out)
+        .inputPreProcessor(1, reshape).build());
+    mln.init();
+    ComputationGraph graph = new ComputationGraph(base.clone().graphBuilder().addInputs("in")
+        .addLayer("conv", conv.clone(), "in").addLayer("out", out.clone(), reshape.clone(), "conv").setOutputs("out")
+        .build());
+    graph.init();
+    INDArray x = Networks.input(22, -1, 1, 5, 2, 8, 8);
+    for (org.deeplearning4j.nn.api.Model m : new org.deeplearning4j.nn.api.Model[] {mln, graph}) {
+      InferenceMatchesDl4jTest.assertMatchesDl4j(m, x);
+      try (PosteriorSampler s = PosteriorSampler.of(McDropout.patch(m), SamplerConfig.defaults())) {
+        assertTrue(s.plan(new int[][] {{2, 8, 8}}).describe().contains("DL4J preprocessor"), "the composed"
+            + " preprocessor runs as DL4J:\n" + s.plan(new int[][] {{2, 8, 8}}).describe());
+      }
+    }
+  }
+
   @Test
   void graphSamplesAreKeyedAndCachedPrefixIsExact() {
     ComputationGraph g = Networks.branchyGraph(5, 0.5);
