@@ -1,0 +1,233 @@
+package org.mcposterior.jobs.learn;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.mcposterior.jobs.score.InvalidSettingsException;
+import org.mcposterior.training.ActivePool;
+import org.mcposterior.training.CurveSummary;
+
+/**
+ * A whole {@code learn} run: checks (settings, output, data files, every seed's pool) before any
+ * training, the loop ({@link LearnRun}), and the outputs, written to a sibling
+ * {@code <out>.tmp-<uuid>} and renamed into {@code --out} only when complete, so a failed run
+ * leaves nothing in {@code --out} (and an {@code --overwrite} rerun keeps the old output until
+ * the new one is whole).
+ */
+public final class LearnJob {
+  /** Curve metrics summarised over seeds, in the summary and the page. */
+  static final List<String> METRICS = List.of("test_accuracy", "test_nll", "test_ece", "mc_accuracy", "mc_nll", "mc_ece",
+      "labelled_accuracy");
+
+  private LearnJob() {}
+
+  /** Runs the loop and writes its outputs; returns the summary (also in {@code <out>/summary.json}). */
+  public static Map<String, Object> run(LearnSettings s, Consumer<String> log) throws IOException {
+    long t0 = System.nanoTime();
+    Path out = s.out().toAbsolutePath().normalize();
+    Path data = s.data().toAbsolutePath().normalize();
+    if (out.startsWith(data) || data.startsWith(out)) {
+      throw new InvalidSettingsException("--out " + s.out() + " and --data " + s.data() + " overlap; a run never writes"
+          + " into its input: choose an --out outside the data directory");
+    }
+    if (Files.exists(out) && !s.overwrite()) {
+      throw new InvalidSettingsException("output " + s.out() + " already exists; choose another --out, or pass"
+          + " --overwrite to replace it once the new output is complete");
+    }
+    s.requireData();
+    LearnRun.Data d;
+    try {
+      d = LearnRun.Data.load(s);
+    } catch (IOException e) {
+      throw new InvalidSettingsException("cannot read Fashion-MNIST from --data " + s.data() + ": " + e.getMessage()
+          + "; expected the gzipped IDX files of Debian's dataset-fashion-mnist package", e);
+    }
+    for (long seed : s.seeds()) { // refuses a pool too small for a balanced initial set, before any training
+      ActivePool.draw(d.train().labels(), LearnRun.CLASSES, s.poolSize(), s.initial(), seed);
+    }
+    Path tmp = out.resolveSibling(out.getFileName() + ".tmp-" + UUID.randomUUID());
+    Files.createDirectories(tmp);
+    boolean ownSession = SparkSession.getDefaultSession().isEmpty();
+    SparkSession spark = session(s.master());
+    try {
+      List<LearnRun.Curve> curves = new LearnRun(s, spark, tmp.resolve("work"), log).run(d);
+      LearnRun.deleteTree(tmp.resolve("work"));
+      Map<String, Object> summary = summary(s, curves, (System.nanoTime() - t0) / 1e9);
+      writeOutputs(spark, tmp, summary, curves);
+      commit(tmp, out);
+      log.accept("learn: wrote " + out.resolve("summary.json") + ", steps.json, steps/ and curves.html");
+      return summary;
+    } catch (Throwable e) {
+      LearnRun.deleteTree(tmp);
+      throw e;
+    } finally {
+      if (ownSession) {
+        spark.stop();
+      }
+    }
+  }
+
+  /** A Spark session on the master spark-submit gave, else {@code master}, else local[*]. */
+  static SparkSession session(String master) {
+    SparkConf conf = new SparkConf();
+    SparkSession.Builder b = SparkSession.builder().appName("mcposterior learn");
+    if (master != null) {
+      b = b.master(master);
+    } else if (!conf.contains("spark.master")) {
+      b = b.master("local[*]");
+    }
+    return b.config("spark.sql.shuffle.partitions", conf.get("spark.sql.shuffle.partitions", "16"))
+        .config("spark.ui.enabled", conf.get("spark.ui.enabled", "false")).getOrCreate();
+  }
+
+  private static void commit(Path tmp, Path out) throws IOException {
+    Path old = null;
+    if (Files.exists(out)) {
+      old = out.resolveSibling(out.getFileName() + ".old-" + UUID.randomUUID());
+      Files.move(out, old, StandardCopyOption.ATOMIC_MOVE);
+    }
+    Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
+    if (old != null) {
+      LearnRun.deleteTree(old);
+    }
+  }
+
+  /** Settings, per-heuristic curves (mean and sd over seeds), labels to reach Random's final accuracy, timings. */
+  static Map<String, Object> summary(LearnSettings s, List<LearnRun.Curve> curves, double seconds) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("status", "succeeded");
+    m.put("settings", s.toMap());
+    m.put("machine", machine());
+    Map<String, Object> byHeuristic = new LinkedHashMap<>();
+    Map<String, CurveSummary> accuracy = new LinkedHashMap<>();
+    for (String h : s.heuristics()) {
+      List<LearnRun.Curve> mine = curves.stream().filter(c -> c.heuristic().equals(h)).toList();
+      int[] labels = mine.get(0).steps().stream().mapToInt(StepResult::labels).toArray();
+      Map<String, Object> hm = new LinkedHashMap<>();
+      hm.put("labels", labels);
+      for (String metric : METRICS) {
+        List<double[]> values = new ArrayList<>();
+        for (LearnRun.Curve c : mine) {
+          values.add(c.steps().stream().mapToDouble(st -> value(st, metric)).toArray());
+        }
+        CurveSummary cs = CurveSummary.of(labels, values);
+        if (metric.equals("test_accuracy")) {
+          accuracy.put(h, cs);
+        }
+        hm.put(metric, Map.of("mean", cs.mean(), "sd", cs.sd()));
+      }
+      hm.put("seconds_per_curve", mine.stream().mapToDouble(LearnRun.Curve::seconds).toArray());
+      byHeuristic.put(h, hm);
+    }
+    m.put("curves", byHeuristic);
+    if (accuracy.containsKey("random")) {
+      double target = accuracy.get("random").last();
+      Map<String, Object> reach = new LinkedHashMap<>();
+      reach.put("random_accuracy_at_budget", target);
+      reach.put("budget", s.budget());
+      Map<String, Object> labels = new LinkedHashMap<>();
+      accuracy.forEach((h, cs) -> labels.put(h, cs.labelsToReach(target) < 0 ? null : cs.labelsToReach(target)));
+      reach.put("labels_needed", labels);
+      m.put("labels_to_reach_random", reach);
+    }
+    m.put("total_seconds", seconds);
+    return m;
+  }
+
+  static double value(StepResult st, String metric) {
+    return switch (metric) {
+      case "test_accuracy" -> st.testAccuracy();
+      case "test_nll" -> st.testNll();
+      case "test_ece" -> st.testEce();
+      case "mc_accuracy" -> st.mcAccuracy();
+      case "mc_nll" -> st.mcNll();
+      case "mc_ece" -> st.mcEce();
+      case "labelled_accuracy" -> st.labelledAccuracy();
+      default -> throw new IllegalArgumentException("no metric " + metric);
+    };
+  }
+
+  /** CPU model and BLAS kernel, so every figure says where it was measured. */
+  static Map<String, Object> machine() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    String cpu = "unknown";
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+        if (line.startsWith("model name")) {
+          cpu = line.substring(line.indexOf(':') + 1).trim();
+          break;
+        }
+      }
+    } catch (IOException e) {
+      cpu = "unknown (" + e.getMessage() + ")";
+    }
+    m.put("cpu", cpu);
+    m.put("cores", Runtime.getRuntime().availableProcessors());
+    m.put("openblas_coretype", System.getenv("OPENBLAS_CORETYPE"));
+    m.put("java", System.getProperty("java.version"));
+    return m;
+  }
+
+  private static void writeOutputs(SparkSession spark, Path dir, Map<String, Object> summary, List<LearnRun.Curve> curves)
+      throws IOException {
+    ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    json.writeValue(dir.resolve("summary.json").toFile(), summary);
+    List<Map<String, Object>> steps = new ArrayList<>();
+    List<Row> rows = new ArrayList<>();
+    for (LearnRun.Curve c : curves) {
+      for (StepResult st : c.steps()) {
+        steps.add(st.toMap());
+        rows.add(RowFactory.create(st.heuristic(), st.seed(), st.step(), st.labels(), st.testAccuracy(), st.testNll(),
+            st.testEce(), st.mcAccuracy(), st.mcNll(), st.mcEce(), st.labelledAccuracy(), st.minibatches(),
+            st.trainSeconds(), st.evalSeconds(), st.scoreSeconds(), boxed(st.picked()), boxed(st.pickedClasses()),
+            boxed(st.labelledClasses())));
+      }
+    }
+    json.writeValue(dir.resolve("steps.json").toFile(), steps);
+    List<StructField> f = new ArrayList<>();
+    f.add(DataTypes.createStructField("heuristic", DataTypes.StringType, false));
+    f.add(DataTypes.createStructField("seed", DataTypes.LongType, false));
+    f.add(DataTypes.createStructField("step", DataTypes.IntegerType, false));
+    f.add(DataTypes.createStructField("labels", DataTypes.IntegerType, false));
+    for (String metric : METRICS) {
+      f.add(DataTypes.createStructField(metric, DataTypes.DoubleType, false));
+    }
+    f.add(DataTypes.createStructField("minibatches", DataTypes.LongType, false));
+    for (String t : List.of("train_seconds", "eval_seconds", "score_seconds")) {
+      f.add(DataTypes.createStructField(t, DataTypes.DoubleType, false));
+    }
+    for (String a : List.of("picked", "picked_classes", "labelled_classes")) {
+      f.add(DataTypes.createStructField(a, DataTypes.createArrayType(DataTypes.IntegerType, false), false));
+    }
+    spark.createDataFrame(rows, DataTypes.createStructType(f)).coalesce(1).write().parquet(dir.resolve("steps").toString());
+    Files.writeString(dir.resolve("curves.html"), CurvesPage.html(summary));
+  }
+
+  private static Integer[] boxed(int[] a) {
+    Integer[] b = new Integer[a.length];
+    for (int i = 0; i < a.length; i++) {
+      b[i] = a[i];
+    }
+    return b;
+  }
+
+  static String fmt(double v) {
+    return String.format(Locale.ROOT, "%.4f", v);
+  }
+}
