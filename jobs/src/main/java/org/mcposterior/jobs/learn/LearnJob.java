@@ -196,7 +196,7 @@ public final class LearnJob {
         rows.add(RowFactory.create(st.heuristic(), st.seed(), st.step(), st.labels(), st.testAccuracy(), st.testNll(),
             st.testEce(), st.mcAccuracy(), st.mcNll(), st.mcEce(), st.labelledAccuracy(), st.minibatches(),
             st.trainSeconds(), st.evalSeconds(), st.scoreSeconds(), boxed(st.picked()), boxed(st.pickedClasses()),
-            boxed(st.labelledClasses())));
+            boxed(st.labelledClasses()), boxed(st.labelled())));
       }
     }
     json.writeValue(dir.resolve("steps.json").toFile(), steps);
@@ -212,7 +212,7 @@ public final class LearnJob {
     for (String t : List.of("train_seconds", "eval_seconds", "score_seconds")) {
       f.add(DataTypes.createStructField(t, DataTypes.DoubleType, false));
     }
-    for (String a : List.of("picked", "picked_classes", "labelled_classes")) {
+    for (String a : List.of("picked", "picked_classes", "labelled_classes", "labelled")) {
       f.add(DataTypes.createStructField(a, DataTypes.createArrayType(DataTypes.IntegerType, false), false));
     }
     spark.createDataFrame(rows, DataTypes.createStructType(f)).coalesce(1).write().parquet(dir.resolve("steps").toString());

@@ -140,7 +140,7 @@ public final class LearnRun {
       }
       steps.add(new StepResult(heuristic, seed, step, labelled.length, dm.accuracy(), dm.nll(), dm.ece(), mm.accuracy(),
           mm.nll(), mm.ece(), labelledAcc, t.minibatches(), t.startFingerprint(), t.seconds(), evalSecs, scoreSecs,
-          picked, pickedClasses, labelledClasses));
+          picked, pickedClasses, labelledClasses, labelled));
       log.accept(String.format(Locale.ROOT, "learn: %s seed %d step %d: %d labels, test accuracy %.4f (MC %.4f),"
           + " labelled-set accuracy %.3f; train %.1f s (%d minibatches), eval %.1f s, score %.1f s", heuristic, seed, step,
           labelled.length, dm.accuracy(), mm.accuracy(), labelledAcc, t.seconds(), t.minibatches(), evalSecs, scoreSecs));

@@ -26,11 +26,12 @@ import java.util.Map;
  * @param picked pool positions this step's model picked to label next (empty after the last step)
  * @param pickedClasses how many of the picks are of each class
  * @param labelledClasses how many labelled examples of each class the model was trained on
+ * @param labelled the pool positions trained on, in the order they were labelled
  */
 public record StepResult(String heuristic, long seed, int step, int labels, double testAccuracy, double testNll,
     double testEce, double mcAccuracy, double mcNll, double mcEce, double labelledAccuracy, long minibatches,
     long startFingerprint, double trainSeconds, double evalSeconds, double scoreSeconds, int[] picked,
-    int[] pickedClasses, int[] labelledClasses) {
+    int[] pickedClasses, int[] labelledClasses, int[] labelled) {
 
   /** This step as an ordered map, for JSON. */
   public Map<String, Object> toMap() {
@@ -54,6 +55,7 @@ public record StepResult(String heuristic, long seed, int step, int labels, doub
     m.put("picked", picked);
     m.put("picked_classes", pickedClasses);
     m.put("labelled_classes", labelledClasses);
+    m.put("labelled", labelled);
     return m;
   }
 }
