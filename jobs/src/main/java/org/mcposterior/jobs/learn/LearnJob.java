@@ -68,8 +68,10 @@ public final class LearnJob {
     try {
       List<LearnRun.Curve> curves = new LearnRun(s, spark, tmp.resolve("work"), log).run(d);
       LearnRun.deleteTree(tmp.resolve("work"));
-      Map<String, Object> summary = summary(s, curves, (System.nanoTime() - t0) / 1e9);
+      Map<String, Map<String, CurveSummary>> bySeeds = summaries(s, curves);
+      Map<String, Object> summary = summary(s, curves, bySeeds, (System.nanoTime() - t0) / 1e9);
       writeOutputs(spark, tmp, summary, curves);
+      Files.writeString(tmp.resolve("curves.html"), CurvesPage.html(s, bySeeds, summary));
       commit(tmp, out);
       log.accept("learn: wrote " + out.resolve("summary.json") + ", steps.json, steps/ and curves.html");
       return summary;
@@ -108,41 +110,52 @@ public final class LearnJob {
     }
   }
 
-  /** Settings, per-heuristic curves (mean and sd over seeds), labels to reach Random's final accuracy, timings. */
-  static Map<String, Object> summary(LearnSettings s, List<LearnRun.Curve> curves, double seconds) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("status", "succeeded");
-    m.put("settings", s.toMap());
-    m.put("machine", machine());
-    Map<String, Object> byHeuristic = new LinkedHashMap<>();
-    Map<String, CurveSummary> accuracy = new LinkedHashMap<>();
+  /** heuristic -> metric -> the metric's curve summarised over seeds. */
+  static Map<String, Map<String, CurveSummary>> summaries(LearnSettings s, List<LearnRun.Curve> curves) {
+    Map<String, Map<String, CurveSummary>> out = new LinkedHashMap<>();
     for (String h : s.heuristics()) {
       List<LearnRun.Curve> mine = curves.stream().filter(c -> c.heuristic().equals(h)).toList();
       int[] labels = mine.get(0).steps().stream().mapToInt(StepResult::labels).toArray();
-      Map<String, Object> hm = new LinkedHashMap<>();
-      hm.put("labels", labels);
+      Map<String, CurveSummary> byMetric = new LinkedHashMap<>();
       for (String metric : METRICS) {
         List<double[]> values = new ArrayList<>();
         for (LearnRun.Curve c : mine) {
           values.add(c.steps().stream().mapToDouble(st -> value(st, metric)).toArray());
         }
-        CurveSummary cs = CurveSummary.of(labels, values);
-        if (metric.equals("test_accuracy")) {
-          accuracy.put(h, cs);
-        }
-        hm.put(metric, Map.of("mean", cs.mean(), "sd", cs.sd()));
+        byMetric.put(metric, CurveSummary.of(labels, values));
       }
-      hm.put("seconds_per_curve", mine.stream().mapToDouble(LearnRun.Curve::seconds).toArray());
-      byHeuristic.put(h, hm);
+      out.put(h, byMetric);
     }
+    return out;
+  }
+
+  /** Settings, per-heuristic curves (mean and sd over seeds), labels to reach Random's final accuracy, timings. */
+  static Map<String, Object> summary(LearnSettings s, List<LearnRun.Curve> curves,
+      Map<String, Map<String, CurveSummary>> bySeeds, double seconds) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("status", "succeeded");
+    m.put("settings", s.toMap());
+    m.put("machine", machine());
+    Map<String, Object> byHeuristic = new LinkedHashMap<>();
+    bySeeds.forEach((h, metrics) -> {
+      Map<String, Object> hm = new LinkedHashMap<>();
+      hm.put("labels", metrics.get("test_accuracy").labels());
+      metrics.forEach((metric, cs) -> hm.put(metric, Map.of("mean", cs.mean(), "sd", cs.sd())));
+      hm.put("seconds_per_curve", curves.stream().filter(c -> c.heuristic().equals(h))
+          .mapToDouble(LearnRun.Curve::seconds).toArray());
+      byHeuristic.put(h, hm);
+    });
     m.put("curves", byHeuristic);
-    if (accuracy.containsKey("random")) {
-      double target = accuracy.get("random").last();
+    if (bySeeds.containsKey("random")) {
+      double target = bySeeds.get("random").get("test_accuracy").last();
       Map<String, Object> reach = new LinkedHashMap<>();
       reach.put("random_accuracy_at_budget", target);
       reach.put("budget", s.budget());
       Map<String, Object> labels = new LinkedHashMap<>();
-      accuracy.forEach((h, cs) -> labels.put(h, cs.labelsToReach(target) < 0 ? null : cs.labelsToReach(target)));
+      bySeeds.forEach((h, metrics) -> {
+        int n = metrics.get("test_accuracy").labelsToReach(target);
+        labels.put(h, n < 0 ? null : n);
+      });
       reach.put("labels_needed", labels);
       m.put("labels_to_reach_random", reach);
     }
@@ -216,7 +229,6 @@ public final class LearnJob {
       f.add(DataTypes.createStructField(a, DataTypes.createArrayType(DataTypes.IntegerType, false), false));
     }
     spark.createDataFrame(rows, DataTypes.createStructType(f)).coalesce(1).write().parquet(dir.resolve("steps").toString());
-    Files.writeString(dir.resolve("curves.html"), CurvesPage.html(summary));
   }
 
   private static Integer[] boxed(int[] a) {

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
@@ -18,6 +19,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.mcposterior.evaluation.Calibration;
 import org.mcposterior.jobs.FashionMnist;
 import org.mcposterior.jobs.score.ScoreJob;
 import org.mcposterior.jobs.score.ScoreSettings;
@@ -123,9 +125,9 @@ public final class LearnRun {
       double[][] det = Predictions.deterministic(t.network(), data.test().images());
       double[][] mc = Predictions.mcMean(posterior(t.network()), data.test().images(), s.iterations(),
           stepSeed(seed, step, 2));
-      Metrics dm = Metrics.of(det, data.test().labels());
-      Metrics mm = Metrics.of(mc, data.test().labels());
-      double labelledAcc = Metrics.of(Predictions.deterministic(t.network(), x), y).accuracy();
+      Calibration dm = Calibration.of(det, data.test().labels());
+      Calibration mm = Calibration.of(mc, data.test().labels());
+      double labelledAcc = Calibration.of(Predictions.deterministic(t.network(), x), y).accuracy();
       double evalSecs = (System.nanoTime() - te) / 1e9;
       int[] picked = new int[0];
       double scoreSecs = 0;
@@ -169,6 +171,7 @@ public final class LearnRun {
       Path model = dir.resolve("model.zip");
       Network.of(net).save(model);
       Path unlabelled = dir.resolve("unlabelled");
+      long tw = System.nanoTime();
       Object[] labelledIds = Arrays.stream(ap.labelled()).mapToObj(LearnRun::id).toArray();
       spark.read().parquet(pool.toString()).where(not(col("id").isin(labelledIds)))
           .coalesce(Math.max(1, 2 * spark.sparkContext().defaultParallelism())).write().parquet(unlabelled.toString());
@@ -177,7 +180,10 @@ public final class LearnRun {
           "parquet", "id", "features", null, null, s.iterations(), stepSeed(seed, step, 3), MaskMode.INDEPENDENT,
           heuristic, s.query(), false, false, 256, 256L << 20, Double.NaN, dropConnect ? s.weightDrop() : Double.NaN,
           List.of("Linear"), Probabilities.AUTO, false, 0, 0, s.candidates(), null, s.master());
-      ScoreJob.run(spark, ss);
+      Map<String, Object> summary = ScoreJob.run(spark, ss);
+      log.accept(String.format(Locale.ROOT, "learn: unlabelled pool written in %.1f s; score job timings %s",
+          (System.nanoTime() - tw) / 1e9 - ((Number) ((Map<?, ?>) summary.get("timings")).get("total_seconds")).doubleValue(),
+          summary.get("timings")));
       List<Row> top = spark.read().parquet(dir.resolve("score").resolve("top_k").toString()).orderBy(col("rank"))
           .select(col("id")).collectAsList();
       int[] picked = new int[top.size()];

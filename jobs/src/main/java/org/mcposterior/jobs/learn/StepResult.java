@@ -13,7 +13,7 @@ import java.util.Map;
  * @param labels labelled examples trained on
  * @param testAccuracy deterministic network (dropout off) on the test images
  * @param testNll its mean negative log-likelihood (nats)
- * @param testEce its expected calibration error (15 equal-width confidence bins)
+ * @param testEce its expected calibration error (Calibration's 10 equal-width confidence bins)
  * @param mcAccuracy the MC mean over T passes, same test images
  * @param mcNll the MC mean's NLL (nats)
  * @param mcEce the MC mean's ECE
