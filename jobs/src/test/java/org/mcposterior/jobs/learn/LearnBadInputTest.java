@@ -85,7 +85,17 @@ class LearnBadInputTest {
     refused(1, List.of("--pool-size", "70000"), "--pool-size = 70000", "60000");
     refused(1, List.of("--seeds", "1,1"), "repeats a seed");
     refused(1, List.of("--learning-rate", "-1"), "learning rate -1.0");
-    refused(2, List.of("--steps", "ten"), "ten");
+  }
+
+  @Test
+  void aNonNumberIsAUsageError() {
+    Path out = dir.resolve("out");
+    StringWriter err = new StringWriter();
+    int code = Main.execute(new PrintWriter(new StringWriter()), new PrintWriter(err), "learn", "--out", out.toString(),
+        "--steps", "ten");
+    assertEquals(2, code, err.toString());
+    assertTrue(err.toString().contains("'ten' is not an int"), err.toString());
+    assertFalse(Files.exists(out));
   }
 
   @Test
