@@ -93,6 +93,10 @@ public final class LearnCommand implements Callable<Integer> {
   @Option(names = "--master", description = "Spark master (default local[*]).")
   String master;
 
+  @Option(names = "--merge", split = ",", description = "Instead of running: combine these finished learn outputs"
+      + " (same settings but seeds and heuristics) into --out, with curves over all their seeds.")
+  List<Path> merge;
+
   /** The validated settings these options describe. */
   public LearnSettings settings() {
     return new LearnSettings(data, out, overwrite, network, posterior, weightDrop, iterations, heuristics, seeds, poolSize,
@@ -102,7 +106,11 @@ public final class LearnCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    LearnJob.run(settings(), System.out::println);
+    if (merge != null && !merge.isEmpty()) {
+      LearnJob.merge(merge, out, overwrite, System.out::println);
+    } else {
+      LearnJob.run(settings(), System.out::println);
+    }
     return 0;
   }
 }

@@ -98,6 +98,22 @@ public record LearnSettings(Path data, Path out, boolean overwrite, String netwo
         + " dataset-fashion-mnist puts them in /usr/share/datasets/fashion-mnist) or of zalandoresearch/fashion-mnist");
   }
 
+  /** The settings a run wrote into its summary ({@link #toMap}), with another output, heuristics and seeds. */
+  @SuppressWarnings("unchecked")
+  static LearnSettings fromMap(Map<String, Object> m, Path out, List<String> heuristics, List<Long> seeds) {
+    Map<String, Object> t = (Map<String, Object>) m.get("training");
+    Object wd = m.get("weight_drop");
+    return new LearnSettings(Path.of((String) m.get("data")), out, false, (String) m.get("network"),
+        (String) m.get("posterior"), wd == null ? 0.5 : ((Number) wd).doubleValue(), num(m, "iterations"), heuristics, seeds,
+        num(m, "pool_size"), num(m, "initial"), num(m, "query"), num(m, "steps"), num(m, "test_size"),
+        new TrainingSettings(((Number) t.get("learning_rate")).doubleValue(), ((Number) t.get("l2")).doubleValue(),
+            num(t, "epochs"), num(t, "batch_size"), num(t, "min_batches")), num(m, "candidates"), null);
+  }
+
+  private static int num(Map<String, Object> m, String key) {
+    return ((Number) m.get(key)).intValue();
+  }
+
   /** Labels after the last step: {@code initial + steps * query}. */
   public int budget() {
     return initial + steps * query;

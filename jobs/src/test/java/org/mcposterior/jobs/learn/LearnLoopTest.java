@@ -152,6 +152,30 @@ class LearnLoopTest {
     }
   }
 
+  @Test
+  void mergingRunsCombinesTheirCurvesAndRefusesACurveTwice() throws Exception {
+    Path merged = dir.resolve("merged");
+    StringWriter err = new StringWriter();
+    int code = Main.execute(new PrintWriter(new StringWriter()), new PrintWriter(err), "learn", "--out", merged.toString(),
+        "--merge", dir.resolve("first").toString());
+    assertEquals(0, code, err.toString());
+    ObjectMapper m = new ObjectMapper();
+    JsonNode a = m.readTree(dir.resolve("first").resolve("summary.json").toFile()).get("curves");
+    JsonNode b = m.readTree(merged.resolve("summary.json").toFile()).get("curves");
+    for (String h : List.of("bald", "random")) {
+      assertEquals(a.get(h).get("test_accuracy"), b.get(h).get("test_accuracy"), h);
+      assertEquals(a.get(h).get("mc_nll"), b.get(h).get("mc_nll"), h);
+    }
+    assertEquals(m.readTree(dir.resolve("first").resolve("steps.json").toFile()), m.readTree(merged.resolve("steps.json").toFile()));
+    Path twice = dir.resolve("twice");
+    StringWriter err2 = new StringWriter();
+    int code2 = Main.execute(new PrintWriter(new StringWriter()), new PrintWriter(err2), "learn", "--out", twice.toString(),
+        "--merge", dir.resolve("first") + "," + dir.resolve("second"));
+    assertEquals(1, code2);
+    assertTrue(err2.toString().contains("bald seed 5 appears in more than one run"), err2.toString());
+    assertTrue(!Files.exists(twice));
+  }
+
   static List<Integer> toList(int[] a) {
     List<Integer> l = new ArrayList<>();
     for (int v : a) {
