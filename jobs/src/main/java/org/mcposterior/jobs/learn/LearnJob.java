@@ -64,6 +64,7 @@ public final class LearnJob {
     }
     Path tmp = out.resolveSibling(out.getFileName() + ".tmp-" + UUID.randomUUID());
     Files.createDirectories(tmp);
+    Thread cleanup = cleanupOnExit(tmp);
     boolean ownSession = SparkSession.getDefaultSession().isEmpty();
     SparkSession spark = session(s.master());
     try {
@@ -80,10 +81,27 @@ public final class LearnJob {
       LearnRun.deleteTree(tmp);
       throw e;
     } finally {
+      Runtime.getRuntime().removeShutdownHook(cleanup);
       if (ownSession) {
         spark.stop();
       }
     }
+  }
+
+  /**
+   * Deletes the temporary output if the JVM is stopped (SIGTERM, Ctrl-C) before the run ends: the
+   * main thread's own clean-up does not run then.
+   */
+  private static Thread cleanupOnExit(Path tmp) {
+    Thread t = new Thread(() -> {
+      try {
+        LearnRun.deleteTree(tmp);
+      } catch (IOException e) {
+        System.err.println("mcposterior learn: could not delete " + tmp + " on exit: " + e.getMessage());
+      }
+    }, "mcposterior-learn-cleanup");
+    Runtime.getRuntime().addShutdownHook(t);
+    return t;
   }
 
   /**
