@@ -108,20 +108,33 @@ public final class BatchBald implements Heuristic {
    * @throws MaskMismatchException if the masks are per example or describe another iteration count
    */
   public int[] select(Samples pool, MaskProvenance masks, int k) {
+    return select(pool, masks, k, picked -> { });
+  }
+
+  /**
+   * As {@link #select(Samples, MaskProvenance, int)}, telling {@code progress} the number of
+   * examples picked so far after each greedy step (the steps grow in cost with the batch, so long
+   * selections can report how far they are).
+   */
+  public int[] select(Samples pool, MaskProvenance masks, int k, java.util.function.IntConsumer progress) {
     masks.requireConsistent("BatchBALD pool", pool.iterations());
-    return select(pool, k);
+    return select(pool, k, progress);
   }
 
   /** The greedy BatchBALD batch of {@code k} examples, in pick order. */
   @Override
   public int[] select(Samples pool, int k) {
+    return select(pool, k, picked -> { });
+  }
+
+  private int[] select(Samples pool, int k, java.util.function.IntConsumer progress) {
     ProbabilityTable table = ProbabilityTable.of(pool, probabilities, "BatchBALD", "pool");
     Ranking.requireK(k, table.examples);
     if (k == 0) {
       return new int[0];
     }
     double[] bald = new Bald(Reduction.NONE, probabilities).scores(pool);
-    return new Greedy(table, numDraw, seed).run(bald, k);
+    return new Greedy(table, numDraw, seed).run(bald, k, progress);
   }
 
   @Override
@@ -159,7 +172,7 @@ public final class BatchBald implements Heuristic {
       this.drawn = Rows.draws(numDraw, t);
     }
 
-    int[] run(double[] bald, int k) {
+    int[] run(double[] bald, int k, java.util.function.IntConsumer progress) {
       int[] picked = new int[k];
       boolean[] in = new boolean[n];
       picked[0] = Ranking.top(bald, Order.HIGHEST_FIRST, 1)[0];
@@ -184,6 +197,7 @@ public final class BatchBald implements Heuristic {
         }
         picked[step] = best;
         in[best] = true;
+        progress.accept(step + 1);
         if (step + 1 < k) {
           add(best);
         }

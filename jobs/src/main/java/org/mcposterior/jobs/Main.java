@@ -1,22 +1,42 @@
 package org.mcposterior.jobs;
 
 import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
 /**
  * The entry point of every command: {@code bin/mcposterior <subcommand>} and
- * {@code spark-submit --class org.mcposterior.jobs.Main}. Exit code 0 on success; on failure a
- * one-paragraph error on standard error and exit code 1 (bad input) or 2 (usage).
+ * {@code spark-submit --class org.mcposterior.jobs.Main}. Exit code 0 on success; on failure one
+ * paragraph on standard error and exit code 1 (bad input or a failed run) or 2 (usage), whatever
+ * threw ({@link Failure}). The full stack trace goes to the log (the file bin/mcposterior names
+ * with {@code -Dmcposterior.log}, else the driver's log) and, with {@code --verbose}, to standard
+ * error as well.
  */
 @Command(name = "mcposterior", mixinStandardHelpOptions = true, version = "mcposterior 0.1.0",
     description = "Monte-Carlo posteriors for Deeplearning4j models, at Spark scale.",
     subcommands = {ScoreCommand.class, DemoCommand.class, BenchCommand.class, org.mcposterior.jobs.learn.LearnCommand.class})
-public final class Main implements Runnable {
+public final class Main implements Callable<Integer> {
+  private static final Logger FAILURES = LoggerFactory.getLogger("mcposterior.failure");
+
+  @Option(names = "--verbose", scope = ScopeType.INHERIT,
+      description = "On failure, print the full stack trace too (and, with bin/mcposterior, Spark's warnings).")
+  boolean verbose;
+
+  @Spec
+  CommandSpec spec;
 
   @Override
-  public void run() {
-    CommandLine.usage(this, System.out);
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    spec.commandLine().getErr().println("mcposterior: a subcommand is needed (score, demo, bench)");
+    return Failure.USAGE;
   }
 
   /** Runs the command line and returns its exit code (for tests and embedding). */
@@ -29,26 +49,38 @@ public final class Main implements Runnable {
     CommandLine cl = new CommandLine(new Main());
     cl.setOut(out);
     cl.setErr(err);
-    cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
-      PrintWriter w = cmd.getErr();
-      w.println("mcposterior " + cmd.getCommandName() + " failed: " + oneParagraph(ex));
-      w.flush();
-      return 1;
+    cl.setParameterExceptionHandler((ex, a) -> {
+      CommandLine cmd = ex.getCommandLine();
+      String name = cmd.getCommandSpec().qualifiedName();
+      report(cmd.getErr(), name, Failure.usage(ex.getMessage() + "; see '" + name + " --help'"), ex, false);
+      return Failure.USAGE;
     });
-    return cl.execute(args);
+    cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+      boolean verbose = parseResult.matchedOption("--verbose") != null
+          || parseResult.subcommands().stream().anyMatch(p -> p.matchedOption("--verbose") != null);
+      Failure f = Failure.of(ex, System.getProperty("mcposterior.log"));
+      report(cmd.getErr(), cmd.getCommandSpec().qualifiedName(), f, ex, verbose);
+      return f.exitCode();
+    });
+    try {
+      return cl.execute(args);
+    } catch (Throwable t) {
+      // What picocli's handlers let through (an error inside a handler, a JVM error while parsing).
+      Failure f = Failure.of(t, System.getProperty("mcposterior.log"));
+      report(err, "mcposterior", f, t, true);
+      return f.exitCode();
+    }
   }
 
-  static String oneParagraph(Throwable ex) {
-    StringBuilder sb = new StringBuilder(String.valueOf(ex.getMessage() == null ? ex.toString() : ex.getMessage()));
-    Throwable c = ex.getCause();
-    while (c != null && c != ex) {
-      if (c.getMessage() != null && !sb.toString().contains(c.getMessage())) {
-        sb.append(" (caused by ").append(c.getClass().getSimpleName()).append(": ").append(c.getMessage()).append(')');
-      }
-      ex = c;
-      c = c.getCause();
+  private static void report(PrintWriter err, String command, Failure f, Throwable t, boolean verbose) {
+    if (System.getProperty("mcposterior.log") != null) {
+      FAILURES.error("{} failed: {}", command, f.paragraph(), t); // the log file the paragraph names
     }
-    return sb.toString().replace('\n', ' ');
+    err.println(command + " failed: " + f.paragraph());
+    if (verbose) {
+      t.printStackTrace(err);
+    }
+    err.flush();
   }
 
   public static void main(String[] args) {

@@ -12,6 +12,7 @@ import org.mcposterior.stats.Probabilities;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /** {@code score}: the distributed scoring job over an unlabeled pool. */
 @Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false,
@@ -76,10 +77,12 @@ public final class ScoreCommand implements Callable<Integer> {
       description = "Sampler memory per task, e.g. 256m, 1g (default ${DEFAULT-VALUE}).")
   long memoryBudget;
 
-  @Option(names = "--dropout", description = "Drop probability for every dropout (default: each layer's own).")
+  @Option(names = "--dropout", converter = DropProbabilityConverter.class,
+      description = "Drop probability for every dropout (default: each layer's own).")
   Double dropout;
 
-  @Option(names = "--dropconnect", description = "MC DropConnect weight-drop probability (default: off).")
+  @Option(names = "--dropconnect", converter = DropProbabilityConverter.class,
+      description = "MC DropConnect weight-drop probability, e.g. 0.5 (default: off).")
   Double dropConnect;
 
   @Option(names = "--dropconnect-layers", split = ",", description = "Layer types for DropConnect (default Linear).")
@@ -152,7 +155,11 @@ public final class ScoreCommand implements Callable<Integer> {
   static final class MaskModeConverter implements ITypeConverter<MaskMode> {
     @Override
     public MaskMode convert(String value) {
-      return MaskMode.parse(value);
+      try {
+        return MaskMode.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException("'" + value + "' is not a mask mode; expected independent or consistent");
+      }
     }
   }
 
@@ -162,8 +169,27 @@ public final class ScoreCommand implements Callable<Integer> {
       try {
         return Probabilities.valueOf(value.trim().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("--probabilities " + value + " is not known; expected auto, given or logits", e);
+        throw new TypeConversionException("'" + value + "' is not known; expected auto, given or logits");
       }
+    }
+  }
+
+  /** A drop probability: a finite number in [0, 1). */
+  static final class DropProbabilityConverter implements ITypeConverter<Double> {
+    @Override
+    public Double convert(String value) {
+      double p;
+      try {
+        p = Double.parseDouble(value.trim());
+      } catch (NumberFormatException e) {
+        throw new TypeConversionException("'" + value + "' is not a number; expected a drop probability in [0, 1),"
+            + " e.g. 0.5");
+      }
+      if (!(p >= 0 && p < 1)) {
+        throw new TypeConversionException("'" + value + "' is not a drop probability; expected a number in [0, 1),"
+            + " e.g. 0.5");
+      }
+      return p;
     }
   }
 
@@ -184,7 +210,7 @@ public final class ScoreCommand implements Callable<Integer> {
       try {
         return Math.multiplyExact(Long.parseLong(v), mult);
       } catch (NumberFormatException | ArithmeticException e) {
-        throw new IllegalArgumentException("size '" + value + "' is not a byte count; expected e.g. 268435456, 256m or 1g", e);
+        throw new TypeConversionException("'" + value + "' is not a byte count; expected e.g. 268435456, 256m or 1g");
       }
     }
   }

@@ -3,6 +3,8 @@ package org.mcposterior.jobs.learn;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.mcposterior.jobs.score.InvalidSettingsException;
+import org.mcposterior.training.InvalidTrainingArgumentException;
 import org.mcposterior.training.TrainingSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -99,9 +101,15 @@ public final class LearnCommand implements Callable<Integer> {
 
   /** The validated settings these options describe. */
   public LearnSettings settings() {
+    TrainingSettings training;
+    try {
+      training = new TrainingSettings(learningRate, l2, epochs, batchSize, minBatches);
+    } catch (InvalidTrainingArgumentException e) {
+      throw new InvalidSettingsException("training options (--learning-rate, --l2, --epochs, --batch-size,"
+          + " --min-batches): " + e.getMessage(), e);
+    }
     return new LearnSettings(data, out, overwrite, network, posterior, weightDrop, iterations, heuristics, seeds, poolSize,
-        initial, query, steps, testSize, new TrainingSettings(learningRate, l2, epochs, batchSize, minBatches), candidates,
-        master);
+        initial, query, steps, testSize, training, candidates, master);
   }
 
   @Override

@@ -20,7 +20,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
-import org.mcposterior.jobs.score.InvalidSettingsException;
+import org.mcposterior.jobs.score.InvalidInputException;
 import org.mcposterior.training.ActivePool;
 import org.mcposterior.training.CurveSummary;
 
@@ -44,11 +44,11 @@ public final class LearnJob {
     Path out = s.out().toAbsolutePath().normalize();
     Path data = s.data().toAbsolutePath().normalize();
     if (out.startsWith(data) || data.startsWith(out)) {
-      throw new InvalidSettingsException("--out " + s.out() + " and --data " + s.data() + " overlap; a run never writes"
+      throw new InvalidInputException("--out " + s.out() + " and --data " + s.data() + " overlap; a run never writes"
           + " into its input: choose an --out outside the data directory");
     }
     if (Files.exists(out) && !s.overwrite()) {
-      throw new InvalidSettingsException("output " + s.out() + " already exists; choose another --out, or pass"
+      throw new InvalidInputException("output " + s.out() + " already exists; choose another --out, or pass"
           + " --overwrite to replace it once the new output is complete");
     }
     s.requireData();
@@ -56,7 +56,7 @@ public final class LearnJob {
     try {
       d = LearnRun.Data.load(s);
     } catch (IOException e) {
-      throw new InvalidSettingsException("cannot read Fashion-MNIST from --data " + s.data() + ": " + e.getMessage()
+      throw new InvalidInputException("cannot read Fashion-MNIST from --data " + s.data() + ": " + e.getMessage()
           + "; expected the gzipped IDX files of Debian's dataset-fashion-mnist package", e);
     }
     for (long seed : s.seeds()) { // refuses a pool too small for a balanced initial set, before any training
@@ -109,17 +109,17 @@ public final class LearnJob {
    * curves over all their seeds, written as a run's own; the runs must agree on every setting but
    * seeds and heuristics, and name each (heuristic, seed) once.
    *
-   * @throws InvalidSettingsException for a missing or unreadable run, differing settings or a repeated curve
+   * @throws InvalidInputException for a missing or unreadable run, differing settings or a repeated curve
    */
   public static Map<String, Object> merge(List<Path> runs, Path outPath, boolean overwrite, Consumer<String> log)
       throws IOException {
     long t0 = System.nanoTime();
     Path out = outPath.toAbsolutePath().normalize();
     if (runs.isEmpty()) {
-      throw new InvalidSettingsException("--merge needs at least one finished learn output");
+      throw new InvalidInputException("--merge needs at least one finished learn output");
     }
     if (Files.exists(out) && !overwrite) {
-      throw new InvalidSettingsException("output " + outPath + " already exists; choose another --out, or pass"
+      throw new InvalidInputException("output " + outPath + " already exists; choose another --out, or pass"
           + " --overwrite to replace it once the new output is complete");
     }
     ObjectMapper json = new ObjectMapper();
@@ -131,14 +131,14 @@ public final class LearnJob {
     for (Path run : runs) {
       Path a = run.toAbsolutePath().normalize();
       if (out.startsWith(a) || a.startsWith(out)) {
-        throw new InvalidSettingsException("--out " + outPath + " and --merge input " + run + " overlap; choose another --out");
+        throw new InvalidInputException("--out " + outPath + " and --merge input " + run + " overlap; choose another --out");
       }
       JsonNode summary, steps;
       try {
         summary = json.readTree(run.resolve("summary.json").toFile());
         steps = json.readTree(run.resolve("steps.json").toFile());
       } catch (IOException e) {
-        throw new InvalidSettingsException("--merge " + run + " is not a finished learn output (summary.json and"
+        throw new InvalidInputException("--merge " + run + " is not a finished learn output (summary.json and"
             + " steps.json): " + e.getMessage(), e);
       }
       @SuppressWarnings("unchecked")
@@ -150,7 +150,7 @@ public final class LearnJob {
       if (first == null) {
         first = comparable;
       } else if (!first.equals(comparable)) {
-        throw new InvalidSettingsException("--merge " + run + " was run with other settings than " + runs.get(0) + " ("
+        throw new InvalidInputException("--merge " + run + " was run with other settings than " + runs.get(0) + " ("
             + comparable + " vs " + first + "); only seeds and heuristics may differ");
       }
       for (JsonNode st : steps) {
@@ -158,7 +158,7 @@ public final class LearnJob {
         long seed = st.get("seed").asLong();
         String key = h + "|" + seed;
         if (st.get("step").asInt() == 0 && byCurve.containsKey(key)) {
-          throw new InvalidSettingsException("--merge: the curve of " + h + " seed " + seed + " appears in more than one run");
+          throw new InvalidInputException("--merge: the curve of " + h + " seed " + seed + " appears in more than one run");
         }
         if (!heuristics.contains(h)) {
           heuristics.add(h);

@@ -7,12 +7,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.mcposterior.heuristics.Heuristics;
+import org.mcposterior.jobs.score.InvalidInputException;
 import org.mcposterior.jobs.score.InvalidSettingsException;
 import org.mcposterior.training.TrainingSettings;
 
 /**
  * Everything one {@code learn} run is told, validated when built (before any data is read or
- * any network trained) and written into the run's summary.
+ * any network trained; {@link InvalidSettingsException}, exit code 2) and written into the run's summary.
  *
  * @param data directory with Fashion-MNIST's four IDX files
  * @param out output directory (written whole at the end)
@@ -84,7 +85,7 @@ public record LearnSettings(Path data, Path out, boolean overwrite, String netwo
   /**
    * Checks that the data files exist (before anything is read).
    *
-   * @throws InvalidSettingsException naming the missing files and the fix
+   * @throws InvalidInputException naming the missing files and the fix
    */
   public void requireData() {
     List<String> missing = new ArrayList<>();
@@ -93,9 +94,11 @@ public record LearnSettings(Path data, Path out, boolean overwrite, String netwo
         missing.add(f);
       }
     }
-    require(missing.isEmpty(), "--data " + data + " lacks the Fashion-MNIST file(s) " + String.join(", ", missing)
+    if (!missing.isEmpty()) {
+      throw new InvalidInputException("--data " + data + " lacks the Fashion-MNIST file(s) " + String.join(", ", missing)
         + "; expected the four IDX files of Debian's dataset-fashion-mnist package (apt-get install"
         + " dataset-fashion-mnist puts them in /usr/share/datasets/fashion-mnist) or of zalandoresearch/fashion-mnist");
+    }
   }
 
   /** The settings a run wrote into its summary ({@link #toMap}), with another output, heuristics and seeds. */

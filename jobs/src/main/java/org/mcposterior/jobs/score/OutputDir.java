@@ -1,53 +1,241 @@
 package org.mcposterior.jobs.score;
 
 import java.io.IOException;
-import java.util.UUID;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileContext;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Writes a run's output elsewhere and swaps it in only when complete, so a failed run leaves no
- * partial output in {@code --out}, and a failed {@code --overwrite} rerun keeps the previous
- * output intact (Spark's own overwrite deletes the old output before the new job runs).
+ * The output protocol of a run (DESIGN.md, invariant 8): a run writes only under its own
+ * {@code --out}, which never is, holds or lies inside one of its inputs; it claims {@code --out}
+ * exclusively ({@link OutputClaim}); it writes everything to {@code <out>.tmp-<run>} and swaps it in
+ * only when complete; it replaces an existing output only with {@code --overwrite}, only an earlier
+ * mcposterior output, and only if that output is still the one seen at the start.
  *
- * <p>Everything is written to a sibling {@code <out>.tmp-<uuid>}; {@link #commit()} renames the
- * old output aside, renames the new one into place and deletes the old. On file systems with
- * atomic renames (local, HDFS) a reader sees either the old or the new output, never a mix.
+ * <p>Commit: {@code out -> <out>.old-<run>}, {@code tmp -> out} (a rename that fails if anything is
+ * at {@code out}), then the old output is deleted. A run killed at any point leaves its claim, and
+ * the next run on the same {@code --out} recognises it as dead: it puts a moved-aside old output
+ * back if the swap was cut short, and deletes the dead run's temporary folder (only a folder that
+ * carries the dead run's marker file).
  */
-final class OutputDir {
+final class OutputDir implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(OutputDir.class);
+  /** Written first into every temporary folder, so a later run deletes only folders a run made. */
+  static final String MARKER = "_MCPOSTERIOR_RUN";
+  /** The file every complete output holds; {@code --overwrite} replaces only folders that have it. */
+  static final String SUMMARY = "summary.json";
+
   private final FileSystem fs;
   private final Path out;
   private final Path tmp;
+  private final OutputClaim claim;
+  private final FileStatus previous;
+  private final List<Path> createdParents;
+  private boolean committed;
 
-  private OutputDir(FileSystem fs, Path out, Path tmp) {
+  private OutputDir(FileSystem fs, Path out, OutputClaim claim, FileStatus previous, List<Path> createdParents) {
     this.fs = fs;
     this.out = out;
-    this.tmp = tmp;
+    this.claim = claim;
+    this.previous = previous;
+    this.createdParents = createdParents;
+    this.tmp = UserPaths.sibling(out, ".tmp-" + claim.self().runId());
   }
 
   /**
-   * Checks the output can be written and picks the temporary location.
+   * Checks {@code out} against the inputs, claims it and makes the temporary folder; before any
+   * other work of the run.
    *
-   * @throws InvalidSettingsException when {@code out} exists and {@code overwrite} is false
+   * @param inputs option name -> path of every input the run reads (absent ones are skipped)
+   * @throws InvalidSettingsException when {@code out} is not a path or is, holds or lies inside an input
+   * @throws InvalidInputException when {@code out} exists (without {@code overwrite}, or is not an
+   *     mcposterior output), is claimed by a live run, or its folder cannot be written
    */
-  static OutputDir prepare(String out, boolean overwrite, Configuration conf) {
+  static OutputDir claim(String outArg, boolean overwrite, Map<String, String> inputs, Configuration conf) {
+    Path p = UserPaths.parse("--out", outArg);
     try {
-      Path p = new Path(out);
       FileSystem fs = p.getFileSystem(conf);
-      Path q = fs.makeQualified(p);
-      if (fs.exists(q) && !overwrite) {
-        throw new InvalidSettingsException("output " + out + " already exists; choose another --out, or pass"
-            + " --overwrite to replace it once the new output is complete");
+      Path out = UserPaths.canonical(p, conf);
+      if (out.getParent() == null) {
+        throw new InvalidSettingsException("--out " + outArg + " is the root of its file system; choose a folder for the"
+            + " output such as /data/scores");
       }
-      Path parent = q.getParent();
-      if (parent != null && !fs.exists(parent)) {
-        fs.mkdirs(parent);
+      refuseOverlaps(outArg, out, overwrite, inputs, conf);
+      List<Path> created = makeParents(fs, out, outArg);
+      OutputClaim claim = take(fs, out, outArg, created);
+      try {
+        FileStatus previous = fs.exists(out) ? fs.getFileStatus(out) : null;
+        if (previous != null) {
+          checkReplaceable(fs, out, outArg, overwrite, previous);
+        }
+        OutputDir d = new OutputDir(fs, out, claim, previous, created);
+        d.cleanLeftovers();
+        if (!fs.mkdirs(d.tmp)) {
+          throw new InvalidInputException("cannot create the temporary output " + d.tmp + " beside --out " + outArg
+              + "; check that its folder can be written");
+        }
+        fs.create(new Path(d.tmp, MARKER), false).close();
+        return d;
+      } catch (RuntimeException | IOException e) {
+        release(claim, e);
+        removeCreated(fs, created, e);
+        throw e;
       }
-      return new OutputDir(fs, q, new Path(q.getParent(), q.getName() + ".tmp-" + UUID.randomUUID()));
     } catch (IOException e) {
-      throw new InvalidSettingsException("cannot prepare output " + out + ": " + e.getMessage(), e);
+      throw new InvalidInputException("cannot write the output " + outArg + ": " + e.getMessage() + "; choose an --out in"
+          + " a folder this user can write, on a file system with free space", e);
     }
+  }
+
+  private static void refuseOverlaps(String outArg, Path out, boolean overwrite, Map<String, String> inputs,
+      Configuration conf) throws IOException {
+    for (Map.Entry<String, String> in : inputs.entrySet()) {
+      if (in.getValue() == null) {
+        continue;
+      }
+      Path input = UserPaths.canonical(UserPaths.parse(in.getKey(), in.getValue()), conf);
+      String relation = UserPaths.within(out, input) ? (UserPaths.within(input, out) ? "is" : "lies inside")
+          : UserPaths.within(input, out) ? "holds" : null;
+      if (relation != null) {
+        throw new InvalidSettingsException("--out " + outArg + " " + relation + " " + in.getKey() + " " + in.getValue()
+            + "; a run never writes where its inputs are (with --overwrite it would replace them): choose an --out"
+            + " outside every input");
+      }
+    }
+    if (overwrite && "file".equals(out.toUri().getScheme())) {
+      Path cwd = UserPaths.canonical(new Path(new java.io.File("").getAbsoluteFile().toURI()), conf);
+      if (UserPaths.within(cwd, out)) {
+        throw new InvalidSettingsException("--out " + outArg + " is or holds the working directory " + cwd.toUri().getPath()
+            + "; --overwrite would replace it: choose an --out below it, e.g. ./scores");
+      }
+    }
+  }
+
+  /** Creates the missing folders above {@code out}; returns them, deepest last, to remove after a failed run. */
+  private static List<Path> makeParents(FileSystem fs, Path out, String outArg) throws IOException {
+    List<Path> missing = new ArrayList<>();
+    Path parent = out.getParent();
+    while (parent != null && !fs.exists(parent)) {
+      missing.add(0, parent);
+      parent = parent.getParent();
+    }
+    if (parent != null && !fs.getFileStatus(parent).isDirectory()) {
+      throw new InvalidInputException("--out " + outArg + " cannot be made: " + parent + " is a file, not a folder;"
+          + " choose an --out in a folder");
+    }
+    for (Path m : missing) {
+      if (!fs.mkdirs(m)) {
+        throw new IOException("cannot create the folder " + m);
+      }
+    }
+    return missing;
+  }
+
+  private static OutputClaim take(FileSystem fs, Path out, String outArg, List<Path> created) throws IOException {
+    for (int attempt = 0; attempt < 3; attempt++) {
+      Optional<OutputClaim> c = OutputClaim.tryTake(fs, out);
+      if (c.isPresent()) {
+        return c.get();
+      }
+      OutputClaim.Holder h = OutputClaim.holder(fs, out).orElse(null);
+      if (OutputClaim.alive(fs, out, h)) {
+        removeCreated(fs, created, null);
+        throw new InvalidInputException("--out " + outArg + " is being written by another mcposterior run ("
+            + (h == null ? "starting now" : h.describe()) + "; claim file " + OutputClaim.fileOf(out)
+            + "); wait until it has finished, or choose another --out");
+      }
+      recoverDeadRun(fs, out, h);
+    }
+    throw new IOException("cannot claim " + out + ": its claim file keeps changing under this run");
+  }
+
+  /** Undoes what a dead run (one that left its claim) left behind, then removes its claim. */
+  private static void recoverDeadRun(FileSystem fs, Path out, OutputClaim.Holder h) throws IOException {
+    if (h != null) {
+      Path old = UserPaths.sibling(out, ".old-" + h.runId());
+      Path tmp = UserPaths.sibling(out, ".tmp-" + h.runId());
+      if (fs.exists(old)) {
+        if (!fs.exists(out)) {
+          FileContext.getFileContext(out.toUri(), fs.getConf()).rename(old, out, Options.Rename.NONE);
+          LOG.warn("a dead run ({}) had moved the previous output aside: put back at {}", h.describe(), out);
+        } else {
+          fs.delete(old, true);
+          LOG.warn("a dead run ({}) had replaced {}: removed the previous output it left at {}", h.describe(), out, old);
+        }
+      }
+      if (fs.exists(new Path(tmp, MARKER))) {
+        fs.delete(tmp, true);
+        LOG.warn("removed the temporary output {} of a dead run ({})", tmp, h.describe());
+      }
+    }
+    OutputClaim.removeStale(fs, out);
+  }
+
+  private static void checkReplaceable(FileSystem fs, Path out, String outArg, boolean overwrite, FileStatus st)
+      throws IOException {
+    if (!overwrite) {
+      throw new InvalidInputException("output " + outArg + " already exists; choose another --out, or pass"
+          + " --overwrite to replace it once the new output is complete");
+    }
+    boolean emptyDir = st.isDirectory() && fs.listStatus(out).length == 0;
+    if (!emptyDir && !(st.isDirectory() && fs.exists(new Path(out, SUMMARY)))) {
+      throw new InvalidInputException("--out " + outArg + " exists and is not an mcposterior output (no " + SUMMARY
+          + " in it); --overwrite replaces only the output of an earlier run: choose another --out");
+    }
+  }
+
+  /**
+   * Temporary folders of runs that died before the claim format existed or after their claim was
+   * gone ({@code <out>.tmp-*}): deleted when they carry a run's marker, reported otherwise.
+   */
+  private void cleanLeftovers() throws IOException {
+    for (Path leftover : siblings(".tmp-")) {
+      if (leftover.getName().equals(tmp.getName())) {
+        continue;
+      }
+      if (fs.getFileStatus(leftover).isDirectory() && fs.exists(new Path(leftover, MARKER))) {
+        fs.delete(leftover, true);
+        LOG.warn("removed the temporary output {} of an earlier run that did not finish", leftover);
+      } else {
+        LOG.warn("{} looks like the temporary output of an earlier run that did not finish (it has no {} marker, so"
+            + " it is left alone): delete it if nothing is writing it", leftover, MARKER);
+      }
+    }
+  }
+
+  /**
+   * The entries beside {@code --out} named {@code <out><infix>...}. On the local file system they
+   * are listed with java.nio: Hadoop's listing builds a path from every name in the folder and
+   * fails on a name with a colon.
+   */
+  private List<Path> siblings(String infix) throws IOException {
+    String prefix = out.getName() + infix;
+    List<Path> found = new ArrayList<>();
+    if (OutputClaim.isLocal(fs)) {
+      try (var entries = java.nio.file.Files.newDirectoryStream(java.nio.file.Path.of(out.getParent().toUri()))) {
+        for (java.nio.file.Path e : entries) {
+          if (e.getFileName().toString().startsWith(prefix)) {
+            found.add(new Path(e.toUri()));
+          }
+        }
+      }
+    } else {
+      for (FileStatus st : fs.listStatus(out.getParent())) {
+        if (st.getPath().getName().startsWith(prefix)) {
+          found.add(st.getPath());
+        }
+      }
+    }
+    return found;
   }
 
   /** Where the run writes; a path string Spark's writers accept. */
@@ -67,35 +255,99 @@ final class OutputDir {
     return out;
   }
 
-  /** Swaps the complete output into place. */
+  /**
+   * Swaps the complete output into place, if {@code --out} is still what the run was allowed to
+   * replace: absent, or (with {@code --overwrite}) the output seen at the start.
+   *
+   * @throws InvalidInputException when something else appeared at {@code --out} during the run, or
+   *     the claim was taken away; nothing at {@code --out} is changed then
+   */
   void commit() throws IOException {
+    if (!claim.stillOurs(out)) {
+      throw new InvalidInputException("the claim " + OutputClaim.fileOf(out) + " on --out was removed or taken by"
+          + " another run while this one was going; this run's output was discarded and nothing at " + out
+          + " was changed; rerun when no other run writes there");
+    }
+    FileStatus now = fs.exists(out) ? fs.getFileStatus(out) : null;
+    if (previous == null && now != null) {
+      throw new InvalidInputException("--out " + out + " appeared while this run was going (made by something"
+          + " other than this run); it was left as it is and this run's output was discarded: choose another --out,"
+          + " or pass --overwrite to replace an earlier mcposterior output");
+    }
+    if (previous != null && (now == null || now.getModificationTime() != previous.getModificationTime()
+        || now.isDirectory() != previous.isDirectory())) {
+      throw new InvalidInputException("--out " + out + " changed while this run was going; --overwrite replaces only"
+          + " the output seen when the run started, so it was left as it is and this run's output was discarded");
+    }
+    FileContext fc = FileContext.getFileContext(out.toUri(), fs.getConf());
     Path old = null;
-    if (fs.exists(out)) {
-      old = new Path(out.getParent(), out.getName() + ".old-" + UUID.randomUUID());
-      if (!fs.rename(out, old)) {
-        throw new IOException("cannot move the previous output " + out + " aside to " + old);
-      }
+    if (now != null) {
+      old = UserPaths.sibling(out, ".old-" + claim.self().runId());
+      fc.rename(out, old, Options.Rename.NONE);
     }
-    if (!fs.rename(tmp, out)) {
+    try {
+      fs.delete(new Path(tmp, MARKER), false);
+      fc.rename(tmp, out, Options.Rename.NONE);
+    } catch (IOException e) {
       if (old != null) {
-        fs.rename(old, out);
+        fc.rename(old, out, Options.Rename.NONE);
       }
-      throw new IOException("cannot move the new output " + tmp + " to " + out);
+      throw e;
     }
+    committed = true;
     if (old != null) {
       fs.delete(old, true);
     }
   }
 
   /**
-   * Deletes the temporary output of a failed run; the previous output is untouched. A failure to
-   * delete is attached to {@code cause}, the run's own failure, which the caller rethrows.
+   * Deletes the temporary output of a failed run and the folders it made above {@code --out}; the
+   * previous output is untouched. A failure to clean up is attached to {@code cause}, the run's own
+   * failure, which the caller rethrows.
    */
   void abort(Throwable cause) {
     try {
       fs.delete(tmp, true);
     } catch (IOException e) {
       cause.addSuppressed(new IOException("could not delete the temporary output " + tmp, e));
+    }
+    removeCreated(fs, createdParents, cause);
+  }
+
+  /** Releases the claim on {@code --out}. */
+  @Override
+  public void close() {
+    release(claim, null);
+    if (!committed) {
+      removeCreated(fs, createdParents, null);
+    }
+  }
+
+  private static void release(OutputClaim claim, Throwable cause) {
+    try {
+      claim.close();
+    } catch (IOException e) {
+      if (cause != null) {
+        cause.addSuppressed(e);
+      } else {
+        LOG.warn("cannot remove the claim file of this run: {}", e.getMessage());
+      }
+    }
+  }
+
+  /** Removes the folders a failed run made above {@code --out}, deepest first, while they are empty. */
+  private static void removeCreated(FileSystem fs, List<Path> created, Throwable cause) {
+    for (int i = created.size() - 1; i >= 0; i--) {
+      try {
+        Path d = created.get(i);
+        if (fs.exists(d) && fs.listStatus(d).length == 0) {
+          fs.delete(d, false);
+        }
+      } catch (IOException e) {
+        if (cause != null) {
+          cause.addSuppressed(e);
+        }
+      }
     }
   }
 }

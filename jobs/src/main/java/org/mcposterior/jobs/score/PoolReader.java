@@ -61,10 +61,10 @@ final class PoolReader {
     long nullIds = stats.isNullAt(1) ? 0 : stats.getLong(1);
     long invalid = stats.isNullAt(2) ? 0 : stats.getLong(2);
     if (total == 0) {
-      throw new InvalidSettingsException(what + " " + path + " is empty: no rows to score; expected at least one example");
+      throw new InvalidInputException(what + " " + path + " is empty: no rows to score; expected at least one example");
     }
     if (nullIds > 0) {
-      throw new InvalidSettingsException(what + " has " + nullIds + " row(s) with a null id in column '" + s.idColumn()
+      throw new InvalidInputException(what + " has " + nullIds + " row(s) with a null id in column '" + s.idColumn()
           + "'; every example needs a unique id: fill or drop them");
     }
     if (!stats.isNullAt(3)) {
@@ -72,7 +72,7 @@ final class PoolReader {
       if (minLen != featureLength || maxLen != featureLength) {
         Column wrong = expr("size(" + FEATURES + ")").notEqual(featureLength);
         long n = rows.filter(col(FEATURES).isNotNull().and(wrong)).count();
-        throw new InvalidSettingsException(what + " has " + n + " row(s) whose features have a length other than the"
+        throw new InvalidInputException(what + " has " + n + " row(s) whose features have a length other than the"
             + " model's " + featureLength + " (lengths seen: " + minLen + " to " + maxLen + "; first ids: "
             + firstIds(rows.filter(col(FEATURES).isNotNull().and(wrong))) + "); fix the features or --input-shape");
       }
@@ -84,20 +84,20 @@ final class PoolReader {
       for (Row r : dup.orderBy(col(KEY)).limit(EXAMPLES).collectAsList()) {
         ex.add(r.getString(0) + " (" + r.getLong(1) + " times)");
       }
-      throw new InvalidSettingsException(what + " has " + duplicates + " duplicated id(s) in column '" + s.idColumn()
+      throw new InvalidInputException(what + " has " + duplicates + " duplicated id(s) in column '" + s.idColumn()
           + "', e.g. " + ex + "; ids must be unique (they key each example's masks and name its scores)");
     }
     long skipped = 0;
     if (invalid > 0) {
       if (!s.skipInvalid()) {
-        throw new InvalidSettingsException(what + " has " + invalid + " row(s) with null, NaN or infinite features"
+        throw new InvalidInputException(what + " has " + invalid + " row(s) with null, NaN or infinite features"
             + " (first ids: " + firstIds(rows.filter(invalid())) + "); clean them, or pass --on-invalid skip to"
             + " skip them (they are counted in the run summary)");
       }
       rows = rows.filter(functionsNot(invalid()));
       skipped = invalid;
       if (skipped == total) {
-        throw new InvalidSettingsException("every row of " + what + " has invalid features; nothing left to score");
+        throw new InvalidInputException("every row of " + what + " has invalid features; nothing left to score");
       }
     }
     return new Pool(rows, idField, total, skipped, total - skipped);
@@ -129,16 +129,26 @@ final class PoolReader {
   }
 
   private static Dataset<Row> load(SparkSession spark, ScoreSettings s, String path, String what) {
+    String option = what.equals("pool") ? "--pool" : "--" + what;
+    PoolFormat.check(spark.sparkContext().hadoopConfiguration(), option, path, s.format());
     try {
       var reader = spark.read().format(s.format());
       if (s.format().equals("csv")) {
         reader = reader.option("header", "true").option("inferSchema", "true");
       }
-      return reader.load(path);
+      Dataset<Row> d = reader.load(path);
+      if (d.schema().fields().length == 0) {
+        throw new InvalidInputException(what + " " + path + " has no columns when read as " + s.format()
+            + "; check the path and --format (parquet, csv or json)");
+      }
+      return d;
     } catch (Exception e) {
-      if (e instanceof AnalysisException || String.valueOf(e.getMessage()).contains("PATH_NOT_FOUND")) {
-        throw new InvalidSettingsException(what + " " + path + " cannot be read as " + s.format() + ": "
-            + firstLine(e.getMessage()) + "; check the path and --format", e);
+      if (e instanceof InvalidInputException i) {
+        throw i;
+      }
+      if (e instanceof AnalysisException || e instanceof org.apache.spark.SparkException) {
+        throw new InvalidInputException(what + " " + path + " cannot be read as " + s.format() + ": "
+            + firstLine(e.getMessage()) + "; check that every file is " + s.format() + " or give the right --format", e);
       }
       throw e;
     }
@@ -150,7 +160,7 @@ final class PoolReader {
         return f;
       }
     }
-    throw new InvalidSettingsException(what + " has no column '" + name + "' (" + option + "); its columns are "
+    throw new InvalidInputException(what + " has no column '" + name + "' (" + option + "); its columns are "
         + Arrays.toString(schema.fieldNames()));
   }
 
@@ -164,7 +174,7 @@ final class PoolReader {
       if (t.typeName().equals("vector")) {
         return org.apache.spark.ml.functions.vector_to_array(col(f.name()), "float32");
       }
-      throw new InvalidSettingsException(what + " column '" + f.name() + "' has type " + t.simpleString()
+      throw new InvalidInputException(what + " column '" + f.name() + "' has type " + t.simpleString()
           + "; --features-col expects array<float>, array<double> or a Spark ML vector; for one column per feature"
           + " use --feature-cols a,b,c");
     }
@@ -172,7 +182,7 @@ final class PoolReader {
     for (String c : s.featureColumns()) {
       StructField f = field(schema, c, "--feature-cols", what);
       if (!(f.dataType() instanceof NumericType)) {
-        throw new InvalidSettingsException(what + " column '" + c + "' has type " + f.dataType().simpleString()
+        throw new InvalidInputException(what + " column '" + c + "' has type " + f.dataType().simpleString()
             + "; --feature-cols expects numeric columns");
       }
       cols.add(col(c).cast("float"));

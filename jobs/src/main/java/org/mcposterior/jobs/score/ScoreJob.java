@@ -1,8 +1,6 @@
 package org.mcposterior.jobs.score;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.row_number;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -26,17 +24,18 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
 import org.mcposterior.heuristics.BatchBald;
 import org.mcposterior.heuristics.Epig;
 import org.mcposterior.heuristics.HeuristicOptions;
+import org.mcposterior.heuristics.MaskProvenance;
 import org.mcposterior.heuristics.PosteriorScores;
 import org.mcposterior.models.InputShapes;
 import org.mcposterior.models.ModelLoadException;
 import org.mcposterior.models.Network;
 import org.mcposterior.randomness.MaskMode;
+import org.mcposterior.stochastic.NothingStochasticException;
 import org.mcposterior.sampling.PosteriorSampler;
 import org.mcposterior.sampling.SamplerConfig;
 import org.mcposterior.sampling.Samples;
@@ -70,6 +69,7 @@ import scala.Tuple2;
  */
 public final class ScoreJob {
   private static final Logger LOG = LoggerFactory.getLogger(ScoreJob.class);
+  private static final Logger PROGRESS = LoggerFactory.getLogger("mcposterior.progress");
 
   private ScoreJob() {}
 
@@ -116,91 +116,131 @@ public final class ScoreJob {
   private static Map<String, Object> runJob(SparkSession spark, ScoreSettings s, long t0, HeapPeak heap)
       throws IOException {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    OutputDir out = OutputDir.prepare(s.out(), s.overwrite(), hadoop);
+    Map<String, String> inputs = new LinkedHashMap<>();
+    inputs.put("--model", s.model());
+    inputs.put("--pool", s.pool());
+    inputs.put("--target", s.target());
+    try (OutputDir out = OutputDir.claim(s.out(), s.overwrite(), inputs, hadoop)) {
+      try {
+        return score(spark, s, t0, heap, out, hadoop);
+      } catch (Throwable e) {
+        out.abort(e);
+        throw e;
+      }
+    }
+  }
 
+  private static Map<String, Object> score(SparkSession spark, ScoreSettings s, long t0, HeapPeak heap, OutputDir out,
+      Configuration hadoop) throws IOException {
     byte[] modelBytes = readModel(s.model(), hadoop);
     Network net = Network.fromBytes(modelBytes, s.model());
     String fingerprint = net.fingerprint();
     int[] shape = InputShapes.expected(net, s.inputShape().stream().mapToInt(Integer::intValue).toArray());
+    int outputs;
     try (PosteriorSampler probe = PosteriorSampler.of(stochastic(net, s), s.samplerConfig())) {
       probe.plan(new int[][] {shape}); // refuses shapes that do not fit, before any work
+      outputs = Math.max(2, probe.outputGeometry(new int[][] {shape}, 0).size());
+    } catch (NothingStochasticException e) {
+      throw new InvalidInputException("model " + s.model() + " has no dropout to keep on at inference, so its MC"
+          + " samples would all be equal and every score zero; pass --dropconnect 0.5 to sample it by MC DropConnect"
+          + " (weights of its dense layers dropped; --dropconnect-layers Linear,Conv2d for convolutions too), or"
+          + " score a model trained with dropout", e);
     }
     int featureLength = Math.toIntExact(InputShapes.product(shape));
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Map<String, Object> timings = new LinkedHashMap<>();
     timings.put("model_seconds", seconds(t0));
-    try {
-      long tv = System.nanoTime();
-      PoolReader.Pool pool = PoolReader.read(spark, s, s.pool(), featureLength, "pool");
-      timings.put("validate_seconds", seconds(tv));
-      Dataset<Row> rows = s.partitions() > 0 ? pool.rows().repartition(s.partitions()) : pool.rows();
-      int partitions = rows.rdd().getNumPartitions();
-      ShardPlan plan = ShardPlan.plan(partitions, spark.sparkContext().defaultParallelism(), s.iterations(),
-          s.iterationShards());
-      LOG.info("scoring {} examples: {} partitions x {} iteration shards, T = {}", pool.scored(), plan.partitions(),
-          plan.shards(), s.iterations());
-
-      Broadcast<byte[]> model = jsc.broadcast(modelBytes);
-      LongAccumulator progress = spark.sparkContext().longAccumulator("mcposterior example-shards sampled");
-      ScoreTask task = new ScoreTask(model, fingerprint, s, s.samplerConfig(), shape, progress);
-      ScoreRows scoreRows = new ScoreRows(s);
-      long t1 = System.nanoTime();
-      JavaRDD<ScoreTask.Example> examples = examples(rows, pool.idField());
-      JavaRDD<Row> scored = plan.shards() == 1 ? unsharded(examples, task, scoreRows, s)
-          : sharded(examples, task, scoreRows, s, plan, jsc);
-      Dataset<Row> scores = spark.createDataFrame(scored, ScoreRows.schema(pool.idField(), s.writeSamples()));
-      try (ProgressLog p = new ProgressLog(progress, pool.scored() * plan.shards(),
-          s.iterations() / (double) plan.shards(), Long.getLong("mcposterior.progressMillis", 10_000))) {
-        scores.write().parquet(out.tmp("scores"));
-      }
-      double scoreSecs = seconds(t1);
-      timings.put("score_seconds", scoreSecs);
-
-      long t2 = System.nanoTime();
-      Dataset<Row> written = spark.read().parquet(out.tmp("scores"));
-      Dataset<Row> top = s.jointHeuristic() ? jointTopK(spark, s, pool, written, model, fingerprint, shape)
-          : written.orderBy(col(ScoreRows.PRIORITY).desc(), col(pool.idField().name()).asc()).limit(s.topK());
-      top = top.withColumn("rank", row_number().over(Window.orderBy(col(ScoreRows.PRIORITY).desc(),
-          col(pool.idField().name()).asc()))).drop(s.writeSamples() ? "samples" : "__none__");
-      top = top.select(top.col("rank"), col(pool.idField().name()), col(ScoreRows.PRIORITY), col("predicted_class"),
-          col("bald"), col("entropy"), col("variance"), col("margin"), col("certainty"), col("probabilities"))
-          .withColumn("heuristic", lit(s.heuristic())).coalesce(1).orderBy(col("rank"));
-      top.write().parquet(out.tmp("top_k"));
-      top.write().json(out.tmp("top_k_json"));
-      long picked = spark.read().parquet(out.tmp("top_k")).count();
-      timings.put("top_k_seconds", seconds(t2));
-      timings.put("total_seconds", seconds(t0));
-
-      Map<String, Object> summary = new LinkedHashMap<>();
-      summary.put("status", "succeeded");
-      summary.put("settings", s.toMap());
-      summary.put("seed", s.seed());
-      summary.put("model_fingerprint", fingerprint);
-      summary.put("input_shape", shape);
-      Map<String, Object> counts = new LinkedHashMap<>();
-      counts.put("rows", pool.total());
-      counts.put("skipped_invalid", pool.skipped());
-      counts.put("scored", pool.scored());
-      counts.put("top_k", picked);
-      summary.put("counts", counts);
-      summary.put("plan", Map.of("partitions", plan.partitions(), "iteration_shards", plan.shards(), "tasks",
-          plan.tasks(), "default_parallelism", spark.sparkContext().defaultParallelism()));
-      summary.put("timings", timings);
-      summary.put("examples_per_second", pool.scored() / scoreSecs);
-      summary.put("example_iterations_per_second", pool.scored() * (double) s.iterations() / scoreSecs);
-      summary.put("driver_peak_heap_bytes", heap.peakBytes());
-      summary.put("driver_peak_live_heap_bytes", heap.liveBytes());
-      summary.put("spark", Map.of("master", spark.sparkContext().master(), "app_id", spark.sparkContext().applicationId(),
-          "version", spark.version()));
-      summary.put("versions", Map.of("mcposterior", "0.1.0", "deeplearning4j", "1.0.0-M2.1"));
-      writeJson(out.fs(), new Path(out.tmpPath(), "summary.json"), summary);
-      out.commit();
-      LOG.info("wrote {} scores and the top {} by {} to {}", pool.scored(), picked, s.heuristic(), s.out());
-      return summary;
-    } catch (Throwable e) {
-      out.abort(e);
-      throw e;
+    long tv = System.nanoTime();
+    PoolReader.Pool pool = PoolReader.read(spark, s, s.pool(), featureLength, "pool");
+    PoolReader.Pool target = s.target() == null ? null
+        : PoolReader.read(spark, s, s.target(), featureLength, "target");
+    timings.put("validate_seconds", seconds(tv));
+    if (s.partitions() > pool.scored()) {
+      throw new InvalidSettingsException("--partitions = " + s.partitions() + " is more than the " + pool.scored()
+          + " examples of the pool; expected at most " + pool.scored() + " (or 0 to keep the pool's partitioning)");
     }
+    Dataset<Row> rows = s.partitions() > 0 ? pool.rows().repartition(s.partitions()) : pool.rows();
+    int partitions = rows.rdd().getNumPartitions();
+    ShardPlan plan = ShardPlan.plan(partitions, spark.sparkContext().defaultParallelism(), s.iterations(),
+        s.iterationShards());
+    ResourceCheck.check(spark, s, plan, outputs, featureLength, target == null ? 0 : target.scored());
+    LOG.info("scoring {} examples: {} partitions x {} iteration shards, T = {}", pool.scored(), plan.partitions(),
+        plan.shards(), s.iterations());
+
+    Broadcast<byte[]> model = jsc.broadcast(modelBytes);
+    LongAccumulator progress = spark.sparkContext().longAccumulator("mcposterior example-shards sampled");
+    ScoreTask task = new ScoreTask(model, fingerprint, s, s.samplerConfig(), shape, progress);
+    ScoreRows scoreRows = new ScoreRows(s);
+    long t1 = System.nanoTime();
+    JavaRDD<ScoreTask.Example> examples = examples(rows, pool.idField());
+    JavaRDD<Row> scored = plan.shards() == 1 ? unsharded(examples, task, scoreRows, s)
+        : sharded(examples, task, scoreRows, s, plan, jsc);
+    Dataset<Row> scores = spark.createDataFrame(scored, ScoreRows.schema(pool.idField(), s.writeSamples()));
+    try (ProgressLog p = new ProgressLog(progress, pool.scored() * plan.shards(),
+        s.iterations() / (double) plan.shards(), Long.getLong("mcposterior.progressMillis", 10_000))) {
+      scores.write().parquet(out.tmp("scores"));
+    }
+    double scoreSecs = seconds(t1);
+    timings.put("score_seconds", scoreSecs);
+
+    long t2 = System.nanoTime();
+    Dataset<Row> written = spark.read().parquet(out.tmp("scores"));
+    String id = pool.idField().name();
+    Dataset<Row> top = s.jointHeuristic() ? jointTopK(spark, s, pool, target, written, model, fingerprint, shape)
+        : written;
+    top = top.select(col(id), col(ScoreRows.PRIORITY), col("predicted_class"), col("bald"), col("entropy"),
+        col("variance"), col("margin"), col("certainty"), col("probabilities"));
+    // Spark's ordered take (no global window), ranked on the driver: k rows, never the pool.
+    List<Row> ordered = top.orderBy(col(ScoreRows.PRIORITY).desc(), col(id).asc()).limit(s.topK()).collectAsList();
+    List<Row> ranked = new ArrayList<>(ordered.size());
+    for (int i = 0; i < ordered.size(); i++) {
+      Object[] v = new Object[ordered.get(i).size() + 2];
+      v[0] = i + 1;
+      for (int c = 0; c < ordered.get(i).size(); c++) {
+        v[c + 1] = ordered.get(i).get(c);
+      }
+      v[v.length - 1] = s.heuristic();
+      ranked.add(org.apache.spark.sql.RowFactory.create(v));
+    }
+    org.apache.spark.sql.types.StructType topSchema = new org.apache.spark.sql.types.StructType()
+        .add("rank", org.apache.spark.sql.types.DataTypes.IntegerType, false);
+    for (org.apache.spark.sql.types.StructField f : top.schema().fields()) {
+      topSchema = topSchema.add(f);
+    }
+    topSchema = topSchema.add("heuristic", org.apache.spark.sql.types.DataTypes.StringType, false);
+    Dataset<Row> topK = spark.createDataFrame(ranked, topSchema).coalesce(1);
+    topK.write().parquet(out.tmp("top_k"));
+    topK.write().json(out.tmp("top_k_json"));
+    long picked = ranked.size();
+    timings.put("top_k_seconds", seconds(t2));
+    timings.put("total_seconds", seconds(t0));
+
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("status", "succeeded");
+    summary.put("settings", s.toMap());
+    summary.put("seed", s.seed());
+    summary.put("model_fingerprint", fingerprint);
+    summary.put("input_shape", shape);
+    Map<String, Object> counts = new LinkedHashMap<>();
+    counts.put("rows", pool.total());
+    counts.put("skipped_invalid", pool.skipped());
+    counts.put("scored", pool.scored());
+    counts.put("top_k", picked);
+    summary.put("counts", counts);
+    summary.put("plan", Map.of("partitions", plan.partitions(), "iteration_shards", plan.shards(), "tasks",
+        plan.tasks(), "default_parallelism", spark.sparkContext().defaultParallelism()));
+    summary.put("timings", timings);
+    summary.put("examples_per_second", pool.scored() / scoreSecs);
+    summary.put("example_iterations_per_second", pool.scored() * (double) s.iterations() / scoreSecs);
+    summary.put("driver_peak_heap_bytes", heap.peakBytes());
+    summary.put("driver_peak_live_heap_bytes", heap.liveBytes());
+    summary.put("spark", Map.of("master", spark.sparkContext().master(), "app_id", spark.sparkContext().applicationId(),
+        "version", spark.version()));
+    summary.put("versions", Map.of("mcposterior", "0.1.0", "deeplearning4j", "1.0.0-M2.1"));
+    writeJson(out.fs(), new Path(out.tmpPath(), OutputDir.SUMMARY), summary);
+    out.commit();
+    LOG.info("wrote {} scores and the top {} by {} to {}", pool.scored(), picked, s.heuristic(), s.out());
+    return summary;
   }
 
   /**
@@ -328,8 +368,8 @@ public final class ScoreJob {
    * masks (one network draw per iteration, shared by all candidates and the target), and the
    * joint selection runs on the driver, which only ever holds the candidates' samples.
    */
-  private static Dataset<Row> jointTopK(SparkSession spark, ScoreSettings s, PoolReader.Pool pool, Dataset<Row> written,
-      Broadcast<byte[]> model, String fingerprint, int[] shape) {
+  private static Dataset<Row> jointTopK(SparkSession spark, ScoreSettings s, PoolReader.Pool pool,
+      PoolReader.Pool target, Dataset<Row> written, Broadcast<byte[]> model, String fingerprint, int[] shape) {
     String id = pool.idField().name();
     int m = s.candidateCount();
     Dataset<Row> candidates = written.orderBy(col("bald").desc(), col(id).asc()).limit(m);
@@ -338,14 +378,25 @@ public final class ScoreJob {
     Samples cs = consistentSamples(spark, s, candidateRows, model, fingerprint, shape);
     List<Row> keys = candidateRows.select(col(id), col(PoolReader.KEY)).orderBy(col(PoolReader.KEY)).collectAsList();
     int[] picked;
+    MaskProvenance masks = MaskProvenance.consistent(s.seed(), s.iterations());
     if (s.heuristic().equals("batch_bald")) {
       HeuristicOptions o = HeuristicOptions.defaults().withSeed(s.seed()).withProbabilities(s.probabilities());
-      picked = new BatchBald(Math.min(s.topK(), cs.batchSize()), o.numDraw(), s.seed(), s.probabilities())
-          .select(cs, Math.min(s.topK(), cs.batchSize()));
+      int k = Math.min(s.topK(), cs.batchSize());
+      long start = System.nanoTime();
+      long[] last = {start};
+      picked = new BatchBald(k, o.numDraw(), s.seed(), s.probabilities()).select(cs, masks, k, n -> {
+        long now = System.nanoTime();
+        if (now - last[0] > Long.getLong("mcposterior.progressMillis", 10_000) * 1_000_000L) {
+          last[0] = now;
+          PROGRESS.info(String.format(java.util.Locale.ROOT, "batch_bald: picked %d of %d (%.0f%%), %.0f s", n, k,
+              100.0 * n / k, (now - start) / 1e9));
+        }
+      });
     } else {
-      PoolReader.Pool target = PoolReader.read(spark, s, s.target(), Math.toIntExact(InputShapes.product(shape)), "target");
+      PROGRESS.info("epig: sampling the {} target examples and scoring {} candidates against them", target.scored(),
+          cs.batchSize());
       Samples ts = consistentSamples(spark, s, target.rows(), model, fingerprint, shape);
-      double[] scores = new Epig(ts, s.probabilities()).scores(cs);
+      double[] scores = new Epig(ts, masks, s.probabilities()).scores(cs, masks);
       Integer[] order = new Integer[scores.length];
       for (int i = 0; i < order.length; i++) {
         order[i] = i;
@@ -404,14 +455,27 @@ public final class ScoreJob {
     return Samples.of(all, sorted.size(), outputs, iterations);
   }
 
-  /** Reads the model file through Hadoop's file systems (local paths, HDFS, S3, ...). */
+  /**
+   * Reads the model file through Hadoop's file systems (local paths, HDFS, S3, ...), after checking
+   * that it fits in one broadcast array and in the driver's heap beside its deserialised copy.
+   */
   static byte[] readModel(String model, Configuration conf) {
     try {
-      Path p = new Path(model);
+      Path p = UserPaths.parse("--model", model);
       FileSystem fs = p.getFileSystem(conf);
       if (!fs.exists(p) || !fs.getFileStatus(p).isFile()) {
         throw new ModelLoadException("model file " + model + " does not exist or is not a file; expected a DL4J model"
             + " zip written by ModelSerializer.writeModel or net.save(file)");
+      }
+      long length = fs.getFileStatus(p).getLen();
+      long heap = Runtime.getRuntime().maxMemory();
+      if (length > ResourceCheck.MAX_ARRAY || length * 4 > heap) {
+        throw new ModelLoadException("model file " + model + " is " + ResourceCheck.bytes(length) + "; the driver reads it"
+            + " whole and holds it with its parameters (about 4 x its size), more than "
+            + (length > ResourceCheck.MAX_ARRAY ? "one Java array (2 GiB)" : "its heap (" + ResourceCheck.bytes(heap)
+            + ")") + "; expected a model under " + ResourceCheck.bytes(Math.min(ResourceCheck.MAX_ARRAY, heap / 4))
+            + (length > ResourceCheck.MAX_ARRAY ? "" : ", or a larger driver heap (bin/mcposterior:"
+            + " MCPOSTERIOR_JAVA_OPTS=-Xmx16g; spark-submit: --driver-memory)"));
       }
       try (InputStream in = fs.open(p)) {
         return in.readAllBytes();

@@ -99,8 +99,18 @@ final class ScoreTask implements Serializable {
           }
           System.arraycopy(e.features(), 0, x, i * len, len);
         }
-        Samples samples = sampler.predictOnBatch(new float[][] {x}, new int[][] {inputShape}, keys, start, end - start)
-            .get(0);
+        Samples samples;
+        try {
+          samples = sampler.predictOnBatch(new float[][] {x}, new int[][] {inputShape}, keys, start, end - start).get(0);
+        } catch (OutOfMemoryError e) {
+          // Not fatal to the executor JVM: the sampler's allocation failed and is released as the
+          // stack unwinds; the task fails with the cause and the fix, and the driver reports it.
+          throw new ResourceExhaustedException("a task ran out of memory sampling a batch of " + n + " examples x "
+              + (end - start) + " iterations (" + e.getMessage() + "); lower --batch-size (now " + settings.batchSize()
+              + ") or --memory-budget (now " + (settings.memoryBudgetBytes() >> 20) + " MiB), or give the executors"
+              + " more memory (bin/mcposterior: MCPOSTERIOR_JAVA_OPTS=-Xmx8g; spark-submit: --executor-memory and"
+              + " spark.executor.memoryOverhead)", e);
+        }
         if (samples.outputShape()[0] == 1) {
           samples = samples.asTwoClasses(); // a single sigmoid output: p(class 1), class 0 is 1 - p
         }

@@ -1,0 +1,93 @@
+package org.mcposterior.jobs;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.util.ArrayList;
+import java.util.List;
+import org.mcposterior.jobs.score.InvalidSettingsException;
+
+/**
+ * What a failed command tells its user: one paragraph (the cause, the value, what was expected and
+ * the fix) and an exit code. Every exit path of {@link Main} comes through here: the project's own
+ * typed exceptions, and whatever Spark, Hadoop, nd4j or the JVM threw, found anywhere in the cause
+ * chain (a task's failure reaches the driver wrapped in Spark's job and writer exceptions).
+ *
+ * <p>Exit codes: {@value #USAGE} when the command line itself is wrong (an unknown option, a value
+ * that is malformed or out of range: the arguments alone show it), {@value #FAILED} for bad input
+ * found by reading it and for a failed run.
+ */
+record Failure(int exitCode, String paragraph) {
+  static final int FAILED = 1;
+  static final int USAGE = 2;
+
+  static Failure usage(String message) {
+    return new Failure(USAGE, oneLine(message));
+  }
+
+  /** The paragraph and exit code for {@code t}; {@code log} names where the stack trace was written, or null. */
+  static Failure of(Throwable t, String log) {
+    List<Throwable> chain = chain(t);
+    String details = log == null ? " (rerun with --verbose for the stack trace)"
+        : " (stack trace in " + log + ", or rerun with --verbose)";
+    for (Throwable c : chain) {
+      if (c instanceof InvalidSettingsException) {
+        return new Failure(USAGE, oneLine(c.getMessage()));
+      }
+    }
+    for (Throwable c : chain) {
+      if (own(c)) {
+        return new Failure(FAILED, oneLine(c.getMessage()));
+      }
+    }
+    for (Throwable c : chain) {
+      if (c instanceof OutOfMemoryError) {
+        boolean nativeMemory = String.valueOf(c.getMessage()).contains("maxBytes")
+            || String.valueOf(c.getMessage()).contains("maxPhysicalBytes")
+            || String.valueOf(c.getMessage()).contains("Cannot allocate");
+        return new Failure(FAILED, oneLine("the run ran out of " + (nativeMemory ? "native" : "Java heap")
+            + " memory (" + c.getMessage() + "); lower --batch-size or --memory-budget, or give the JVMs more memory"
+            + " (bin/mcposterior: MCPOSTERIOR_JAVA_OPTS=\"-Xmx16g" + (nativeMemory
+            ? " -Dorg.bytedeco.javacpp.maxbytes=16g" : "") + "\"; spark-submit: --driver-memory, --executor-memory"
+            + (nativeMemory ? ", spark.executor.memoryOverhead" : "") + ")" + details));
+      }
+    }
+    for (Throwable c : chain) {
+      String m = String.valueOf(c.getMessage());
+      if (m.contains("No space left on device") || m.contains("Disk quota exceeded")) {
+        return new Failure(FAILED, oneLine("a disk filled up while the run was writing (" + firstLine(m)
+            + "); nothing was written to --out: free space (Spark also writes its shuffle files to spark.local.dir,"
+            + " /tmp by default) or choose an --out on another disk" + details));
+      }
+      if (c instanceof AccessDeniedException || m.contains("Permission denied") || m.contains("Read-only file system")) {
+        return new Failure(FAILED, oneLine("the run could not write (" + firstLine(m) + "); choose an --out in a"
+            + " folder this user can write" + details));
+      }
+    }
+    Throwable root = chain.get(chain.size() - 1);
+    String what = root instanceof IOException ? "an input/output error" : root.getClass().getSimpleName();
+    return new Failure(FAILED, oneLine("the run failed with " + what + ": " + firstLine(String.valueOf(root.getMessage()))
+        + details));
+  }
+
+  /** One of the project's own exceptions, whose message already names the value and the fix. */
+  private static boolean own(Throwable c) {
+    return c.getClass().getName().startsWith("org.mcposterior.") && c.getMessage() != null;
+  }
+
+  private static List<Throwable> chain(Throwable t) {
+    List<Throwable> chain = new ArrayList<>();
+    for (Throwable c = t; c != null && !chain.contains(c); c = c.getCause()) {
+      chain.add(c);
+    }
+    return chain;
+  }
+
+  private static String firstLine(String s) {
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  static String oneLine(String s) {
+    return String.valueOf(s).replaceAll("\\s*\\R\\s*", " ").strip();
+  }
+}
