@@ -38,10 +38,11 @@ final class CurvesPage {
         + " %d steps of %d; seeds %s; test images %,d. Lines: mean over seeds; bands: one standard deviation.",
         s.network(), s.posterior(), s.posterior().equals("dropconnect") ? " (weight drop " + s.weightDrop() + ")" : "",
         s.iterations(), s.poolSize(), s.initial(), s.steps(), s.query(), s.seeds(), s.testSize()));
-    List<String> header = List.of("heuristic", "test accuracy at " + s.budget(), "sd", "test NLL", "MC NLL", "test ECE",
+    List<String> header = List.of("heuristic", "seeds", "test accuracy at " + s.budget(), "sd", "test NLL", "MC NLL", "test ECE",
         "MC ECE", "labelled-set accuracy");
     List<List<String>> rows = new ArrayList<>();
-    curves.forEach((h, m) -> rows.add(List.of(h, f(m.get("test_accuracy").last()), f(last(m.get("test_accuracy").sd())),
+    curves.forEach((h, m) -> rows.add(List.of(h, Integer.toString(last(m.get("test_accuracy").seeds())),
+        f(m.get("test_accuracy").last()), f(last(m.get("test_accuracy").sd())),
         f(m.get("test_nll").last()), f(m.get("mc_nll").last()), f(m.get("test_ece").last()), f(m.get("mc_ece").last()),
         f(m.get("labelled_accuracy").last()))));
     page.heading("At the final budget").table(header, rows);
@@ -67,6 +68,10 @@ final class CurvesPage {
     }
     page.endRow();
     return page.render();
+  }
+
+  private static int last(int[] a) {
+    return a[a.length - 1];
   }
 
   private static double last(double[] a) {

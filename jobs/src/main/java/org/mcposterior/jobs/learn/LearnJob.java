@@ -293,6 +293,7 @@ public final class LearnJob {
     bySeeds.forEach((h, metrics) -> {
       Map<String, Object> hm = new LinkedHashMap<>();
       hm.put("labels", metrics.get("test_accuracy").labels());
+      hm.put("seeds", metrics.get("test_accuracy").seeds());
       metrics.forEach((metric, cs) -> hm.put(metric, Map.of("mean", cs.mean(), "sd", cs.sd())));
       hm.put("seconds_per_curve", curves.stream().filter(c -> c.heuristic().equals(h))
           .mapToDouble(LearnRun.Curve::seconds).toArray());
