@@ -81,7 +81,7 @@ public final class LearnJob {
       LearnRun.deleteTree(tmp);
       throw e;
     } finally {
-      Runtime.getRuntime().removeShutdownHook(cleanup);
+      removeHook(cleanup);
       if (ownSession) {
         spark.stop();
       }
@@ -92,6 +92,15 @@ public final class LearnJob {
    * Deletes the temporary output if the JVM is stopped (SIGTERM, Ctrl-C) before the run ends: the
    * main thread's own clean-up does not run then.
    */
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // The JVM is exiting (Spark exits it on an executor OutOfMemoryError): the hook runs and
+      // deletes the temporary output; the run's own exception is the one to report.
+    }
+  }
+
   private static Thread cleanupOnExit(Path tmp) {
     Thread t = new Thread(() -> {
       try {
