@@ -173,7 +173,12 @@ public final class DemoCommand implements Callable<Integer> {
       }
       rows.add(RowFactory.create(id(i), f));
     }
-    spark.createDataFrame(rows, DataTypes.createStructType(List.of(
+    // Spread over slices of at most about 256 KiB of features, so no task carries the whole pool
+    // (a local list in createDataFrame is one task of 16 MiB, which Spark warns about).
+    long bytes = (long) x.length * (x.length == 0 ? 0 : x[0].length) * 4;
+    int slices = (int) Math.max(4, Math.min(x.length, bytes / (256 << 10) + 1));
+    var jsc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext());
+    spark.createDataFrame(jsc.parallelize(rows, slices), DataTypes.createStructType(List.of(
         DataTypes.createStructField("id", DataTypes.StringType, false),
         DataTypes.createStructField("features", DataTypes.createArrayType(DataTypes.FloatType, false), false))))
         .repartition(4).write().mode("overwrite").parquet(path.toString());

@@ -174,7 +174,7 @@ public final class ScoreCommand implements Callable<Integer> {
     }
   }
 
-  /** A drop probability: a finite number in [0, 1). */
+  /** A drop probability: a finite number (its range is checked by the settings). */
   static final class DropProbabilityConverter implements ITypeConverter<Double> {
     @Override
     public Double convert(String value) {
@@ -182,10 +182,9 @@ public final class ScoreCommand implements Callable<Integer> {
       try {
         p = Double.parseDouble(value.trim());
       } catch (NumberFormatException e) {
-        throw new TypeConversionException("'" + value + "' is not a number; expected a drop probability in [0, 1),"
-            + " e.g. 0.5");
+        p = Double.NaN;
       }
-      if (!(p >= 0 && p < 1)) {
+      if (!Double.isFinite(p)) {
         throw new TypeConversionException("'" + value + "' is not a drop probability; expected a number in [0, 1),"
             + " e.g. 0.5");
       }
