@@ -288,7 +288,7 @@ class CommandLineSafetyTest {
     try {
       Launcher.Result r = cli.run(score(full.resolve("out"), "--write-samples", "--iterations", "2000"));
       assertEquals(1, r.exitCode(), r.describe());
-      assertTrue(r.onlyOneParagraph(), r.describe());
+      assertTrue(r.progressThenOneParagraph(), r.describe());
       assertTrue(r.stderr().contains("a disk filled up"), r.describe());
       try (Stream<Path> left = Files.list(full)) {
         assertEquals(List.of(), left.toList(), "the partial output is removed");

@@ -33,6 +33,20 @@ final class Launcher {
           && !stderr.contains("Exception:") && !stderr.contains("WARN");
     }
 
+    /**
+     * For a run that failed after its work began: mcposterior's own progress lines, then the one
+     * paragraph of the failure last; no stack trace, no warning.
+     */
+    boolean progressThenOneParagraph() {
+      List<String> lines = stderr.strip().lines().toList();
+      for (String l : lines.subList(0, Math.max(0, lines.size() - 1))) {
+        if (!l.matches("\\d\\d:\\d\\d:\\d\\d INFO (ScoreJob|progress): .*")) {
+          return false;
+        }
+      }
+      return !lines.isEmpty() && lines.get(lines.size() - 1).startsWith("mcposterior") && !stderr.contains("\tat ");
+    }
+
     String describe() {
       return "exit " + exitCode + "\n--- stdout\n" + stdout + "\n--- stderr\n" + stderr;
     }
