@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "mcposterior", mixinStandardHelpOptions = true, version = "mcposterior 0.1.0",
     description = "Monte-Carlo posteriors for Deeplearning4j models, at Spark scale.",
-    subcommands = {ScoreCommand.class, DemoCommand.class, BenchCommand.class})
+    subcommands = {ScoreCommand.class, SampleCommand.class, ReportCommand.class, DemoCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
 
   @Override
