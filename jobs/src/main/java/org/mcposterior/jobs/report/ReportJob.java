@@ -398,15 +398,16 @@ public final class ReportJob {
 
   private static Map<String, float[][]> writtenSamples(Dataset<Row> scores, String id, List<String> keys) {
     Map<String, float[][]> out = new HashMap<>();
-    for (Row r : scores.filter(col(id).cast("string").isin(keys.toArray())).select(col(id).cast("string"), col("samples"))
+    for (Row r : scores.filter(col(id).cast("string").isin(keys.toArray())).select(col(id).cast("string"),
+        org.apache.spark.sql.functions.size(col("samples")), org.apache.spark.sql.functions.flatten(col("samples")))
         .collectAsList()) {
-      List<List<Float>> nested = r.getList(1);
-      float[][] a = new float[nested.size()][];
-      for (int o = 0; o < a.length; o++) {
-        List<Float> l = nested.get(o);
-        a[o] = new float[l.size()];
-        for (int t = 0; t < a[o].length; t++) {
-          a[o][t] = l.get(t);
+      int outputs = r.getInt(1);
+      List<Float> flat = r.getList(2);
+      int t = flat.size() / outputs;
+      float[][] a = new float[outputs][t];
+      for (int o = 0; o < outputs; o++) {
+        for (int k = 0; k < t; k++) {
+          a[o][k] = flat.get(o * t + k);
         }
       }
       out.put(r.getString(0), a);

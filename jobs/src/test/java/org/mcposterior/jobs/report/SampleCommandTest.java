@@ -40,13 +40,15 @@ class SampleCommandTest {
   /** id -> samples [outputs][T] of a sample or score output's Parquet. */
   static Map<String, float[][]> samples(Path parquet, String idCol) {
     Map<String, float[][]> m = new HashMap<>();
-    for (Row r : spark.read().parquet(parquet.toString()).select(idCol, "samples").collectAsList()) {
-      List<List<Float>> nested = r.getList(1);
-      float[][] a = new float[nested.size()][];
-      for (int o = 0; o < a.length; o++) {
-        a[o] = new float[nested.get(o).size()];
-        for (int t = 0; t < a[o].length; t++) {
-          a[o][t] = nested.get(o).get(t);
+    for (Row r : spark.read().parquet(parquet.toString())
+        .selectExpr(idCol, "size(samples)", "flatten(samples)").collectAsList()) {
+      List<Float> flat = r.getList(2);
+      int outputs = r.getInt(1);
+      int t = flat.size() / outputs;
+      float[][] a = new float[outputs][t];
+      for (int o = 0; o < outputs; o++) {
+        for (int k = 0; k < t; k++) {
+          a[o][k] = flat.get(o * t + k);
         }
       }
       m.put(String.valueOf(r.get(0)), a);
