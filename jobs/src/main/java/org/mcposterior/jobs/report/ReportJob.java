@@ -396,7 +396,7 @@ public final class ReportJob {
     }
   }
 
-  private static Map<String, float[][]> writtenSamples(Dataset<Row> scores, String id, List<String> keys) {
+  static Map<String, float[][]> writtenSamples(Dataset<Row> scores, String id, List<String> keys) {
     Map<String, float[][]> out = new HashMap<>();
     for (Row r : scores.filter(col(id).cast("string").isin(keys.toArray())).select(col(id).cast("string"),
         org.apache.spark.sql.functions.size(col("samples")), org.apache.spark.sql.functions.flatten(col("samples")))
@@ -416,7 +416,7 @@ public final class ReportJob {
   }
 
   /** The picks' samples drawn again, in the driver, with the run's seed, masks and settings. */
-  private static Map<String, float[][]> resample(SparkSession spark, ScoreSettings s, List<String> keys,
+  static Map<String, float[][]> resample(SparkSession spark, ScoreSettings s, List<String> keys,
       Map<String, float[]> features) {
     Network net = Network.fromBytes(ScoringParts.readModel(s.model(), spark.sparkContext().hadoopConfiguration()),
         s.model());
@@ -459,7 +459,7 @@ public final class ReportJob {
   }
 
   /** The features of just the picked examples, read from the run's pool. */
-  private static Map<String, float[]> pickFeatures(SparkSession spark, ScoreSettings s, List<String> keys) {
+  static Map<String, float[]> pickFeatures(SparkSession spark, ScoreSettings s, List<String> keys) {
     Dataset<Row> pool = rawPool(spark, s);
     Map<String, float[]> out = new HashMap<>();
     for (Row r : pool.select(col(s.idColumn()).cast("string").as("__k"), featuresColumn(pool.schema(), s).as("__x"))
