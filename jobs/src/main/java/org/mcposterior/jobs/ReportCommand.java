@@ -52,8 +52,8 @@ public final class ReportCommand implements Callable<Integer> {
     SparkSession spark = ScoreCommand.session("mcposterior report", master);
     try {
       ReportJob.Result res = ReportJob.run(spark, r);
-      System.out.printf(Locale.ROOT, "mcposterior report: %s (%d examples) made in %.1f s%n", res.out(), res.scored(),
-          res.seconds());
+      System.out.printf(Locale.ROOT, "mcposterior report: %s (%d examples) made in %.1f s %s%n", res.out(), res.scored(),
+          res.seconds(), res.timings());
       return 0;
     } finally {
       if (ownSession) {

@@ -74,7 +74,7 @@ public final class ReportJob {
 
   /** What a report run made. */
   public record Result(Path out, double seconds, long scored, Calibration mc, Calibration deterministic,
-      double picksAccuracy) {}
+      double picksAccuracy, Map<String, Double> timings) {}
 
   /** The run a score output describes: its summary and its settings. */
   record Run(Map<String, Object> summary, ScoreSettings settings) {}
@@ -94,8 +94,16 @@ public final class ReportJob {
 
   public static Result run(SparkSession spark, ReportSettings r) throws IOException {
     long t0 = System.nanoTime();
+    Map<String, Double> timings = new LinkedHashMap<>();
+    long[] lap = {t0};
+    java.util.function.Consumer<String> phase = name -> {
+      long now = System.nanoTime();
+      timings.put(name, (now - lap[0]) / 1e9);
+      lap[0] = now;
+    };
     Run run = check(spark, r);
     ScoreSettings s = run.settings();
+    phase.accept("checks");
     Dataset<Row> scores = spark.read().parquet(child(r.scores(), "scores"));
     String id = scores.schema().fieldNames()[0];
     Dataset<Row> pool = null;
@@ -120,7 +128,9 @@ public final class ReportJob {
       ranges[i] = Histogram.range(mm.isNullAt(2 * i) ? Double.NaN : mm.getDouble(2 * i),
           mm.isNullAt(2 * i + 1) ? Double.NaN : mm.getDouble(2 * i + 1));
     }
+    phase.accept("ranges");
     Histogram[] dist = distributions(scores, ranges, r.bins());
+    phase.accept("distributions");
 
     // 2. The top picks.
     Dataset<Row> topAll = spark.read().parquet(child(r.scores(), "top_k"));
@@ -152,6 +162,7 @@ public final class ReportJob {
       covBald = lp.bald.result();
     }
 
+    phase.accept(pool != null ? "top_k_and_labels" : "top_k");
     // 3. Posterior samples of the first picks, and their images.
     int picks = Math.min(r.picks(), top.size());
     List<String> pickKeys = new ArrayList<>();
@@ -168,6 +179,7 @@ public final class ReportJob {
     String source = picks == 0 ? "" : hasSamples ? "the run's --write-samples output"
         : "resampled for these examples with the run's seed and settings (keyed masks: the run's own samples)";
 
+    phase.accept("picks");
     // 4. The page.
     HtmlPage page = new HtmlPage("mcposterior report: " + r.scores());
     page.heading("Run");
@@ -247,10 +259,15 @@ public final class ReportJob {
       }
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
-    page.paragraph(String.format(Locale.ROOT, "Report made in %.1f s by mcposterior report on %s.", seconds,
-        spark.sparkContext().master()));
+    StringBuilder phases = new StringBuilder();
+    timings.forEach((k, v) -> phases.append(phases.length() == 0 ? "" : ", ").append(k)
+        .append(String.format(Locale.ROOT, " %.1f s", v)));
+    page.paragraph(String.format(Locale.ROOT, "Report made in %.1f s (%s) by mcposterior report on %s.", seconds,
+        phases, spark.sparkContext().master()));
     ReportFile.write(Path.of(r.out()), page.render(), r.overwrite());
-    return new Result(Path.of(r.out()).toAbsolutePath(), seconds, scored, mcCal, detCal, picksAccuracy);
+    phase.accept("page");
+    return new Result(Path.of(r.out()).toAbsolutePath(), (System.nanoTime() - t0) / 1e9, scored, mcCal, detCal,
+        picksAccuracy, Map.copyOf(timings));
   }
 
   private static LineChart.Series curve(String name, List<CoveragePoint> c) {
