@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "mcposterior", mixinStandardHelpOptions = true, version = "mcposterior 0.1.0",
     description = "Monte-Carlo posteriors for Deeplearning4j models, at Spark scale.",
-    subcommands = {ScoreCommand.class, DemoCommand.class, BenchCommand.class})
+    subcommands = {ScoreCommand.class, SampleCommand.class, ReportCommand.class, DemoCommand.class, BenchCommand.class})
 public final class Main implements Callable<Integer> {
   private static final Logger FAILURES = LoggerFactory.getLogger("mcposterior.failure");
 
@@ -35,7 +35,7 @@ public final class Main implements Callable<Integer> {
   @Override
   public Integer call() {
     spec.commandLine().usage(spec.commandLine().getErr());
-    spec.commandLine().getErr().println("mcposterior: a subcommand is needed (score, demo, bench)");
+    spec.commandLine().getErr().println("mcposterior: a subcommand is needed (score, sample, report, demo, bench)");
     return Failure.USAGE;
   }
 

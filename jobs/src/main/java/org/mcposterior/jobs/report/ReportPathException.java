@@ -1,0 +1,10 @@
+package org.mcposterior.jobs.report;
+
+/** A report or sample output path that cannot be written as asked (exists, is a folder, no parent). */
+public final class ReportPathException extends IllegalArgumentException {
+  private static final long serialVersionUID = 1L;
+
+  public ReportPathException(String message) {
+    super(message);
+  }
+}
