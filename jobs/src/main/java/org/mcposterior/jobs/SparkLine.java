@@ -15,9 +15,9 @@ import java.util.Properties;
  * message instead of a {@code NoSuchMethodError} inside a task.
  *
  * <p>The build's line comes from {@value #RESOURCE} (written by Maven from the line's properties);
- * the runtime's versions are read by reflection ({@code org.apache.spark.package.SPARK_VERSION()},
- * {@code scala.util.Properties.versionNumberString()}), so this class links no Scala or Spark class
- * and runs on any line. A runtime matches when its Scala binary version (major.minor) equals the
+ * the runtime's versions from the class path's own version files (Spark's
+ * {@code spark-version-info.properties}, scala-library's {@code library.properties}), read as plain
+ * resources, so this class links no Scala or Spark class and runs on any line. A runtime matches when its Scala binary version (major.minor) equals the
  * build's and its Spark major.minor is one the build accepts. Immutable.
  */
 public final class SparkLine {
@@ -90,25 +90,49 @@ public final class SparkLine {
     return parts.length < 2 ? version.trim() : parts[0] + "." + parts[1];
   }
 
-  /** {@code org.apache.spark.SPARK_VERSION} of the class path, or null without Spark. */
+  /**
+   * The class path's Spark version: {@code version} in Spark's {@code spark-version-info.properties}
+   * (what {@code org.apache.spark.SPARK_VERSION} reads; in spark-common-utils), or null without Spark.
+   */
   static String runtimeSparkVersion() {
-    return staticString("org.apache.spark.package", "SPARK_VERSION");
+    return resourceProperty("spark-version-info.properties", "version", "spark-");
   }
 
-  /** {@code scala.util.Properties.versionNumberString()} of the class path, or null without Scala. */
+  /**
+   * The class path's Scala version: {@code version.number} in scala-library's
+   * {@code library.properties} (what {@code scala.util.Properties.versionNumberString()} reads), or
+   * null without Scala.
+   */
   static String runtimeScalaVersion() {
-    return staticString("scala.util.Properties", "versionNumberString");
+    return resourceProperty("library.properties", "version.number", "scala-library");
   }
 
-  private static String staticString(String className, String method) {
+  /**
+   * A property of a class-path resource, read as a plain file so that nothing of Spark or Scala is
+   * linked; of several copies, the first whose URL contains {@code preferred}, else the first that has it.
+   */
+  private static String resourceProperty(String resource, String key, String preferred) {
+    String first = null;
     try {
-      Class<?> c = Class.forName(className, true, SparkLine.class.getClassLoader());
-      return String.valueOf(c.getMethod(method).invoke(null));
-    } catch (ClassNotFoundException e) {
-      return null;
-    } catch (ReflectiveOperationException | LinkageError e) {
-      throw new IllegalStateException("cannot read the runtime's version from " + className + "." + method + "()", e);
+      ClassLoader cl = SparkLine.class.getClassLoader();
+      for (var urls = cl.getResources(resource); urls.hasMoreElements();) {
+        java.net.URL url = urls.nextElement();
+        Properties p = new Properties();
+        try (InputStream in = url.openStream()) {
+          p.load(in);
+        }
+        String v = p.getProperty(key);
+        if (v != null && url.toString().contains(preferred)) {
+          return v.trim();
+        }
+        if (first == null && v != null) {
+          first = v.trim();
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + resource + " from the class path", e);
     }
+    return first;
   }
 
   @Override

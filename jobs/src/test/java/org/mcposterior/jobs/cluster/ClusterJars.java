@@ -1,6 +1,7 @@
 package org.mcposterior.jobs.cluster;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,6 +9,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The test JVM's class path split the way a real deployment splits its jars, so the cluster runs
@@ -28,6 +33,10 @@ import java.util.Set;
  * lands in the Spark home, so the cluster never fails for a jar the build has. The price: these
  * tests do not prove that a real deployment ships such a library; a deployment's {@code --jars} or
  * fat jar must carry every jar of the product's compile scope that its Spark distribution lacks.
+ *
+ * <p>{@link #forApplicationJar} splits the class path around the product's real application jar
+ * instead (what the cluster tests use): the Spark home gets every jar that is not in the
+ * application jar, and nothing is shipped with {@code --jars}.
  *
  * <p>Immutable; lists keep class-path order, which decides which copy of a duplicated class wins.
  */
@@ -93,6 +102,106 @@ final class ClusterJars {
           + "jobs module, where spark-core is a provided dependency");
     }
     return new ClusterJars(spark, app, dirs);
+  }
+
+  private static final Pattern POM_PROPERTIES = Pattern.compile("META-INF/maven/([^/]+)/([^/]+)/pom\\.properties");
+
+  /**
+   * Splits a class path around the product's application jar (the shaded jar of {@code mvn package}):
+   * <ol>
+   *   <li>test-only jars: nowhere;
+   *   <li>{@code test-classes} directories: packed into the test application jar (for test
+   *       applications such as {@link ClusterSmokeApp}); other class directories are the product's
+   *       own classes, already in the application jar: nowhere;
+   *   <li>jars of an artifact the application jar holds (its {@code META-INF/maven/<group>/<artifact>/
+   *       pom.properties}, or, for jars without one, every class of the jar), and {@code mcposterior-*}
+   *       module jars: nowhere (the application jar carries them);
+   *   <li>everything else: the Spark home, i.e. what the cluster itself must provide.
+   * </ol>
+   * No jar is left for {@code --jars}: {@link #applicationDependencyJars} is empty.
+   *
+   * @throws ClusterException if the application jar cannot be read or the class path holds no Spark core jar
+   */
+  static ClusterJars forApplicationJar(String classPath, Path applicationJar) {
+    Set<String> inApp = artifactsIn(applicationJar);
+    Set<String> appClasses = classesIn(applicationJar);
+    List<Path> spark = new ArrayList<>();
+    List<Path> dirs = new ArrayList<>();
+    Set<Path> seen = new LinkedHashSet<>();
+    for (String entry : classPath.split(File.pathSeparator)) {
+      if (entry.isBlank()) {
+        continue;
+      }
+      Path p = Path.of(entry).toAbsolutePath().normalize();
+      if (!Files.exists(p) || !seen.add(p)) {
+        continue;
+      }
+      if (Files.isDirectory(p)) {
+        if (p.getFileName().toString().equals("test-classes")) {
+          dirs.add(p);
+        }
+      } else if (p.getFileName().toString().endsWith(".jar") && !isTestOnly(p)
+          && !p.getFileName().toString().startsWith("mcposterior-") && !isArtifactIn(p, inApp)
+          && !allClassesIn(p, appClasses)) {
+        spark.add(p);
+      }
+    }
+    if (spark.stream().noneMatch(p -> p.getFileName().toString().startsWith("spark-core_"))) {
+      throw new ClusterException("no spark-core jar on the class path (" + spark.size() + " other jars found): "
+          + "the standalone cluster runs from the test class path's Spark jars; run the test through Maven in the "
+          + "jobs module, where spark-core is a provided dependency");
+    }
+    return new ClusterJars(spark, List.of(), dirs);
+  }
+
+  /** {@code group:artifact} of every Maven artifact packed into a jar (read from its pom.properties entries). */
+  static Set<String> artifactsIn(Path jar) {
+    Set<String> out = new LinkedHashSet<>();
+    try (JarFile f = new JarFile(jar.toFile())) {
+      for (var e = f.entries(); e.hasMoreElements();) {
+        JarEntry je = e.nextElement();
+        Matcher m = POM_PROPERTIES.matcher(je.getName());
+        if (m.matches()) {
+          out.add(m.group(1) + ":" + m.group(2));
+        }
+      }
+    } catch (IOException e) {
+      throw new ClusterException("cannot read the application jar " + jar + " (" + e.getMessage()
+          + "): build it with 'mvn -B -ntp package -DskipTests'");
+    }
+    return out;
+  }
+
+  /** The class entries of a jar (no {@code module-info}, nothing under {@code META-INF/}); empty if it is not a readable jar. */
+  static Set<String> classesIn(Path jar) {
+    Set<String> out = new java.util.HashSet<>();
+    try (JarFile f = new JarFile(jar.toFile())) {
+      f.stream().map(JarEntry::getName)
+          .filter(n -> n.endsWith(".class") && !n.endsWith("module-info.class") && !n.startsWith("META-INF/"))
+          .forEach(out::add);
+    } catch (IOException e) {
+      return Set.of();
+    }
+    return out;
+  }
+
+  /** Whether a jar has classes and the application jar has every one of them (a library packed without its pom.properties). */
+  static boolean allClassesIn(Path jar, Set<String> appClasses) {
+    Set<String> c = classesIn(jar);
+    return !c.isEmpty() && appClasses.containsAll(c);
+  }
+
+  /** Whether a jar in a Maven repository ({@code .../<group path>/<artifact>/<version>/...jar}) is one of these artifacts. */
+  static boolean isArtifactIn(Path jar, Set<String> artifacts) {
+    String path = jar.toString().replace(File.separatorChar, '/');
+    for (String ga : artifacts) {
+      int colon = ga.indexOf(':');
+      String dir = "/" + ga.substring(0, colon).replace('.', '/') + "/" + ga.substring(colon + 1) + "/";
+      if (path.contains(dir)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether a jar is needed only by the test runner, never by a Spark JVM. */
