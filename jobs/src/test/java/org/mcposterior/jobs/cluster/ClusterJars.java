@@ -113,9 +113,8 @@ final class ClusterJars {
    *   <li>{@code test-classes} directories: packed into the test application jar (for test
    *       applications such as {@link ClusterSmokeApp}); other class directories are the product's
    *       own classes, already in the application jar: nowhere;
-   *   <li>jars of an artifact the application jar holds (its {@code META-INF/maven/<group>/<artifact>/
-   *       pom.properties}, or, for jars without one, every class of the jar), and {@code mcposterior-*}
-   *       module jars: nowhere (the application jar carries them);
+   *   <li>jars the application jar carries, and {@code mcposterior-*} module jars: nowhere (see
+   *       {@link #isCarried});
    *   <li>everything else: the Spark home, i.e. what the cluster itself must provide.
    * </ol>
    * No jar is left for {@code --jars}: {@link #applicationDependencyJars} is empty.
@@ -124,7 +123,7 @@ final class ClusterJars {
    */
   static ClusterJars forApplicationJar(String classPath, Path applicationJar) {
     Set<String> inApp = artifactsIn(applicationJar);
-    Set<String> appClasses = classesIn(applicationJar);
+    Set<String> appFiles = filesIn(applicationJar);
     List<Path> spark = new ArrayList<>();
     List<Path> dirs = new ArrayList<>();
     Set<Path> seen = new LinkedHashSet<>();
@@ -141,8 +140,7 @@ final class ClusterJars {
           dirs.add(p);
         }
       } else if (p.getFileName().toString().endsWith(".jar") && !isTestOnly(p)
-          && !p.getFileName().toString().startsWith("mcposterior-") && !isArtifactIn(p, inApp)
-          && !allClassesIn(p, appClasses)) {
+          && !p.getFileName().toString().startsWith("mcposterior-") && !isCarried(p, inApp, appFiles)) {
         spark.add(p);
       }
     }
@@ -172,12 +170,11 @@ final class ClusterJars {
     return out;
   }
 
-  /** The class entries of a jar (no {@code module-info}, nothing under {@code META-INF/}); empty if it is not a readable jar. */
-  static Set<String> classesIn(Path jar) {
+  /** The file entries of a jar outside {@code META-INF/} (classes, natives, resources); empty if it is not a readable jar. */
+  static Set<String> filesIn(Path jar) {
     Set<String> out = new java.util.HashSet<>();
     try (JarFile f = new JarFile(jar.toFile())) {
-      f.stream().map(JarEntry::getName)
-          .filter(n -> n.endsWith(".class") && !n.endsWith("module-info.class") && !n.startsWith("META-INF/"))
+      f.stream().filter(e -> !e.isDirectory()).map(JarEntry::getName).filter(n -> !n.startsWith("META-INF/"))
           .forEach(out::add);
     } catch (IOException e) {
       return Set.of();
@@ -185,10 +182,19 @@ final class ClusterJars {
     return out;
   }
 
-  /** Whether a jar has classes and the application jar has every one of them (a library packed without its pom.properties). */
-  static boolean allClassesIn(Path jar, Set<String> appClasses) {
-    Set<String> c = classesIn(jar);
-    return !c.isEmpty() && appClasses.containsAll(c);
+  /**
+   * Whether the application jar carries a class-path jar: it has every file of that jar, or the
+   * jar's artifact is named in the application jar's pom.properties and at least one of its files
+   * is in it (a filter may have left some out). A pom.properties alone is not proof: nd4j's shaded
+   * jars carry the pom.properties of what they relocated (e.g. jackson-databind). A jar with no
+   * files outside META-INF is carried when its artifact is named.
+   */
+  static boolean isCarried(Path jar, Set<String> artifacts, Set<String> appFiles) {
+    Set<String> files = filesIn(jar);
+    if (files.isEmpty()) {
+      return isArtifactIn(jar, artifacts);
+    }
+    return appFiles.containsAll(files) || (isArtifactIn(jar, artifacts) && files.stream().anyMatch(appFiles::contains));
   }
 
   /** Whether a jar in a Maven repository ({@code .../<group path>/<artifact>/<version>/...jar}) is one of these artifacts. */
