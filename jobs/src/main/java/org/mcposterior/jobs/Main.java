@@ -46,6 +46,7 @@ public final class Main implements Callable<Integer> {
 
   /** Runs the command line with the given output and error writers; returns the exit code. */
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
+    if (!SparkLine.check(err)) return 1; // a jar of the wrong Spark/Scala line stops here, before any Spark class links
     CommandLine cl = new CommandLine(new Main());
     cl.setOut(out);
     cl.setErr(err);
