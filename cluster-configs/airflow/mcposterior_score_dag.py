@@ -14,8 +14,9 @@ run failed, 2 usage error), so Airflow's retries apply to failed runs. On YARN a
 cluster mode spark-submit reports the application's final state, not the driver's own exit code
 (see cluster-configs/README.md, "Exit codes").
 
-UNTESTED in Airflow (none on the test machine): this file is only byte-compiled
-(``python3 -m py_compile``). Both DAGs are unscheduled (``schedule=None``): trigger them by hand or
+UNTESTED in Airflow (none on the test machine): AirflowDagTest parses this file with python3's
+``ast`` and checks that every option in SCORE_ARGS is one `score --help` lists and that retries
+write with ``--overwrite``. Both DAGs are unscheduled (``schedule=None``): trigger them by hand or
 set a schedule once SCORE_ARGS names your model and pools.
 """
 
@@ -37,10 +38,12 @@ except ImportError:  # Airflow 2
 MCP_HOME = Path(os.environ.get("MCP_HOME", "/opt/mcposterior"))
 # Which template the settings come from: standalone | yarn | kubernetes.
 TARGET = os.environ.get("MCP_SPARK_TARGET", "standalone")
-APP_JAR = os.environ.get("MCP_APP_JAR", str(MCP_HOME / "jobs/target/mcposterior-jobs-0.1.0-SNAPSHOT.jar"))
-# Dependency jars: `mvn -pl jobs dependency:copy-dependencies -DincludeScope=runtime
-# -DoutputDirectory=target/lib` (see standalone/submit.sh). On Kubernetes they are in the image.
-LIB_DIR = Path(os.environ.get("MCP_LIB_DIR", str(MCP_HOME / "jobs/target/lib")))
+# The application jar of the cluster's Spark line, alone (no --jars): from `mvn package`,
+# mcposterior-spark-4.0_2.13-<version>.jar (Spark 4.0-4.2) or, with -Pspark-3.5,
+# spark-3.5/mcposterior-spark-3.5_2.12-<version>.jar. On Kubernetes: its path in the image.
+APP_JAR = os.environ.get("MCP_APP_JAR", str(MCP_HOME / "jobs/target/mcposterior-spark-4.0_2.13-0.1.0-SNAPSHOT.jar"))
+if TARGET == "kubernetes" and "MCP_APP_JAR" not in os.environ:
+    APP_JAR = "local:///opt/mcposterior/mcposterior.jar"
 
 # The options of `mcposterior score` (`bin/mcposterior score --help`). An example to adapt: keep
 # each run's output apart with {{ ds }}, and let --overwrite make a retried task idempotent (the old
@@ -87,12 +90,6 @@ def spark_conf() -> dict[str, str]:
     return conf
 
 
-def dependency_jars() -> str | None:
-    if TARGET == "kubernetes":
-        return None  # baked into the image (spark.*.extraClassPath in the template)
-    return ",".join(sorted(str(p) for p in LIB_DIR.glob("*.jar"))) or None
-
-
 DEFAULT_ARGS = {
     "owner": "mcposterior",
     "retries": 2,
@@ -116,7 +113,6 @@ with DAG(
         java_class="org.mcposterior.jobs.Main",
         application_args=["score", *SCORE_ARGS],
         conf=spark_conf(),
-        jars=dependency_jars(),
         env_vars=DRIVER_ENV,
         name="mcposterior-score-{{ ds_nodash }}",
         verbose=False,
@@ -141,7 +137,6 @@ with DAG(
             "SPARK_HOME": os.environ.get("SPARK_HOME", "/opt/spark"),
             "SPARK_MASTER_URL": os.environ.get("SPARK_MASTER_URL", "spark://CHANGE-ME-master-host:7077"),
             "MCP_APP_JAR": APP_JAR,
-            "MCP_LIB_DIR": str(LIB_DIR),
         },
         append_env=True,
     )

@@ -9,7 +9,52 @@ public final class Heuristics {
   public static final List<String> NAMES = List.of("bald", "entropy", "variance", "margin", "certainty", "random",
       "batch_bald", "power_bald", "power_entropy", "epig");
 
+  /** The heuristics that select a batch jointly from consistent-mask samples, not by a per-example key. */
+  public static final List<String> JOINT = List.of("batch_bald", "epig");
+
   private Heuristics() {}
+
+  /** Whether {@code name} (case-insensitive) selects jointly ({@link #JOINT}). */
+  public static boolean isJoint(String name) {
+    return JOINT.contains(canonical(name));
+  }
+
+  /**
+   * The ranking key of {@code name} for a pool scored from moments ({@link PriorityKey}); random
+   * and power sampling draw with {@code options.seed()}, power sampling with {@code options.beta()}.
+   *
+   * @throws UnknownHeuristicException if the name is not one of {@link #NAMES}
+   */
+  public static PriorityKey priority(String name, HeuristicOptions options) {
+    long seed = options.seed();
+    double beta = options.beta();
+    PriorityKey key = switch (canonical(name)) {
+      case "bald", "batch_bald", "epig" -> (s, n, k) -> s.bald(n);
+      case "entropy" -> (s, n, k) -> s.entropy(n);
+      case "variance" -> (s, n, k) -> s.variance(n);
+      case "margin" -> (s, n, k) -> -s.margin(n);
+      case "certainty" -> (s, n, k) -> -s.certainty(n);
+      case "random" -> (s, n, k) -> RandomHeuristic.score(seed, k);
+      case "power_bald" -> (s, n, k) -> PowerSampling.keys(new double[] {s.bald(n)}, Order.HIGHEST_FIRST, beta, seed,
+          k)[0];
+      case "power_entropy" -> (s, n, k) -> PowerSampling.keys(new double[] {s.entropy(n)}, Order.HIGHEST_FIRST, beta,
+          seed, k)[0];
+      default -> throw unknown(name);
+    };
+    return (s, n, k) -> {
+      double p = key.of(s, n, k);
+      return Double.isNaN(p) ? Double.NEGATIVE_INFINITY : p;
+    };
+  }
+
+  private static String canonical(String name) {
+    return name == null ? "null" : name.trim().toLowerCase(Locale.ROOT);
+  }
+
+  private static UnknownHeuristicException unknown(String name) {
+    return new UnknownHeuristicException("unknown heuristic '" + name + "': expected one of " + String.join(", ", NAMES)
+        + " (snake case, case-insensitive)");
+  }
 
   /** {@link #byName(String, HeuristicOptions)} with {@link HeuristicOptions#defaults()}. */
   public static Heuristic byName(String name) {
@@ -27,7 +72,7 @@ public final class Heuristics {
    * @throws InvalidHeuristicArgumentException for {@code epig} without a target in the options
    */
   public static Heuristic byName(String name, HeuristicOptions options) {
-    String key = name == null ? "null" : name.trim().toLowerCase(Locale.ROOT);
+    String key = canonical(name);
     var p = options.probabilities();
     var r = options.reduction();
     switch (key) {
@@ -55,8 +100,7 @@ public final class Heuristics {
             + " Fix: sample the target set with the same consistent masks as the pool and pass it"));
         return options.targetMasks().map(m -> new Epig(target, m, p)).orElseGet(() -> new Epig(target, p));
       default:
-        throw new UnknownHeuristicException("unknown heuristic '" + name + "': expected one of " + String.join(", ", NAMES)
-            + " (snake case, case-insensitive)");
+        throw unknown(name);
     }
   }
 }

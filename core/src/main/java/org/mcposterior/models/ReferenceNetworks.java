@@ -5,6 +5,7 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -62,5 +63,58 @@ public final class ReferenceNetworks {
     MultiLayerNetwork net = new MultiLayerNetwork(conf);
     net.init();
     return net;
+  }
+
+  /**
+   * The reference's MC dropout example network: Dense 10->8, ReLU, dropout 0.5, Dense 8->4, ReLU,
+   * dropout 0.5, Dense 4->2 (identity output), with DL4J's ordinary dropout (off at inference; MC
+   * dropout patches it on). Its example input is {@link #referenceMlpInput}: {@code [8, 10]}.
+   */
+  public static MultiLayerNetwork referenceMlp(long seed) {
+    MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(dl4jSeed(seed)).weightInit(WeightInit.XAVIER)
+        .dataType(DataType.FLOAT).list()
+        .layer(new DenseLayer.Builder().nIn(10).nOut(8).activation(Activation.RELU).build())
+        .layer(new DropoutLayer(0.5))
+        .layer(new DenseLayer.Builder().nIn(8).nOut(4).activation(Activation.RELU).build())
+        .layer(new DropoutLayer(0.5))
+        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(4).nOut(2).activation(Activation.IDENTITY).build())
+        .build();
+    MultiLayerNetwork net = new MultiLayerNetwork(conf);
+    net.init();
+    return net;
+  }
+
+  /** The reference MLP's input: 8 examples x 10 features, uniform in [-1, 1) from a seeded generator. */
+  public static float[] referenceMlpInput(long seed) {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+    float[] x = new float[8 * 10];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) (2 * r.nextDouble() - 1);
+    }
+    return x;
+  }
+
+  /**
+   * The reference's DropConnect example network: Conv2d(3->8, kernel 10) -> ReLU -> flatten ->
+   * Linear(8->1) -> sigmoid, for 3x10x10 images (MC DropConnect 0.9 goes on the Linear layer).
+   * Its example input is {@link #referenceCnnInput}: one image of 1/255.
+   */
+  public static MultiLayerNetwork referenceDropConnectCnn(long seed) {
+    MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(dl4jSeed(seed)).weightInit(WeightInit.XAVIER)
+        .dataType(DataType.FLOAT).list()
+        .layer(new ConvolutionLayer.Builder(10, 10).nIn(3).nOut(8).activation(Activation.RELU).build())
+        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.XENT).nOut(1).activation(Activation.SIGMOID).build())
+        .setInputType(InputType.convolutional(10, 10, 3))
+        .build();
+    MultiLayerNetwork net = new MultiLayerNetwork(conf);
+    net.init();
+    return net;
+  }
+
+  /** The DropConnect reference's input: one 3x10x10 image, every value 1/255. */
+  public static float[] referenceCnnInput() {
+    float[] x = new float[3 * 10 * 10];
+    java.util.Arrays.fill(x, 1f / 255);
+    return x;
   }
 }

@@ -153,6 +153,9 @@ public final class PosteriorSampler implements AutoCloseable {
       throw new InvalidSamplingArgumentException("iterations = " + iterations + "; expected a positive number of"
           + " stochastic passes, e.g. 20");
     }
+    if (firstIteration < 0) {
+      throw new InvalidSamplingArgumentException("first iteration = " + firstIteration + "; expected >= 0");
+    }
     if (inputs.length != network.network().numInputs() || perExampleShapes.length != inputs.length) {
       throw new InputShapeException("the network takes " + network.network().numInputs() + " input(s), got "
           + inputs.length + " with " + perExampleShapes.length + " shapes");

@@ -47,6 +47,17 @@ class BadInputTest {
   }
 
   @Test
+  void firstIterationMustNotBeNegativeThroughEitherEntry() {
+    try (PosteriorSampler s = sampler()) {
+      INDArray x = Networks.input(1, 0, 1, 4, 10);
+      assertRefused(InvalidSamplingArgumentException.class,
+          () -> s.predictOnBatch(new INDArray[] {x}, new long[] {1, 2, 3, 4}, -1, 5), "first iteration = -1");
+      assertRefused(InvalidSamplingArgumentException.class, () -> s.predictOnBatch(new float[][] {x.data().asFloat()},
+          new int[][] {{10}}, new long[] {1, 2, 3, 4}, -1, 5), "first iteration = -1");
+    }
+  }
+
+  @Test
   void probabilitiesMustBeInZeroOne() {
     assertRefused(InvalidProbabilityException.class, () -> McDropout.patch(mlp, 1.0), "1.0", "[0, 1)", "retain");
     assertRefused(InvalidProbabilityException.class, () -> McDropout.patch(mlp, -0.1), "-0.1");

@@ -20,6 +20,8 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
+import org.mcposterior.jobs.report.ReportJob;
+import org.mcposterior.jobs.report.ReportSettings;
 import org.mcposterior.jobs.score.ScoreJob;
 import org.mcposterior.jobs.score.ScoreSettings;
 import org.mcposterior.models.Network;
@@ -44,7 +46,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Make a small dropout network and a pool (Fashion-MNIST when installed, else synthetic), then run"
-        + " score on them in Spark local mode.")
+        + " score on them in Spark local mode and write the run's HTML report (its path is printed).")
 public final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--dir", defaultValue = "mcposterior-demo", description = "Working directory (default ${DEFAULT-VALUE}).")
@@ -112,7 +114,7 @@ public final class DemoCommand implements Callable<Integer> {
     boolean ownSession = SparkSession.getDefaultSession().isEmpty();
     SparkSession spark = ScoreCommand.session("mcposterior demo", master);
     try {
-      writePool(spark, poolPath, pool);
+      writePool(spark, poolPath, pool, labels);
       ScoreSettings s = new ScoreSettings(model.toString(), poolPath.toString(), out.toString(), "parquet", "id", "features",
           null, null, iterations, seed, MaskMode.INDEPENDENT, "bald", topK, false, true, 256, 256L << 20, Double.NaN,
           Double.NaN, null, Probabilities.AUTO, false, 0, 0, 0, null, master);
@@ -129,6 +131,10 @@ public final class DemoCommand implements Callable<Integer> {
       }
       double[] acc = labels == null ? new double[] {Double.NaN, Double.NaN} : report(spark, out, labels, top);
       System.out.println("demo: outputs in " + out.toAbsolutePath() + " (scores/, top_k/, top_k_json/, summary.json)");
+      Path reportPath = dir.resolve("report.html");
+      var report = ReportJob.run(spark, ReportSettings.of(out.toString(), reportPath.toString(), true,
+          labels == null ? null : "label", fashion ? List.of(1, 28, 28) : null));
+      System.out.printf(Locale.ROOT, "demo: report (made in %.1f s): %s%n", report.seconds(), report.out());
       return new Result(((Number) ((Map<?, ?>) summary.get("counts")).get("scored")).longValue(), acc[0], acc[1], out);
     } finally {
       if (ownSession) {
@@ -164,18 +170,28 @@ public final class DemoCommand implements Callable<Integer> {
     return String.format(Locale.ROOT, "ex-%05d", i);
   }
 
-  private static void writePool(SparkSession spark, Path path, float[][] x) {
+  /** The pool as Parquet: id, features and, when known, the label (which scoring ignores; the report reads it). */
+  private static void writePool(SparkSession spark, Path path, float[][] x, int[] labels) {
     List<Row> rows = new ArrayList<>(x.length);
     for (int i = 0; i < x.length; i++) {
       Float[] f = new Float[x[i].length];
       for (int j = 0; j < f.length; j++) {
         f[j] = x[i][j];
       }
-      rows.add(RowFactory.create(id(i), f));
+      rows.add(labels == null ? RowFactory.create(id(i), f) : RowFactory.create(id(i), f, labels[i]));
     }
-    spark.createDataFrame(rows, DataTypes.createStructType(List.of(
+    // Spread over slices of at most about 256 KiB of features, so no task carries the whole pool
+    // (a local list in createDataFrame is one task of 16 MiB, which Spark warns about).
+    long bytes = (long) x.length * (x.length == 0 ? 0 : x[0].length) * 4;
+    int slices = (int) Math.max(4, Math.min(x.length, bytes / (256 << 10) + 1));
+    var jsc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext());
+    List<org.apache.spark.sql.types.StructField> fields = new ArrayList<>(List.of(
         DataTypes.createStructField("id", DataTypes.StringType, false),
-        DataTypes.createStructField("features", DataTypes.createArrayType(DataTypes.FloatType, false), false))))
+        DataTypes.createStructField("features", DataTypes.createArrayType(DataTypes.FloatType, false), false)));
+    if (labels != null) {
+      fields.add(DataTypes.createStructField("label", DataTypes.IntegerType, false));
+    }
+    spark.createDataFrame(jsc.parallelize(rows, slices), DataTypes.createStructType(fields))
         .repartition(4).write().mode("overwrite").parquet(path.toString());
   }
 

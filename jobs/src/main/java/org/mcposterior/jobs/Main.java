@@ -2,7 +2,6 @@ package org.mcposterior.jobs;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,9 +20,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "mcposterior", mixinStandardHelpOptions = true, version = "mcposterior 0.1.0",
     description = "Monte-Carlo posteriors for Deeplearning4j models, at Spark scale.",
-    subcommands = {ScoreCommand.class, DemoCommand.class, BenchCommand.class, org.mcposterior.jobs.learn.LearnCommand.class})
+    subcommands = {ScoreCommand.class, SampleCommand.class, ReportCommand.class, DemoCommand.class, BenchCommand.class,
+        org.mcposterior.jobs.learn.LearnCommand.class})
 public final class Main implements Callable<Integer> {
-  private static final Logger FAILURES = LoggerFactory.getLogger("mcposterior.failure");
 
   @Option(names = "--verbose", scope = ScopeType.INHERIT,
       description = "On failure, print the full stack trace too (and, with bin/mcposterior, Spark's warnings).")
@@ -35,7 +34,7 @@ public final class Main implements Callable<Integer> {
   @Override
   public Integer call() {
     spec.commandLine().usage(spec.commandLine().getErr());
-    spec.commandLine().getErr().println("mcposterior: a subcommand is needed (score, demo, bench)");
+    spec.commandLine().getErr().println("mcposterior: a subcommand is needed (score, sample, report, demo, bench)");
     return Failure.USAGE;
   }
 
@@ -46,6 +45,9 @@ public final class Main implements Callable<Integer> {
 
   /** Runs the command line with the given output and error writers; returns the exit code. */
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
+    if (!SparkLine.check(err)) {
+      return Failure.FAILED; // a jar of the wrong Spark/Scala line stops here, before any Spark class links
+    }
     CommandLine cl = new CommandLine(new Main());
     cl.setOut(out);
     cl.setErr(err);
@@ -74,7 +76,9 @@ public final class Main implements Callable<Integer> {
 
   private static void report(PrintWriter err, String command, Failure f, Throwable t, boolean verbose) {
     if (System.getProperty("mcposterior.log") != null) {
-      FAILURES.error("{} failed: {}", command, f.paragraph(), t); // the log file the paragraph names
+      // The log file the paragraph names. The logger is looked up here, not in a static field: the
+      // Spark-line check must run before anything from the cluster's class path (slf4j) links.
+      LoggerFactory.getLogger("mcposterior.failure").error("{} failed: {}", command, f.paragraph(), t);
     }
     err.println(command + " failed: " + f.paragraph());
     if (verbose) {

@@ -111,6 +111,9 @@ public final class ScoreCommand implements Callable<Integer> {
   @Option(names = "--master", description = "Spark master when not run by spark-submit (default local[*]).")
   String master;
 
+  @Option(names = "--report", description = "Also write the run's HTML report to this file (see the report command).")
+  String report;
+
   /** The validated settings these options describe. */
   public ScoreSettings settings() {
     if (!onInvalid.equals("fail") && !onInvalid.equals("skip")) {
@@ -126,12 +129,27 @@ public final class ScoreCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ScoreSettings s = settings();
+    var reportSettings = report == null ? null : org.mcposterior.jobs.report.ReportSettings.of(out, report, overwrite,
+        null, inputShape != null && (inputShape.size() == 2 || inputShape.size() == 3) ? inputShape : null);
+    if (report != null) {
+      org.mcposterior.jobs.report.ReportFile.check(java.nio.file.Path.of(report), overwrite); // before any work
+      java.util.Map<String, String> inputs = new java.util.LinkedHashMap<>();
+      inputs.put("--out", out);
+      inputs.put("--model", model);
+      inputs.put("--pool", pool);
+      inputs.put("--target", target);
+      org.mcposterior.jobs.report.ReportFile.checkOutside(java.nio.file.Path.of(report), inputs);
+    }
     boolean ownSession = SparkSession.getDefaultSession().isEmpty();
     SparkSession spark = session("mcposterior score", master);
     try {
       var summary = ScoreJob.run(spark, s);
       System.out.println("mcposterior score: " + ((java.util.Map<?, ?>) summary.get("counts")).get("scored")
           + " examples scored, top " + topK + " by " + heuristic + " written to " + out);
+      if (report != null) {
+        var r = org.mcposterior.jobs.report.ReportJob.run(spark, reportSettings);
+        System.out.printf(Locale.ROOT, "mcposterior score: report %s made in %.1f s%n", r.out(), r.seconds());
+      }
       return 0;
     } finally {
       if (ownSession) {
@@ -174,7 +192,7 @@ public final class ScoreCommand implements Callable<Integer> {
     }
   }
 
-  /** A drop probability: a finite number in [0, 1). */
+  /** A drop probability: a finite number (its range is checked by the settings). */
   static final class DropProbabilityConverter implements ITypeConverter<Double> {
     @Override
     public Double convert(String value) {
@@ -182,10 +200,9 @@ public final class ScoreCommand implements Callable<Integer> {
       try {
         p = Double.parseDouble(value.trim());
       } catch (NumberFormatException e) {
-        throw new TypeConversionException("'" + value + "' is not a number; expected a drop probability in [0, 1),"
-            + " e.g. 0.5");
+        p = Double.NaN;
       }
-      if (!(p >= 0 && p < 1)) {
+      if (!Double.isFinite(p)) {
         throw new TypeConversionException("'" + value + "' is not a drop probability; expected a number in [0, 1),"
             + " e.g. 0.5");
       }

@@ -32,6 +32,7 @@ class DemoTest {
     assertTrue(r.pickedAccuracy() < r.poolAccuracy() - 0.08, "BALD picks mistakes: picked " + r.pickedAccuracy()
         + " vs pool " + r.poolAccuracy());
     assertTrue(Files.exists(r.out().resolve("summary.json")));
+    assertTrue(Files.readString(dir.resolve("report.html")).contains("reliability"), "the demo's report, with labels");
   }
 
   @Test
@@ -42,5 +43,6 @@ class DemoTest {
     DemoCommand.Result r = demo.run();
     assertEquals(500, r.scored());
     assertTrue(Double.isNaN(r.poolAccuracy()));
+    assertTrue(Files.exists(dir.resolve("report.html")), "the demo writes its report");
   }
 }

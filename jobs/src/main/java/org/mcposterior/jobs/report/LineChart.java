@@ -146,10 +146,10 @@ public final class LineChart implements Chart {
               .append(Svg.num(s.x()[i])).append(", ").append(Svg.num(s.y()[i])).append(")</title></circle>");
         }
       }
-      if (line.length() > 0) {
+      if (line.indexOf("L") > 0) { // a line needs two points; a single point is its dot
         svg.raw("<path class=\"mark line\" d=\"" + line + "\" fill=\"none\" stroke=\"" + color + "\" stroke-width=\"1.8\"/>");
-        svg.raw(dots.toString());
       }
+      svg.raw(dots.toString());
       svg.legend(k, color, s.name());
     }
     return svg.end();

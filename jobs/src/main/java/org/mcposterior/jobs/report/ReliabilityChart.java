@@ -47,10 +47,10 @@ public final class ReliabilityChart implements Chart {
             .append(" examples, confidence ").append(Svg.num(b.meanConfidence())).append(", accuracy ")
             .append(Svg.num(b.accuracy())).append("</title></circle>");
       }
-      if (d.length() > 0) {
+      if (d.indexOf("L") > 0) { // a line needs two points; a single bin is its dot
         s.raw("<path class=\"mark line\" d=\"" + d + "\" fill=\"none\" stroke=\"" + color + "\" stroke-width=\"1.6\"/>");
-        s.raw(dots.toString());
       }
+      s.raw(dots.toString());
       s.legend(k, color, e.name() + String.format(Locale.ROOT, " (ECE %.3f)", e.calibration().ece()), true);
     }
     return s.end();

@@ -39,6 +39,25 @@ public final class ReportFile {
     }
   }
 
+  /**
+   * Refuses a report path that is or lies inside one of {@code inputs} (option name -> local path;
+   * null values skipped): a report never writes into the data it reports on (DESIGN.md, invariant 8).
+   */
+  public static void checkOutside(Path target, java.util.Map<String, String> inputs) {
+    Path abs = target.toAbsolutePath().normalize();
+    for (var in : inputs.entrySet()) {
+      if (in.getValue() == null || in.getValue().contains("://")) {
+        continue;
+      }
+      Path input = Path.of(in.getValue().startsWith("file:") ? in.getValue().substring(5) : in.getValue())
+          .toAbsolutePath().normalize();
+      if (abs.startsWith(input)) {
+        throw new ReportPathException("the report path " + target + (abs.equals(input) ? " is " : " lies inside ")
+            + in.getKey() + " " + in.getValue() + "; a report never writes into its inputs: choose a path outside them");
+      }
+    }
+  }
+
   /** {@link #check}s, then writes {@code html} to {@code target} through a temporary sibling and an atomic rename. */
   public static void write(Path target, String html, boolean overwrite) {
     check(target, overwrite);

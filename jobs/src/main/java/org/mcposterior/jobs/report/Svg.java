@@ -128,8 +128,14 @@ final class Svg {
     if (v == 0) {
       return "0";
     }
-    if (Math.abs(v) >= 1e5 || Math.abs(v) < 1e-3) {
-      return String.format(Locale.ROOT, "%.2e", v);
+    if (Math.abs(v) >= 1e9 || Math.abs(v) < 1e-3) {
+      return String.format(Locale.ROOT, "%.2g", v);
+    }
+    if (Math.abs(v) >= 1e6) {
+      return num(v / 1e6) + "M";
+    }
+    if (Math.abs(v) >= 1e4) {
+      return num(v / 1e3) + "k";
     }
     String s = String.format(Locale.ROOT, "%.4g", v);
     if (s.contains(".") && !s.contains("e")) {

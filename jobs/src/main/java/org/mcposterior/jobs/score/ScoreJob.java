@@ -244,28 +244,11 @@ public final class ScoreJob {
   }
 
   /**
-   * The pool's rows as examples, read straight from Spark's internal rows: the features are
-   * copied out of the columnar array in one primitive copy, without boxing every value.
+   * The pool's rows as examples, read straight from Spark's internal rows (see
+   * {@link InternalRows}, the one place that touches Spark's internal API).
    */
   static JavaRDD<ScoreTask.Example> examples(Dataset<Row> rows, org.apache.spark.sql.types.StructField idField) {
-    org.apache.spark.sql.types.DataType idType = idField.dataType();
-    return rows.queryExecution().toRdd().toJavaRDD().mapPartitions(it -> {
-      scala.Function1<Object, Object> toExternal =
-          org.apache.spark.sql.catalyst.CatalystTypeConverters.createToScalaConverter(idType);
-      return new Iterator<ScoreTask.Example>() {
-        @Override
-        public boolean hasNext() {
-          return it.hasNext();
-        }
-
-        @Override
-        public ScoreTask.Example next() {
-          org.apache.spark.sql.catalyst.InternalRow r = it.next();
-          Object id = toExternal.apply(r.get(0, idType));
-          return new ScoreTask.Example(id, r.getUTF8String(1).toString(), r.getArray(2).toFloatArray());
-        }
-      };
-    });
+    return InternalRows.examples(rows, idField);
   }
 
   /** One shard: each task scores its rows directly, no shuffle. */

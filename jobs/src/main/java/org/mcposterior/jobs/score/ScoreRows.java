@@ -8,10 +8,10 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.mcposterior.heuristics.Order;
+import org.mcposterior.heuristics.HeuristicOptions;
+import org.mcposterior.heuristics.Heuristics;
 import org.mcposterior.heuristics.PosteriorScores;
-import org.mcposterior.heuristics.PowerSampling;
-import org.mcposterior.heuristics.RandomHeuristic;
+import org.mcposterior.heuristics.PriorityKey;
 import org.mcposterior.heuristics.Reduction;
 import org.mcposterior.randomness.KeyedRandom;
 import org.mcposterior.stats.MomentsBatch;
@@ -27,13 +27,11 @@ final class ScoreRows implements Serializable {
   static final String PRIORITY = "priority";
   static final List<String> SCORES = List.of("bald", "entropy", "variance", "margin", "certainty");
 
-  private final String heuristic;
-  private final long seed;
+  private final PriorityKey priority;
   private final boolean samples;
 
   ScoreRows(ScoreSettings s) {
-    this.heuristic = s.heuristic();
-    this.seed = s.seed();
+    this.priority = Heuristics.priority(s.heuristic(), HeuristicOptions.defaults().withSeed(s.seed()));
     this.samples = s.writeSamples();
   }
 
@@ -63,7 +61,7 @@ final class ScoreRows implements Serializable {
     for (double d : scores) {
       v.add(d);
     }
-    v.add(priority(key, scores));
+    v.add(priority.of(ps, n, KeyedRandom.exampleKey(key)));
     if (samples) {
       Object[] rows = new Object[outputs];
       for (int o = 0; o < outputs; o++) {
@@ -81,28 +79,6 @@ final class ScoreRows implements Serializable {
   /** Scores a batch of moments once, for {@link #row}. */
   static PosteriorScores score(MomentsBatch moments) {
     return PosteriorScores.of(moments, Reduction.MEAN);
-  }
-
-  /**
-   * The ranking key of the chosen heuristic for one example, higher first: the score itself for
-   * highest-first heuristics, its negation for margin and certainty, keyed draws for random and
-   * power sampling (keyed by the example's id, so independent of partitioning), BALD for the
-   * joint heuristics (their candidates are the BALD top).
-   */
-  double priority(String key, double[] scores) {
-    long k = KeyedRandom.exampleKey(key);
-    double p = switch (heuristic) {
-      case "bald", "batch_bald", "epig" -> scores[0];
-      case "entropy" -> scores[1];
-      case "variance" -> scores[2];
-      case "margin" -> -scores[3];
-      case "certainty" -> -scores[4];
-      case "random" -> RandomHeuristic.score(seed, k);
-      case "power_bald" -> PowerSampling.keys(new double[] {scores[0]}, Order.HIGHEST_FIRST, 1.0, seed, k)[0];
-      case "power_entropy" -> PowerSampling.keys(new double[] {scores[1]}, Order.HIGHEST_FIRST, 1.0, seed, k)[0];
-      default -> throw new IllegalStateException("no priority for heuristic " + heuristic);
-    };
-    return Double.isNaN(p) ? Double.NEGATIVE_INFINITY : p;
   }
 
   private static Double[] boxed(double[] v) {

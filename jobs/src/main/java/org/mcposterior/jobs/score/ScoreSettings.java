@@ -99,7 +99,7 @@ public record ScoreSettings(String model, String pool, String out, String format
 
   /** Whether the heuristic selects jointly on the driver from resampled candidates. */
   public boolean jointHeuristic() {
-    return heuristic.equals("batch_bald") || heuristic.equals("epig");
+    return Heuristics.isJoint(heuristic);
   }
 
   /** Candidates resampled for joint heuristics. */

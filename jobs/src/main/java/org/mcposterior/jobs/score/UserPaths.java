@@ -54,7 +54,9 @@ final class UserPaths {
       return q;
     }
     java.nio.file.Path real = existing.toRealPath();
-    return new Path((rest == null ? real : real.resolve(rest)).toUri());
+    // From the path string, not toUri(): a directory's URI ends in '/', and a sibling built from
+    // it would land inside the directory.
+    return new Path("file", null, (rest == null ? real : real.resolve(rest)).toString());
   }
 
   /**
@@ -63,7 +65,9 @@ final class UserPaths {
    */
   static Path sibling(Path p, String suffix) {
     URI u = p.toUri();
-    return new Path(u.getScheme(), u.getAuthority(), u.getPath() + suffix);
+    String path = u.getPath().length() > 1 && u.getPath().endsWith("/") ? u.getPath().substring(0, u.getPath().length() - 1)
+        : u.getPath();
+    return new Path(u.getScheme(), u.getAuthority(), path + suffix);
   }
 
   /** Whether {@code inner} is {@code outer} or lies somewhere below it (same file system). */

@@ -108,7 +108,7 @@ class ClusterConfigsTest {
         "the DAG submits Main score");
   }
 
-  private static Path configs() {
+  static Path configs() {
     Path module = Path.of(System.getProperty("basedir", System.getProperty("user.dir")));
     return module.resolveSibling("cluster-configs");
   }

@@ -49,6 +49,35 @@ class ClusterJarsTest {
   }
 
   @Test
+  void aroundTheApplicationJarTheSparkHomeGetsOnlyWhatTheJarLacksAndNothingIsShipped() throws IOException {
+    Path sparkCore = jar("org/apache/spark/spark-core_2.13/4.0.1/spark-core_2.13-4.0.1.jar");
+    Path commonsIo = jar("commons-io/commons-io/2.18.0/commons-io-2.18.0.jar");
+    Path nd4j = jar("org/nd4j/nd4j-native/1.0.0-M2.1/nd4j-native-1.0.0-M2.1-linux-x86_64.jar");
+    Path picocli = jar("info/picocli/picocli/4.7.7/picocli-4.7.7.jar");
+    Path jobsJar = jar("work/jobs/target/mcposterior-jobs-0.1.0-SNAPSHOT.jar");
+    Path junit = jar("org/junit/jupiter/junit-jupiter-api/5.14.1/junit-jupiter-api-5.14.1.jar");
+    Path classes = Files.createDirectories(repo.resolve("jobs/target/classes"));
+    Path testClasses = Files.createDirectories(repo.resolve("jobs/target/test-classes"));
+    Path app = repo.resolve("app.jar");
+    try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(app))) {
+      for (String e : List.of("META-INF/maven/org.nd4j/nd4j-native/pom.properties",
+          "META-INF/maven/info.picocli/picocli/pom.properties", "picocli/CommandLine.class")) {
+        out.putNextEntry(new java.util.jar.JarEntry(e));
+        out.closeEntry();
+      }
+    }
+    String cp = String.join(File.pathSeparator, List.of(testClasses.toString(), classes.toString(), jobsJar.toString(),
+        nd4j.toString(), sparkCore.toString(), junit.toString(), commonsIo.toString(), picocli.toString()));
+
+    ClusterJars split = ClusterJars.forApplicationJar(cp, app);
+
+    assertEquals(java.util.Set.of("org.nd4j:nd4j-native", "info.picocli:picocli"), ClusterJars.artifactsIn(app));
+    assertEquals(List.of(sparkCore, commonsIo), split.sparkHomeJars(), "what the application jar lacks, in order");
+    assertEquals(List.of(), split.applicationDependencyJars(), "no --jars");
+    assertEquals(List.of(testClasses), split.classDirectories(), "test classes only: the product's are in the jar");
+  }
+
+  @Test
   void refusesAClassPathWithoutSpark() throws IOException {
     Path nd4j = jar("org/nd4j/nd4j-api/1.0.0-M2.1/nd4j-api-1.0.0-M2.1.jar");
     ClusterException e = assertThrows(ClusterException.class, () -> ClusterJars.of(nd4j.toString()));

@@ -108,6 +108,7 @@ public final class StandaloneCluster implements AutoCloseable {
   private final Path logs;
   private final Path watchdogJar;
   private final Path applicationJar;
+  private final Path testApplicationJar;
   private final String openblasCoretype;
   private final Map<String, String> daemonEnvironment;
   private final Map<String, String> driverEnvironment;
@@ -129,14 +130,15 @@ public final class StandaloneCluster implements AutoCloseable {
     this.memoryPerWorker = settings.memoryPerWorker;
     this.daemonMemory = settings.daemonMemory;
     this.startTimeout = settings.startTimeout;
-    this.jars = ClusterJars.ofThisJvm();
+    this.applicationJar = productApplicationJar();
+    this.jars = ClusterJars.forApplicationJar(System.getProperty("java.class.path", ""), applicationJar);
     Files.createDirectories(settings.baseDirectory);
     this.runDirectory = Files.createTempDirectory(settings.baseDirectory, "run-");
     this.sparkHome = runDirectory.resolve("spark-home");
     this.logs = Files.createDirectories(runDirectory.resolve("logs"));
     linkSparkHome(sparkHome, jars.sparkHomeJars());
     this.watchdogJar = writeWatchdogJar(runDirectory.resolve("watchdog.jar"));
-    this.applicationJar = writeApplicationJar(runDirectory.resolve("app").resolve("mcposterior-test-app.jar"),
+    this.testApplicationJar = writeApplicationJar(runDirectory.resolve("app").resolve("mcposterior-test-app.jar"),
         jars.classDirectories(), settings.baseDirectory);
     String coretype = System.getenv("OPENBLAS_CORETYPE");
     this.openblasCoretype = coretype == null || coretype.isBlank() ? DEFAULT_OPENBLAS_CORETYPE : coretype;
@@ -182,18 +184,45 @@ public final class StandaloneCluster implements AutoCloseable {
   }
 
   /**
-   * The application jar: every class directory of the test class path ({@code jobs/target/classes}
-   * and {@code test-classes}; {@code core}'s classes in a reactor build) packed into one jar at
-   * start, so test applications and the product's {@code Main} run from it even before
-   * {@code mvn package} (Surefire runs before the jar phase).
+   * The product's application jar, {@code jobs/target/mcposterior-spark-<line>_<scala>-<version>.jar}
+   * from {@code mvn package} (Failsafe passes its path as {@value #APPLICATION_JAR_PROPERTY}): what a
+   * user submits, alone. The cluster's Spark home holds only what that jar lacks.
    */
   public Path applicationJar() {
     return applicationJar;
   }
 
-  /** The jars to ship with {@code --jars}: the product's dependencies (DL4J, nd4j, JavaCPP, picocli, ...); see {@link ClusterJars}. */
+  /**
+   * The test applications' jar ({@link ClusterSmokeApp} and the other classes of {@code test-classes},
+   * packed at start); submitted with {@link #applicationJar} as its only {@code --jars}, which
+   * brings DL4J and nd4j.
+   */
+  public Path testApplicationJar() {
+    return testApplicationJar;
+  }
+
+  /** The jars shipped with {@code --jars} for a test application: the product's application jar alone. */
   public List<Path> applicationDependencyJars() {
-    return jars.applicationDependencyJars();
+    return List.of(applicationJar);
+  }
+
+  /** The Spark home's jars: what the cluster provides (Spark, Scala, Hadoop and their libraries); see {@link ClusterJars}. */
+  public List<Path> sparkHomeJars() {
+    return jars.sparkHomeJars();
+  }
+
+  static final String APPLICATION_JAR_PROPERTY = "mcposterior.applicationJar";
+
+  /** The path in {@value #APPLICATION_JAR_PROPERTY}, which must be a file. */
+  static Path productApplicationJar() {
+    String p = System.getProperty(APPLICATION_JAR_PROPERTY);
+    if (p == null || p.isBlank() || !Files.isRegularFile(Path.of(p))) {
+      throw new ClusterException("the application jar is " + (p == null || p.isBlank() ? "not set" : p + ", which is not a file")
+          + ": the cluster tests submit the shaded jar of 'mvn package' and run in Maven's integration-test phase "
+          + "(Failsafe sets -D" + APPLICATION_JAR_PROPERTY + "); run them with "
+          + "'mvn -B -ntp verify -pl jobs -am -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=<Test>'");
+    }
+    return Path.of(p).toAbsolutePath().normalize();
   }
 
   /**
@@ -223,11 +252,22 @@ public final class StandaloneCluster implements AutoCloseable {
   }
 
   /**
-   * A submission prefilled for this cluster: {@link #applicationJar}, {@link #applicationDependencyJars}
-   * as {@code --jars}, and {@link #recommendedConf}. Add arguments, override settings, build.
+   * A submission of the product prefilled for this cluster: {@link #applicationJar} alone (no
+   * {@code --jars}, no {@code --packages}) and {@link #recommendedConf}. Add arguments, override
+   * settings, build.
    */
   public SubmitSpec.Builder submitSpec(String mainClass) {
-    SubmitSpec.Builder b = SubmitSpec.builder(mainClass, applicationJar).jars(applicationDependencyJars());
+    SubmitSpec.Builder b = SubmitSpec.builder(mainClass, applicationJar);
+    recommendedConf().forEach(b::conf);
+    return b;
+  }
+
+  /**
+   * A submission of a test application ({@link #testApplicationJar}) with the product's
+   * application jar as its one {@code --jars}, and {@link #recommendedConf}.
+   */
+  public SubmitSpec.Builder testAppSubmitSpec(String mainClass) {
+    SubmitSpec.Builder b = SubmitSpec.builder(mainClass, testApplicationJar).jars(applicationDependencyJars());
     recommendedConf().forEach(b::conf);
     return b;
   }

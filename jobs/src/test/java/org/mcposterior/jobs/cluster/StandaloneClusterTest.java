@@ -66,8 +66,10 @@ class StandaloneClusterTest {
   void clusterHasTheRequestedWorkersAlive() {
     assertEquals(WORKERS, cluster.aliveWorkers(), cluster.diagnostics());
     assertTrue(cluster.masterUrl().matches("spark://127\\.0\\.0\\.1:\\d+"), cluster.masterUrl());
-    assertTrue(cluster.applicationDependencyJars().stream().anyMatch(p -> p.getFileName().toString()
-        .startsWith("nd4j-native-")), "nd4j ships with --jars: " + cluster.applicationDependencyJars());
+    assertTrue(ClusterJars.artifactsIn(cluster.applicationJar()).contains("org.nd4j:nd4j-native"),
+        "nd4j ships inside the application jar " + cluster.applicationJar());
+    assertTrue(cluster.sparkHomeJars().stream().noneMatch(p -> p.getFileName().toString().startsWith("nd4j-")),
+        "the cluster itself has no nd4j: " + cluster.sparkHomeJars());
   }
 
   /**
@@ -81,7 +83,7 @@ class StandaloneClusterTest {
     int records = 40;
     Path out = tmp.resolve("result.txt");
     Path template = standaloneTemplate();
-    SubmitResult r = cluster.submit(SubmitSpec.builder(ClusterSmokeApp.class.getName(), cluster.applicationJar())
+    SubmitResult r = cluster.submit(SubmitSpec.builder(ClusterSmokeApp.class.getName(), cluster.testApplicationJar())
         .jars(cluster.applicationDependencyJars())
         .propertiesFile(template)
         .conf("spark.driver.memory", "1g").conf("spark.executor.memory", "1g").conf("spark.executor.cores", "1")
@@ -122,7 +124,7 @@ class StandaloneClusterTest {
     int records = 48;
     Path out = tmp.resolve("result.txt");
     Path markers = tmp.resolve("markers");
-    RunningApp app = cluster.submitInBackground(cluster.submitSpec(ClusterSmokeApp.class.getName())
+    RunningApp app = cluster.submitInBackground(cluster.testAppSubmitSpec(ClusterSmokeApp.class.getName())
         .conf("spark.task.maxFailures", "4")
         .args("--records", Integer.toString(records), "--partitions", "8", "--sleep-ms-per-record", "250",
             "--marker-dir", markers.toString(), "--output", out.toString())
@@ -148,7 +150,7 @@ class StandaloneClusterTest {
   @Test
   void failedJobExitsNonZeroThroughSparkSubmit(@TempDir Path tmp) {
     Path out = tmp.resolve("result.txt");
-    SubmitResult r = cluster.submit(cluster.submitSpec(ClusterSmokeApp.class.getName())
+    SubmitResult r = cluster.submit(cluster.testAppSubmitSpec(ClusterSmokeApp.class.getName())
         .conf("spark.task.maxFailures", "1")
         .args("--records", "4", "--partitions", "2", "--fail-in-task", "--output", out.toString())
         .build());
@@ -162,7 +164,7 @@ class StandaloneClusterTest {
 
   @Test
   void submissionOverItsTimeoutFailsNamingItAndLeavesNoDriver(@TempDir Path tmp) {
-    RunningApp app = cluster.submitInBackground(cluster.submitSpec(ClusterSmokeApp.class.getName())
+    RunningApp app = cluster.submitInBackground(cluster.testAppSubmitSpec(ClusterSmokeApp.class.getName())
         .timeout(Duration.ofSeconds(3))
         .args("--records", "10", "--sleep-ms-per-record", "60000", "--output", tmp.resolve("never.txt").toString())
         .build());

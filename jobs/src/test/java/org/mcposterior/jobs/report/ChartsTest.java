@@ -44,6 +44,19 @@ class ChartsTest {
   }
 
   @Test
+  void axisNumbersStayShort() {
+    assertEquals("0", Svg.num(0));
+    assertEquals("0.25", Svg.num(0.25));
+    assertEquals("1200", Svg.num(1200));
+    assertEquals("180k", Svg.num(180_000));
+    assertEquals("1.6M", Svg.num(1_600_000));
+    assertEquals("0.00020", Svg.num(2e-4));
+    assertArrayEquals(new double[] {0, 0.2, 0.4, 0.6, 0.8, 1.0}, Svg.ticks(0, 1), 1e-12);
+    assertArrayEquals(new double[] {0, 20, 40, 60, 80, 100}, Svg.ticks(0, 100), 1e-9); // span / 5 = 20: step 2 x 10
+    assertArrayEquals(new double[] {-0.6, -0.4, -0.2, 0, 0.2, 0.4, 0.6}, Svg.ticks(-0.7, 0.6), 1e-12); // 0.26: step 2 x 0.1
+  }
+
+  @Test
   void lineWithBandOverSeeds() {
     double[] x = {1, 2, 3};
     LineChart.Series s = LineChart.Series.overSeeds("acc", x, new double[][] {{0.5, 0.6, 0.7}, {0.7, 0.8, 0.9}});

@@ -1,0 +1,125 @@
+package org.mcposterior.jobs.report;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Bad input to {@code report} (and {@code score --report}) through the command line: one clear
+ * paragraph naming the value and the fix, exit code 1, and nothing written.
+ */
+class ReportBadInputTest {
+  static SparkSession spark;
+  @TempDir static Path dir;
+  static Path model;
+  static Path pool;
+  static Path scored;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    spark = SparkSession.builder().master("local[2]").appName("ReportBadInputTest").config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "4").getOrCreate();
+    model = ReportFixtures.cnn(dir);
+    pool = ReportFixtures.imagePool(spark, dir, "pool", 60);
+    scored = dir.resolve("scored");
+    ReportFixtures.Run r = ReportFixtures.cli("score", "--model", model.toString(), "--pool", pool.toString(), "--out",
+        scored.toString(), "--input-shape", "1,8,8", "--iterations", "4", "--top-k", "5");
+    assertEquals(0, r.code(), r.err());
+  }
+
+  @AfterAll
+  static void tearDown() {
+    spark.stop();
+  }
+
+  static List<String> listing(Path d) throws Exception {
+    try (Stream<Path> s = Files.list(d)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  /** Runs the command, expects exit 1 with one paragraph mentioning every string, and nothing new in {@code dir}. */
+  static String refused(List<String> args, String... mentions) throws Exception {
+    List<String> before = listing(dir);
+    ReportFixtures.Run r = ReportFixtures.cli(args.toArray(new String[0]));
+    assertEquals(1, r.code(), () -> "exit code; out: " + r.out() + " err: " + r.err());
+    String err = r.err().trim();
+    assertFalse(err.contains("\n"), () -> "one paragraph: " + err);
+    assertFalse(err.contains("\tat ") || err.contains(".java:"), () -> "no stack trace: " + err);
+    for (String m : mentions) {
+      assertTrue(err.contains(m), () -> "mentions '" + m + "': " + err);
+    }
+    assertEquals(before, listing(dir), "nothing written");
+    return err;
+  }
+
+  @Test
+  void aFolderThatIsNotAScoreOutput() throws Exception {
+    Path empty = Files.createDirectories(dir.resolve("empty"));
+    refused(List.of("report", "--scores", empty.toString(), "--out", dir.resolve("r1.html").toString()),
+        empty.toString(), "not a score output", "summary.json");
+    refused(List.of("report", "--scores", pool.toString(), "--out", dir.resolve("r1.html").toString()),
+        "not a score output", "summary.json");
+    refused(List.of("report", "--scores", dir.resolve("nowhere").toString(), "--out", dir.resolve("r1.html").toString()),
+        "is not a folder");
+    Path fake = Files.createDirectories(dir.resolve("fake"));
+    Files.createDirectories(fake.resolve("scores"));
+    Files.createDirectories(fake.resolve("top_k"));
+    Files.writeString(fake.resolve("summary.json"), "{not json");
+    refused(List.of("report", "--scores", fake.toString(), "--out", dir.resolve("r1.html").toString()),
+        "summary.json", "not JSON");
+  }
+
+  @Test
+  void aMissingOrUnfitLabelColumn() throws Exception {
+    refused(List.of("report", "--scores", scored.toString(), "--out", dir.resolve("r2.html").toString(),
+        "--label-col", "nope"), "no label column 'nope'", "[id, features, label]");
+    refused(List.of("report", "--scores", scored.toString(), "--out", dir.resolve("r2.html").toString(),
+        "--label-col", "id"), "label column 'id'", "integer class indices");
+  }
+
+  @Test
+  void aReportNeverWritesIntoItsInputs() throws Exception {
+    byte[] modelBefore = Files.readAllBytes(model);
+    refused(List.of("report", "--scores", scored.toString(), "--out", model.toString(), "--overwrite"),
+        "is the run's --model", "never writes into its inputs");
+    assertArrayEquals(modelBefore, Files.readAllBytes(model), "the model is untouched");
+    List<String> scoredBefore = listing(scored);
+    refused(List.of("report", "--scores", scored.toString(), "--out", scored.resolve("report.html").toString()),
+        "lies inside --scores");
+    assertEquals(scoredBefore, listing(scored));
+  }
+
+  @Test
+  void anExistingReportWithoutOverwrite() throws Exception {
+    Path existing = dir.resolve("existing.html");
+    Files.writeString(existing, "old page");
+    refused(List.of("report", "--scores", scored.toString(), "--out", existing.toString()),
+        existing.toString(), "already exists", "--overwrite");
+    assertEquals("old page", Files.readString(existing));
+    // score --report checks the report path before any work: no scores are written either
+    Path out = dir.resolve("not-scored");
+    refused(List.of("score", "--model", model.toString(), "--pool", pool.toString(), "--out", out.toString(),
+        "--input-shape", "1,8,8", "--report", existing.toString()), "already exists");
+    assertFalse(Files.exists(out));
+    assertEquals("old page", Files.readString(existing));
+    // with --overwrite the page is replaced, atomically (no temporary sibling left)
+    ReportFixtures.Run ok = ReportFixtures.cli("report", "--scores", scored.toString(), "--out", existing.toString(),
+        "--overwrite");
+    assertEquals(0, ok.code(), ok.err());
+    assertTrue(Files.readString(existing).startsWith("<!DOCTYPE html>"));
+    assertTrue(listing(dir).stream().noneMatch(n -> n.contains(".tmp-")), "no temporary file left");
+    Files.writeString(existing, "old page");
+  }
+}

@@ -1,0 +1,115 @@
+package org.mcposterior.jobs.report;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mcposterior.evaluation.Calibration;
+import org.mcposterior.jobs.score.ScoreSettings;
+import org.mcposterior.models.Network;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** The report's numbers against the same numbers computed directly, in the test, from collected data. */
+class ReportJobTest {
+  static SparkSession spark;
+  @TempDir static Path dir;
+  static Path model;
+  static Path pool;
+  static Path scored;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    spark = SparkSession.builder().master("local[2]").appName("ReportJobTest").config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "4").getOrCreate();
+    model = ReportFixtures.cnn(dir);
+    pool = ReportFixtures.imagePool(spark, dir, "pool", 150);
+    scored = dir.resolve("scored");
+    ReportFixtures.Run r = ReportFixtures.cli("score", "--model", model.toString(), "--pool", pool.toString(), "--out",
+        scored.toString(), "--input-shape", "1,8,8", "--iterations", "25", "--seed", "3", "--top-k", "12",
+        "--write-samples", "--iteration-shards", "2");
+    assertEquals(0, r.code(), r.err());
+  }
+
+  @AfterAll
+  static void tearDown() {
+    spark.stop();
+  }
+
+  @Test
+  void resampledPicksAreTheRunsWrittenSamples() {
+    ScoreSettings s = ReportJob.check(spark, ReportSettings.of(scored.toString(), dir.resolve("x.html").toString(), false,
+        null, null)).settings();
+    List<String> keys = new ArrayList<>();
+    for (Row r : spark.read().parquet(scored.resolve("top_k").toString()).orderBy("rank").limit(6).collectAsList()) {
+      keys.add(r.getString(1));
+    }
+    Map<String, float[][]> written = ReportJob.writtenSamples(spark.read().parquet(scored.resolve("scores").toString()),
+        "id", keys);
+    Map<String, float[][]> resampled = ReportJob.resample(spark, s, keys, ReportJob.pickFeatures(spark, s, keys));
+    assertEquals(6, written.size());
+    assertEquals(written.keySet(), resampled.keySet());
+    for (String k : keys) {
+      assertEquals(3, written.get(k).length);
+      for (int c = 0; c < 3; c++) {
+        assertEquals(25, written.get(k)[c].length);
+        assertArrayEquals(written.get(k)[c], resampled.get(k)[c], 1e-5f, "keyed masks give the run's samples: " + k);
+      }
+    }
+  }
+
+  @Test
+  void labelledStatisticsEqualTheDirectComputation() throws Exception {
+    ReportJob.Result res = ReportJob.run(spark, ReportSettings.of(scored.toString(), dir.resolve("l.html").toString(),
+        false, "label", null));
+    assertEquals(150, res.scored());
+    Map<String, Integer> labels = new HashMap<>();
+    Map<String, float[]> features = new HashMap<>();
+    for (Row r : spark.read().parquet(pool.toString()).collectAsList()) {
+      labels.put(r.getString(0), r.getInt(2));
+      List<Float> f = r.getList(1);
+      float[] x = new float[f.size()];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = f.get(i);
+      }
+      features.put(r.getString(0), x);
+    }
+    List<Row> scores = spark.read().parquet(scored.resolve("scores").toString()).select("id", "probabilities")
+        .orderBy("id").collectAsList();
+    double[][] mc = new double[scores.size()][];
+    double[][] det = new double[scores.size()][];
+    int[] y = new int[scores.size()];
+    Network net = Network.load(model);
+    for (int i = 0; i < scores.size(); i++) {
+      String id = scores.get(i).getString(0);
+      List<Double> p = scores.get(i).getList(1);
+      mc[i] = p.stream().mapToDouble(Double::doubleValue).toArray();
+      y[i] = labels.get(id);
+      INDArray out = net.output(Nd4j.create(features.get(id), new long[] {1, 1, 8, 8}, 'c'))[0];
+      det[i] = out.toDoubleVector();
+    }
+    Calibration expectMc = Calibration.of(mc, y);
+    Calibration expectDet = Calibration.of(det, y);
+    assertEquals(expectMc.count(), res.mc().count());
+    assertEquals(expectMc.accuracy(), res.mc().accuracy(), 0);
+    assertEquals(expectMc.ece(), res.mc().ece(), 1e-12);
+    assertEquals(expectMc.nll(), res.mc().nll(), 1e-12);
+    assertEquals(expectMc.bins().stream().map(b -> b.count()).toList(),
+        res.mc().bins().stream().map(b -> b.count()).toList());
+    assertEquals(expectDet.accuracy(), res.deterministic().accuracy(), 0);
+    assertEquals(expectDet.ece(), res.deterministic().ece(), 1e-6);
+    assertEquals(expectDet.nll(), res.deterministic().nll(), 1e-6);
+    assertTrue(res.picksAccuracy() >= 0 && res.picksAccuracy() <= 1);
+  }
+}

@@ -1,0 +1,334 @@
+package org.mcposterior.jobs.score;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mcposterior.models.ReferenceNetworks;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * The defects of issue 8, each through {@code bin/mcposterior} as a separate process, the way a
+ * user or a scheduler meets them: the exit code, standard error (one paragraph, no stack trace) and
+ * every file around the run compared byte for byte before and after; including the concurrent
+ * cases (two runs on one {@code --out}, a folder made at {@code --out} during a run, SIGKILL of the
+ * driver and a rerun), made deterministic by the pause-before-commit hook.
+ */
+@Tag("cli")
+class CommandLineSafetyTest {
+  static SparkSession spark;
+  @TempDir static Path world;
+  static Path inputs;
+  static Path model;
+  static Path pool;
+  static Launcher cli;
+  static int n;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    spark = SparkSession.builder().master("local[2]").appName("CommandLineSafetyTest").config("spark.ui.enabled", "false")
+        .getOrCreate();
+    inputs = Files.createDirectories(world.resolve("inputs"));
+    model = Fixtures.save(Fixtures.mlp(3), inputs, "mlp.zip");
+    pool = Fixtures.parquetPool(spark, inputs, "pool", Fixtures.features(1, 30, 12), 2);
+    spark.read().parquet(pool.toString()).coalesce(1).write().json(inputs.resolve("pool-json").toString());
+    spark.read().parquet(pool.toString()).selectExpr("id", "features[0] as a", "features[1] as b").coalesce(1).write()
+        .option("header", "true").csv(inputs.resolve("pool-csv").toString());
+    cli = new Launcher(Files.createDirectories(world.resolve("cwd")), Files.createDirectories(world.resolve("logs")), "");
+  }
+
+  @AfterAll
+  static void tearDown() {
+    spark.stop();
+  }
+
+  /** score with the test's defaults; an option in {@code more} replaces the default's value. */
+  static String[] score(Path out, String... more) {
+    List<String> a = new java.util.ArrayList<>(List.of("score", "--model", model.toString(), "--pool", pool.toString(),
+        "--out", out.toString(), "--iterations", "8", "--top-k", "5", "--seed", "3"));
+    for (int i = 0; i < more.length; i++) {
+      int at = a.indexOf(more[i]);
+      boolean hasValue = i + 1 < more.length && !more[i + 1].startsWith("--");
+      if (at >= 0 && hasValue) {
+        a.set(at + 1, more[++i]);
+      } else {
+        a.add(more[i]);
+        if (hasValue) {
+          a.add(more[++i]);
+        }
+      }
+    }
+    return a.toArray(new String[0]);
+  }
+
+  /** The world outside the logs: inputs, outputs, working directory. */
+  static Map<String, String> files() {
+    Map<String, String> all = Launcher.snapshot(world);
+    all.keySet().removeIf(k -> k.startsWith("logs"));
+    return all;
+  }
+
+  static Launcher.Result refused(int code, String mention, String... args) {
+    Map<String, String> before = files();
+    Launcher.Result r = cli.run(args);
+    assertEquals(code, r.exitCode(), r.describe());
+    assertTrue(r.onlyOneParagraph(), "one paragraph, no stack trace: " + r.describe());
+    assertEquals("", r.stdout().strip(), "nothing on standard output: " + r.describe());
+    assertTrue(r.stderr().contains(mention), "mentions '" + mention + "': " + r.describe());
+    assertEquals(before, files(), "nothing written, changed or deleted: " + r.describe());
+    return r;
+  }
+
+  @Test
+  void overwriteNeverReplacesTheRunsOwnInputs() {
+    refused(2, "is --pool", score(pool, "--overwrite"));
+    refused(2, "is --model", score(model, "--overwrite"));
+    refused(2, "holds --model", score(inputs, "--overwrite"));
+    refused(2, "lies inside --pool", score(pool.resolve("scores"), "--overwrite"));
+    refused(2, "working directory", score(world.resolve("cwd"), "--overwrite"));
+    refused(2, "holds --model", score(world, "--overwrite"));
+  }
+
+  @Test
+  void overwriteReplacesOnlyAnEarlierOutput() throws Exception {
+    Path mine = Files.createDirectories(world.resolve("user-folder"));
+    Files.writeString(mine.resolve("notes.txt"), "mine");
+    refused(1, "is not an mcposterior output", score(mine, "--overwrite"));
+  }
+
+  @Test
+  void aFolderMadeAtOutDuringTheRunIsLeftAloneAndTheRunFails() throws Exception {
+    Path out = world.resolve("out-appears");
+    Path hook = world.resolve("logs/hook-" + (n++));
+    Launcher withHook = new Launcher(world.resolve("cwd"), world.resolve("logs"),
+        "-Dmcposterior.faults.pauseBeforeCommit=" + hook);
+    Path so = world.resolve("logs/a.out"), se = world.resolve("logs/a.err");
+    Process a = withHook.start(so, se, score(out));
+    Launcher.awaitFile(hook.resolve("paused"), a, Duration.ofMinutes(3));
+    Files.createDirectories(out.resolve("theirs"));
+    Files.writeString(out.resolve("theirs/data.txt"), "another writer's output");
+    Map<String, String> theirs = Launcher.snapshot(out);
+    Files.createFile(hook.resolve("resume"));
+    Launcher.Result r = Launcher.await(a, so, se, Duration.ofMinutes(2));
+
+    assertEquals(1, r.exitCode(), r.describe());
+    assertTrue(r.stderr().contains("appeared while this run was going"), r.describe());
+    assertEquals(theirs, Launcher.snapshot(out), "the folder that appeared is untouched");
+    assertNoLeftovers(out);
+  }
+
+  @Test
+  void twoRunsOnOneOutTheSecondIsRefusedWhileTheFirstFinishes() throws Exception {
+    Path out = world.resolve("out-shared");
+    Path hook = world.resolve("logs/hook-" + (n++));
+    Launcher withHook = new Launcher(world.resolve("cwd"), world.resolve("logs"),
+        "-Dmcposterior.faults.pauseBeforeCommit=" + hook);
+    Path so = world.resolve("logs/b.out"), se = world.resolve("logs/b.err");
+    Process first = withHook.start(so, se, score(out));
+    Launcher.awaitFile(hook.resolve("paused"), first, Duration.ofMinutes(3));
+
+    Launcher.Result second = cli.run(score(out, "--overwrite", "--seed", "4"));
+    assertEquals(1, second.exitCode(), second.describe());
+    assertTrue(second.onlyOneParagraph(), second.describe());
+    assertTrue(second.stderr().contains("is being written by another mcposterior run"), second.describe());
+
+    Files.createFile(hook.resolve("resume"));
+    Launcher.Result r = Launcher.await(first, so, se, Duration.ofMinutes(2));
+    assertEquals(0, r.exitCode(), r.describe());
+    assertTrue(Files.readString(out.resolve("summary.json")).contains("\"seed\" : 3"), "the first run's output");
+    assertNoLeftovers(out);
+  }
+
+  @Test
+  void aDriverKilledWithSigkillLeavesThePreviousOutputAndTheNextRunCleansUp() throws Exception {
+    Path out = world.resolve("out-killed");
+    assertEquals(0, cli.run(score(out)).exitCode());
+    Map<String, String> previous = Launcher.snapshot(out);
+
+    Path hook = world.resolve("logs/hook-" + (n++));
+    Launcher withHook = new Launcher(world.resolve("cwd"), world.resolve("logs"),
+        "-Dmcposterior.faults.pauseBeforeCommit=" + hook);
+    Process doomed = withHook.start(world.resolve("logs/c.out"), world.resolve("logs/c.err"),
+        score(out, "--overwrite", "--seed", "5"));
+    Launcher.awaitFile(hook.resolve("paused"), doomed, Duration.ofMinutes(3));
+    doomed.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, no cleanup
+    assertEquals(137, doomed.exitValue(), "killed by SIGKILL");
+    assertEquals(previous, Launcher.snapshot(out), "the previous output is intact");
+    assertTrue(leftovers(out).size() >= 2, "the dead run left its claim and temporary folder: " + leftovers(out));
+
+    Launcher.Result refused = cli.run(score(out));
+    assertEquals(1, refused.exitCode(), refused.describe());
+    assertTrue(refused.stderr().contains("already exists"), refused.describe());
+    assertEquals(previous, Launcher.snapshot(out), "refusing keeps the previous output");
+    assertNoLeftovers(out);
+
+    Launcher.Result rerun = cli.run(score(out, "--overwrite", "--seed", "6"));
+    assertEquals(0, rerun.exitCode(), rerun.describe());
+    assertTrue(Files.readString(out.resolve("summary.json")).contains("\"seed\" : 6"), "the rerun's output");
+    assertNoLeftovers(out);
+  }
+
+  @Test
+  void checksBeforeWork() throws Exception {
+    Path out = world.resolve("out-never");
+    Launcher.Result r = refused(2, "--iterations = 1000000000", score(out, "--iterations", "1000000000"));
+    assertFalse(r.stderr().contains("scoring "), "refused before sampling");
+    refused(2, "--partitions = 100000", score(out, "--partitions", "100000"));
+    refused(1, "--target", score(out, "--heuristic", "epig", "--target", world.resolve("no-target").toString()));
+    refused(2, "--memory-budget", score(out, "--memory-budget", "64g"));
+    refused(2, "--batch-size", score(out, "--batch-size", "1000000", "--iterations", "4000"));
+    Path parentIsFile = Files.writeString(world.resolve("a-file"), "x");
+    refused(1, "is a file", score(parentIsFile.resolve("out")));
+    refused(1, "cannot write the output", score(Path.of("/sys/mcposterior-test-out")));
+  }
+
+  @Test
+  void aModelOverTwoGibIsRefusedBeforeItIsRead() throws Exception {
+    Path big = inputs.resolve("huge.zip");
+    try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
+      f.setLength(2_300_000_000L); // sparse: no disk used
+    }
+    try {
+      List<String> a = new java.util.ArrayList<>(List.of(score(world.resolve("out-huge"))));
+      a.set(a.indexOf(model.toString()), big.toString());
+      refused(1, "is 2.1 GiB", a.toArray(new String[0]));
+    } finally {
+      Files.delete(big);
+    }
+  }
+
+  @Test
+  void wrongFormatMissingPoolAndNoDropoutNameTheFix() throws Exception {
+    Path out = world.resolve("out-never");
+    List<String> csvAsParquet = new java.util.ArrayList<>(List.of(score(out)));
+    csvAsParquet.set(csvAsParquet.indexOf(pool.toString()), inputs.resolve("pool-csv").toString());
+    refused(1, "pass --format csv", csvAsParquet.toArray(new String[0]));
+    List<String> jsonAsParquet = new java.util.ArrayList<>(List.of(score(out)));
+    jsonAsParquet.set(jsonAsParquet.indexOf(pool.toString()), inputs.resolve("pool-json").toString());
+    refused(1, "pass --format json", jsonAsParquet.toArray(new String[0]));
+    List<String> missing = new java.util.ArrayList<>(List.of(score(out)));
+    missing.set(missing.indexOf(pool.toString()), world.resolve("no-pool").toString());
+    refused(1, "does not exist", missing.toArray(new String[0]));
+
+    MultiLayerNetwork plain = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+        .seed(ReferenceNetworks.dl4jSeed(9)).list()
+        .layer(new DenseLayer.Builder().nIn(12).nOut(8).activation(Activation.RELU).build())
+        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(8).nOut(3).activation(Activation.SOFTMAX)
+            .build()).build());
+    plain.init();
+    Path plainModel = Fixtures.save(plain, inputs, "plain.zip");
+    List<String> noDropout = new java.util.ArrayList<>(List.of(score(out)));
+    noDropout.set(noDropout.indexOf(model.toString()), plainModel.toString());
+    refused(1, "--dropconnect 0.5", noDropout.toArray(new String[0]));
+  }
+
+  @Test
+  void badValuesAreUsageErrorsWithoutJavaNames() {
+    Path out = world.resolve("out-never");
+    for (String[] bad : List.of(new String[] {"--mode", "foo"}, new String[] {"--probabilities", "odds"},
+        new String[] {"--dropout", "NaN"}, new String[] {"--dropconnect", "1.5"}, new String[] {"--iterations", "x"},
+        new String[] {"--memory-budget", "lots"}, new String[] {"--iterations", "0"}, new String[] {"--top-k", "-1"})) {
+      Launcher.Result r = refused(2, bad[0], score(out, bad));
+      assertFalse(r.stderr().contains("java.") || r.stderr().contains("MaskMode") || r.stderr().contains("Exception"),
+          "no Java names: " + r.describe());
+    }
+    Launcher.Result bare = cli.run();
+    assertEquals(2, bare.exitCode(), "a bare mcposterior is a usage error: " + bare.describe());
+  }
+
+  @Test
+  void aColonInOutIsAPlainFolderName() throws Exception {
+    Path out = world.resolve("scores:2026-12-01");
+    Launcher.Result r = cli.run(score(out));
+    assertEquals(0, r.exitCode(), r.describe());
+    assertTrue(Files.exists(out.resolve("summary.json")));
+    assertNoLeftovers(out);
+  }
+
+  @Test
+  void aSuccessfulRunIsQuiet() {
+    Path out = world.resolve("out-quiet");
+    Launcher.Result r = cli.run(score(out));
+    assertEquals(0, r.exitCode(), r.describe());
+    for (String line : r.stderr().strip().lines().toList()) {
+      assertTrue(line.matches("\\d\\d:\\d\\d:\\d\\d INFO (ScoreJob|progress|mcposterior\\.progress): .*"),
+          "only mcposterior's own progress on the console, no warning: '" + line + "'\n" + r.describe());
+    }
+    Launcher.Result help = cli.run("score", "--help");
+    assertEquals(0, help.exitCode());
+    assertEquals("", help.stderr().strip(), "--help prints no JVM or Spark noise");
+  }
+
+  /**
+   * A full disk and a read-only file system, for real: small tmpfs mounts (the tests run as root in
+   * CI, which may mount; elsewhere these two are skipped, saying why).
+   */
+  @Test
+  void aFullDiskAndAReadOnlyFileSystemAreOneParagraphAndLeaveNothing() throws Exception {
+    Path full = Files.createDirectories(world.resolve("logs/full-disk"));
+    org.junit.jupiter.api.Assumptions.assumeTrue(mount(full, "size=48k"), "needs root to mount a tmpfs");
+    try {
+      Launcher.Result r = cli.run(score(full.resolve("out"), "--write-samples", "--iterations", "2000"));
+      assertEquals(1, r.exitCode(), r.describe());
+      assertTrue(r.progressThenOneParagraph(), r.describe());
+      assertTrue(r.stderr().contains("a disk filled up"), r.describe());
+      try (Stream<Path> left = Files.list(full)) {
+        assertEquals(List.of(), left.toList(), "the partial output is removed");
+      }
+    } finally {
+      umount(full);
+    }
+    Path readOnly = Files.createDirectories(world.resolve("logs/read-only"));
+    assertTrue(mount(readOnly, "ro,size=64k"));
+    try {
+      Launcher.Result r = cli.run(score(readOnly.resolve("out")));
+      assertEquals(1, r.exitCode(), r.describe());
+      assertTrue(r.onlyOneParagraph(), r.describe());
+      assertTrue(r.stderr().contains("Read-only file system"), r.describe());
+      assertEquals("", r.stdout().strip(), "no log4j stack trace on standard output");
+    } finally {
+      umount(readOnly);
+    }
+  }
+
+  static boolean mount(Path at, String options) throws Exception {
+    Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", options, "tmpfs", at.toString()).redirectErrorStream(true)
+        .start();
+    p.getInputStream().readAllBytes();
+    return p.waitFor() == 0;
+  }
+
+  static void umount(Path at) throws Exception {
+    Process p = new ProcessBuilder("umount", at.toString()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertEquals(0, p.waitFor(), "umount " + at + ": " + out);
+  }
+
+  static List<Path> leftovers(Path out) throws Exception {
+    try (Stream<Path> s = Files.list(out.getParent())) {
+      return s.filter(p -> p.getFileName().toString().startsWith(out.getFileName() + ".")).toList();
+    }
+  }
+
+  static void assertNoLeftovers(Path out) throws Exception {
+    assertEquals(List.of(), leftovers(out), "no claim, temporary or old folder left beside " + out);
+  }
+}

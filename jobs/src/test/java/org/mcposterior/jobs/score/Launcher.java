@@ -1,0 +1,150 @@
+package org.mcposterior.jobs.score;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Runs {@code bin/mcposterior} as a user does: a separate process, its exit code, standard output
+ * and standard error. The build's launcher classpath is written before the tests
+ * (process-classes), so the real launcher runs here, with its logging set-up and filters.
+ */
+final class Launcher {
+  static final Path BIN = Path.of("..", "bin", "mcposterior").toAbsolutePath().normalize();
+
+  /** A finished run. */
+  record Result(int exitCode, String stdout, String stderr) {
+    /** Standard error with no line of a stack trace and exactly one line (the paragraph) from a failure. */
+    boolean onlyOneParagraph() {
+      List<String> lines = stderr.strip().lines().toList();
+      return lines.size() == 1 && lines.get(0).startsWith("mcposterior") && !stderr.contains("\tat ")
+          && !stderr.contains("Exception:") && !stderr.contains("WARN");
+    }
+
+    /**
+     * For a run that failed after its work began: mcposterior's own progress lines, then the one
+     * paragraph of the failure last; no stack trace, no warning.
+     */
+    boolean progressThenOneParagraph() {
+      List<String> lines = stderr.strip().lines().toList();
+      for (String l : lines.subList(0, Math.max(0, lines.size() - 1))) {
+        if (!l.matches("\\d\\d:\\d\\d:\\d\\d INFO (ScoreJob|progress): .*")) {
+          return false;
+        }
+      }
+      return !lines.isEmpty() && lines.get(lines.size() - 1).startsWith("mcposterior") && !stderr.contains("\tat ");
+    }
+
+    String describe() {
+      return "exit " + exitCode + "\n--- stdout\n" + stdout + "\n--- stderr\n" + stderr;
+    }
+  }
+
+  private final Path workDir;
+  private final Path logs;
+  private final String javaOpts;
+
+  Launcher(Path workDir, Path logs, String extraJavaOpts) {
+    this.workDir = workDir;
+    this.logs = logs;
+    this.javaOpts = "-Xmx1g " + extraJavaOpts;
+  }
+
+  /** Starts the command; the caller waits for it. */
+  Process start(Path stdout, Path stderr, String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(BIN.toString());
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectOutput(stdout.toFile())
+        .redirectError(stderr.toFile());
+    pb.environment().put("MCPOSTERIOR_JAVA_OPTS", javaOpts);
+    pb.environment().put("MCPOSTERIOR_LOG_DIR", logs.toString());
+    try {
+      return pb.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Runs the command to its end (at most five minutes). */
+  Result run(String... args) {
+    try {
+      Path out = Files.createTempFile(logs, "stdout", ".txt");
+      Path err = Files.createTempFile(logs, "stderr", ".txt");
+      return await(start(out, err, args), out, err, Duration.ofMinutes(5));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static Result await(Process p, Path stdout, Path stderr, Duration timeout) {
+    try {
+      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        p.destroyForcibly();
+        throw new AssertionError("bin/mcposterior did not finish in " + timeout);
+      }
+      // The launcher's standard-error filter may still be flushing: wait for the pipe to close.
+      p.getInputStream().close();
+      Thread.sleep(200);
+      return new Result(p.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8),
+          Files.readString(stderr, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Every file below {@code root} (and {@code root} itself if a file), by relative path, with its SHA-256. */
+  static Map<String, String> snapshot(Path root) {
+    Map<String, String> m = new TreeMap<>();
+    if (!Files.exists(root)) {
+      return m;
+    }
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        String rel = root.relativize(f).toString();
+        m.put(rel + (Files.isDirectory(f) ? "/" : ""), Files.isDirectory(f) ? "dir" : sha256(f));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return m;
+  }
+
+  private static String sha256(Path f) throws IOException {
+    try (var in = new java.security.DigestInputStream(Files.newInputStream(f), MessageDigest.getInstance("SHA-256"))) {
+      in.transferTo(java.io.OutputStream.nullOutputStream());
+      return HexFormat.of().formatHex(in.getMessageDigest().digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Waits until {@code file} exists (at most {@code timeout}). */
+  static void awaitFile(Path file, Process p, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!Files.exists(file)) {
+      if (!p.isAlive()) {
+        throw new AssertionError("the run ended (exit " + p.exitValue() + ") before " + file + " appeared");
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(file + " did not appear in " + timeout);
+      }
+      Thread.sleep(50);
+    }
+  }
+}
