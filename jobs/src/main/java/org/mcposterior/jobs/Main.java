@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "mcposterior", mixinStandardHelpOptions = true, version = "mcposterior 0.1.0",
     description = "Monte-Carlo posteriors for Deeplearning4j models, at Spark scale.",
-    subcommands = {ScoreCommand.class, SampleCommand.class, ReportCommand.class, DemoCommand.class, BenchCommand.class})
+    subcommands = {ScoreCommand.class, SampleCommand.class, ReportCommand.class, DemoCommand.class, BenchCommand.class,
+        org.mcposterior.jobs.learn.LearnCommand.class})
 public final class Main implements Callable<Integer> {
 
   @Option(names = "--verbose", scope = ScopeType.INHERIT,
