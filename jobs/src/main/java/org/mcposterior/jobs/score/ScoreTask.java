@@ -78,45 +78,47 @@ final class ScoreTask implements Serializable {
 
   /** Samples the examples of {@code it} for iterations [start, end), batch by batch. */
   void run(Iterator<Example> it, int start, int end, BatchConsumer consumer) {
-    PosteriorSampler sampler = ExecutorSamplers.get(fingerprint, model, settings, config);
-    markTaskStart();
-    int len = 1;
-    for (int d : inputShape) {
-      len *= d;
-    }
-    List<Example> batch = new ArrayList<>(settings.batchSize());
-    while (it.hasNext()) {
-      batch.add(it.next());
-      if (batch.size() == settings.batchSize() || !it.hasNext()) {
-        int n = batch.size();
-        float[] x = new float[n * len];
-        long[] keys = new long[n];
-        for (int i = 0; i < n; i++) {
-          Example e = batch.get(i);
-          keys[i] = KeyedRandom.exampleKey(e.key());
-          if (e.features().length != len) {
-            throw new IllegalStateException("example " + e.key() + " has " + e.features().length + " features, expected " + len);
+    try (ExecutorSamplers.Lease lease = ExecutorSamplers.lease(fingerprint, model, settings, config)) {
+      PosteriorSampler sampler = lease.sampler();
+      markTaskStart();
+      int len = 1;
+      for (int d : inputShape) {
+        len *= d;
+      }
+      List<Example> batch = new ArrayList<>(settings.batchSize());
+      while (it.hasNext()) {
+        batch.add(it.next());
+        if (batch.size() == settings.batchSize() || !it.hasNext()) {
+          int n = batch.size();
+          float[] x = new float[n * len];
+          long[] keys = new long[n];
+          for (int i = 0; i < n; i++) {
+            Example e = batch.get(i);
+            keys[i] = KeyedRandom.exampleKey(e.key());
+            if (e.features().length != len) {
+              throw new IllegalStateException("example " + e.key() + " has " + e.features().length + " features, expected " + len);
+            }
+            System.arraycopy(e.features(), 0, x, i * len, len);
           }
-          System.arraycopy(e.features(), 0, x, i * len, len);
+          Samples samples;
+          try {
+            samples = sampler.predictOnBatch(new float[][] {x}, new int[][] {inputShape}, keys, start, end - start).get(0);
+          } catch (OutOfMemoryError e) {
+            // Not fatal to the executor JVM: the sampler's allocation failed and is released as the
+            // stack unwinds; the task fails with the cause and the fix, and the driver reports it.
+            throw new ResourceExhaustedException("a task ran out of memory sampling a batch of " + n + " examples x "
+                + (end - start) + " iterations (" + e.getMessage() + "); lower --batch-size (now " + settings.batchSize()
+                + ") or --memory-budget (now " + (settings.memoryBudgetBytes() >> 20) + " MiB), or give the executors"
+                + " more memory (bin/mcposterior: MCPOSTERIOR_JAVA_OPTS=-Xmx8g; spark-submit: --executor-memory and"
+                + " spark.executor.memoryOverhead)", e);
+          }
+          if (samples.outputShape()[0] == 1) {
+            samples = samples.asTwoClasses(); // a single sigmoid output: p(class 1), class 0 is 1 - p
+          }
+          consumer.accept(batch, samples, MomentsBatch.of(samples, settings.probabilities()));
+          progress.add(n);
+          batch = new ArrayList<>(settings.batchSize());
         }
-        Samples samples;
-        try {
-          samples = sampler.predictOnBatch(new float[][] {x}, new int[][] {inputShape}, keys, start, end - start).get(0);
-        } catch (OutOfMemoryError e) {
-          // Not fatal to the executor JVM: the sampler's allocation failed and is released as the
-          // stack unwinds; the task fails with the cause and the fix, and the driver reports it.
-          throw new ResourceExhaustedException("a task ran out of memory sampling a batch of " + n + " examples x "
-              + (end - start) + " iterations (" + e.getMessage() + "); lower --batch-size (now " + settings.batchSize()
-              + ") or --memory-budget (now " + (settings.memoryBudgetBytes() >> 20) + " MiB), or give the executors"
-              + " more memory (bin/mcposterior: MCPOSTERIOR_JAVA_OPTS=-Xmx8g; spark-submit: --executor-memory and"
-              + " spark.executor.memoryOverhead)", e);
-        }
-        if (samples.outputShape()[0] == 1) {
-          samples = samples.asTwoClasses(); // a single sigmoid output: p(class 1), class 0 is 1 - p
-        }
-        consumer.accept(batch, samples, MomentsBatch.of(samples, settings.probabilities()));
-        progress.add(n);
-        batch = new ArrayList<>(settings.batchSize());
       }
     }
   }
