@@ -419,7 +419,11 @@ public final class YarnCluster implements AutoCloseable {
       System.err.println("mcposterior YARN cluster: run kept in " + runDirectory + " and " + yarn.getTestWorkDir());
       return;
     }
-    for (Path root : List.of(runDirectory, yarn.getTestWorkDir().toPath())) {
+    // The mini YARN cluster's work directory lies in one named after this cluster (and so this run) alone.
+    Path work = yarn.getTestWorkDir().toPath().toAbsolutePath();
+    Path yarnRoot = work.getParent() != null && work.getParent().getFileName().toString().equals(yarn.getName())
+        ? work.getParent() : work;
+    for (Path root : List.of(runDirectory, yarnRoot)) {
       try (Stream<Path> s = Files.walk(root)) {
         for (Path p : s.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
           Files.deleteIfExists(p);
