@@ -87,7 +87,25 @@ public final class Main implements Callable<Integer> {
     err.flush();
   }
 
+  /**
+   * Runs {@link #execute} and exits with its code, except for a success inside a YARN
+   * ApplicationMaster (cluster mode), where it returns: there the ApplicationMaster reports the
+   * application's final status when main returns, and a {@code System.exit} from main (even with
+   * 0) runs its shutdown hook first, which marks the application FAILED ("Shutdown hook called
+   * before final status was reported"), so spark-submit would exit non-zero for a good run. A
+   * failure still exits with its code, which the ApplicationMaster reports as FAILED.
+   */
   public static void main(String[] args) {
-    System.exit(execute(args));
+    int code = execute(args);
+    if (code == 0 && inYarnApplicationMaster()) {
+      return;
+    }
+    System.exit(code);
+  }
+
+  /** Whether this JVM is a YARN cluster-mode driver: the ApplicationMaster sets these properties before it calls main. */
+  static boolean inYarnApplicationMaster() {
+    return "yarn".equals(System.getProperty("spark.master"))
+        && "cluster".equals(System.getProperty("spark.submit.deployMode"));
   }
 }

@@ -50,7 +50,10 @@ final class ClusterJars {
   /** File-name prefixes of jars that only the test runner needs. */
   private static final List<String> TEST_ONLY_PREFIXES = List.of(
       "junit-", "opentest4j-", "apiguardian-api-", "surefire", "common-java5-", "common-junit",
-      "maven-surefire-");
+      "maven-surefire-",
+      // Hadoop's test clusters (YarnClusterTest runs them inside the test JVM) and the Bouncy Castle
+      // they load: a cluster's Spark and Hadoop have neither on their class path.
+      "hadoop-client-minicluster-", "bcprov-", "bcpkix-", "bcutil-", "jaxb-api-");
 
   private final List<Path> sparkHomeJars;
   private final List<Path> applicationDependencyJars;

@@ -84,9 +84,9 @@ public final class StandaloneCluster implements AutoCloseable {
   private static final String LAUNCHER_CLASS = "org.apache.spark.launcher.Main";
   /** Spark's launcher reads it to find jars; it must match the _2.13 Spark artifacts on the class path. */
   private static final String SCALA_BINARY_VERSION = "2.13";
-  private static final String HOST = "127.0.0.1";
+  static final String HOST = "127.0.0.1";
   /** Kernel for nd4j's OpenBLAS when the test JVM sets none: correct on every AVX2 CPU (DESIGN.md, invariant 7). */
-  private static final String DEFAULT_OPENBLAS_CORETYPE = "HASWELL";
+  static final String DEFAULT_OPENBLAS_CORETYPE = "HASWELL";
   private static final String KEEP_PROPERTY = "mcposterior.cluster.keep";
   private static final Set<String> BLAS_VARIABLES = Set.of("OPENBLAS_CORETYPE", "OMP_NUM_THREADS",
       "OPENBLAS_NUM_THREADS");
@@ -774,12 +774,12 @@ public final class StandaloneCluster implements AutoCloseable {
     return env;
   }
 
-  private static String javaExecutable() {
+  static String javaExecutable() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
   /** Lays out a Spark home: {@code jars/} with one link per jar (a counter prefix if two jars share a name), empty {@code conf/}. */
-  private static void linkSparkHome(Path home, List<Path> sparkJars) throws IOException {
+  static void linkSparkHome(Path home, List<Path> sparkJars) throws IOException {
     Path jarsDir = Files.createDirectories(home.resolve("jars"));
     Files.createDirectories(home.resolve("conf"));
     int clash = 0;
@@ -793,7 +793,7 @@ public final class StandaloneCluster implements AutoCloseable {
   }
 
   /** A jar holding {@link ParentWatchdog} alone, with it as the agent's {@code Premain-Class}. */
-  private static Path writeWatchdogJar(Path jar) throws IOException {
+  static Path writeWatchdogJar(Path jar) throws IOException {
     Manifest mf = new Manifest();
     mf.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
     mf.getMainAttributes().put(new Attributes.Name("Premain-Class"), ParentWatchdog.class.getName());
