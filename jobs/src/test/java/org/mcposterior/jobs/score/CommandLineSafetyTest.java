@@ -114,20 +114,38 @@ class CommandLineSafetyTest {
     refused(1, "is not an mcposterior output", score(mine, "--overwrite"));
   }
 
+  /** A run stopped by the pause-before-commit hook: its whole output written, its claim held. */
+  record Paused(Process process, Path hook, Path stdout, Path stderr) {
+    void resume() throws Exception {
+      Files.createFile(hook.resolve("resume"));
+    }
+
+    Launcher.Result await() {
+      return Launcher.await(process, stdout, stderr, Duration.ofMinutes(2));
+    }
+  }
+
+  /** Starts {@code args} with the pause hook and waits until the run has paused before its commit. */
+  static Paused startPaused(String... args) throws Exception {
+    int id = n++;
+    Path hook = world.resolve("logs/hook-" + id);
+    Launcher withHook = new Launcher(world.resolve("cwd"), world.resolve("logs"),
+        "-Dmcposterior.faults.pauseBeforeCommit=" + hook);
+    Path so = world.resolve("logs/paused-" + id + ".out"), se = world.resolve("logs/paused-" + id + ".err");
+    Process p = withHook.start(so, se, args);
+    Launcher.awaitFile(hook.resolve("paused"), p, Duration.ofMinutes(3));
+    return new Paused(p, hook, so, se);
+  }
+
   @Test
   void aFolderMadeAtOutDuringTheRunIsLeftAloneAndTheRunFails() throws Exception {
     Path out = world.resolve("out-appears");
-    Path hook = world.resolve("logs/hook-" + (n++));
-    Launcher withHook = new Launcher(world.resolve("cwd"), world.resolve("logs"),
-        "-Dmcposterior.faults.pauseBeforeCommit=" + hook);
-    Path so = world.resolve("logs/a.out"), se = world.resolve("logs/a.err");
-    Process a = withHook.start(so, se, score(out));
-    Launcher.awaitFile(hook.resolve("paused"), a, Duration.ofMinutes(3));
+    Paused a = startPaused(score(out));
     Files.createDirectories(out.resolve("theirs"));
     Files.writeString(out.resolve("theirs/data.txt"), "another writer's output");
     Map<String, String> theirs = Launcher.snapshot(out);
-    Files.createFile(hook.resolve("resume"));
-    Launcher.Result r = Launcher.await(a, so, se, Duration.ofMinutes(2));
+    a.resume();
+    Launcher.Result r = a.await();
 
     assertEquals(1, r.exitCode(), r.describe());
     assertTrue(r.stderr().contains("appeared while this run was going"), r.describe());
@@ -138,20 +156,15 @@ class CommandLineSafetyTest {
   @Test
   void twoRunsOnOneOutTheSecondIsRefusedWhileTheFirstFinishes() throws Exception {
     Path out = world.resolve("out-shared");
-    Path hook = world.resolve("logs/hook-" + (n++));
-    Launcher withHook = new Launcher(world.resolve("cwd"), world.resolve("logs"),
-        "-Dmcposterior.faults.pauseBeforeCommit=" + hook);
-    Path so = world.resolve("logs/b.out"), se = world.resolve("logs/b.err");
-    Process first = withHook.start(so, se, score(out));
-    Launcher.awaitFile(hook.resolve("paused"), first, Duration.ofMinutes(3));
+    Paused first = startPaused(score(out));
 
     Launcher.Result second = cli.run(score(out, "--overwrite", "--seed", "4"));
     assertEquals(1, second.exitCode(), second.describe());
     assertTrue(second.onlyOneParagraph(), second.describe());
     assertTrue(second.stderr().contains("is being written by another mcposterior run"), second.describe());
 
-    Files.createFile(hook.resolve("resume"));
-    Launcher.Result r = Launcher.await(first, so, se, Duration.ofMinutes(2));
+    first.resume();
+    Launcher.Result r = first.await();
     assertEquals(0, r.exitCode(), r.describe());
     assertTrue(Files.readString(out.resolve("summary.json")).contains("\"seed\" : 3"), "the first run's output");
     assertNoLeftovers(out);
@@ -163,12 +176,7 @@ class CommandLineSafetyTest {
     assertEquals(0, cli.run(score(out)).exitCode());
     Map<String, String> previous = Launcher.snapshot(out);
 
-    Path hook = world.resolve("logs/hook-" + (n++));
-    Launcher withHook = new Launcher(world.resolve("cwd"), world.resolve("logs"),
-        "-Dmcposterior.faults.pauseBeforeCommit=" + hook);
-    Process doomed = withHook.start(world.resolve("logs/c.out"), world.resolve("logs/c.err"),
-        score(out, "--overwrite", "--seed", "5"));
-    Launcher.awaitFile(hook.resolve("paused"), doomed, Duration.ofMinutes(3));
+    Process doomed = startPaused(score(out, "--overwrite", "--seed", "5")).process();
     doomed.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, no cleanup
     assertEquals(137, doomed.exitValue(), "killed by SIGKILL");
     assertEquals(previous, Launcher.snapshot(out), "the previous output is intact");
