@@ -92,6 +92,20 @@ public final class Epig implements Heuristic {
   }
 
   /**
+   * The {@code k} pool examples of highest EPIG, in rank order ({@link Ranking#top}: equal scores
+   * keep the lower index first, NaN ranks last), checking that the pool was drawn with the target's
+   * masks.
+   *
+   * @throws MaskMismatchException as {@link #scores(Samples, MaskProvenance)}
+   * @throws InvalidHeuristicArgumentException if {@code k < 0} or {@code k > N}
+   */
+  public int[] select(Samples pool, MaskProvenance poolMasks, int k) {
+    double[] s = scores(pool, poolMasks);
+    Ranking.requireK(k, s.length);
+    return Ranking.top(s, Order.HIGHEST_FIRST, k);
+  }
+
+  /**
    * EPIG of every pool example.
    *
    * @throws MaskMismatchException if the pool's iteration count differs from the target's

@@ -14,6 +14,11 @@ public final class Heuristics {
 
   private Heuristics() {}
 
+  /** Whether {@code name} (case-insensitive) needs target samples besides the pool's (EPIG). */
+  public static boolean needsTarget(String name) {
+    return canonical(name).equals("epig");
+  }
+
   /** Whether {@code name} (case-insensitive) selects jointly ({@link #JOINT}). */
   public static boolean isJoint(String name) {
     return JOINT.contains(canonical(name));

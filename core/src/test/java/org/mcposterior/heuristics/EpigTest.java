@@ -74,6 +74,17 @@ class EpigTest {
   }
 
   @Test
+  void selectRanksHighestFirstWithTiesByIndexAndRefusesIndependentMasks() {
+    Epig epig = new Epig(TARGET, MaskProvenance.consistent(7, 4), Probabilities.AUTO);
+    // Scores {ln 2, 0, 0, ln 2}: the two ties keep the lower index first.
+    assertArrayEquals(new int[] {0, 3, 1}, epig.select(POOL, MaskProvenance.consistent(7, 4), 3));
+    assertArrayEquals(new int[] {0, 3, 1, 2}, epig.select(POOL, MaskProvenance.consistent(7, 4), 4));
+    assertArrayEquals(new int[0], epig.select(POOL, MaskProvenance.consistent(7, 4), 0));
+    assertThrows(MaskMismatchException.class, () -> epig.select(POOL, new MaskProvenance(7, 0, 4, false), 2));
+    assertThrows(InvalidHeuristicArgumentException.class, () -> epig.select(POOL, MaskProvenance.consistent(7, 4), 5));
+  }
+
+  @Test
   void denseTargetsAreRefused() {
     Samples dense = Samples.of(new float[] {1, 0, 0, 1}, 1, 2, 2, 1);
     InvalidSamplesException e = assertThrows(InvalidSamplesException.class,

@@ -42,6 +42,15 @@ class HeuristicsTest {
   }
 
   @Test
+  void onlyEpigNeedsATargetAndOnlyTheJointOnesSelectJointly() {
+    for (String name : Heuristics.NAMES) {
+      assertEquals(name.equals("epig"), Heuristics.needsTarget(name), name);
+      assertEquals(name.equals("epig") || name.equals("batch_bald"), Heuristics.isJoint(name), name);
+    }
+    assertTrue(Heuristics.needsTarget(" EPIG "));
+  }
+
+  @Test
   void epigWithoutATargetIsRefused() {
     InvalidHeuristicArgumentException e = assertThrows(InvalidHeuristicArgumentException.class,
         () -> Heuristics.byName("epig"));

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.util.ArrayList;
 import java.util.List;
-import org.mcposterior.jobs.score.InvalidSettingsException;
+import org.mcposterior.spark.InvalidSettingsException;
 
 /**
  * What a failed command tells its user: one paragraph (the cause, the value, what was expected and

@@ -1,4 +1,4 @@
-package org.mcposterior.jobs.score;
+package org.mcposterior.spark;
 
 import java.io.Serializable;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package org.mcposterior.jobs.score;
+package org.mcposterior.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

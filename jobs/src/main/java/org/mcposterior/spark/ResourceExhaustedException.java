@@ -1,4 +1,4 @@
-package org.mcposterior.jobs.score;
+package org.mcposterior.spark;
 
 /**
  * A run needs more memory than it has (Java heap or native memory), found before the work by
