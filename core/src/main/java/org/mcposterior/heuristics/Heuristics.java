@@ -9,14 +9,19 @@ public final class Heuristics {
   public static final List<String> NAMES = List.of("bald", "entropy", "variance", "margin", "certainty", "random",
       "batch_bald", "power_bald", "power_entropy", "epig");
 
+  /** BatchBALD's name. */
+  public static final String BATCH_BALD = "batch_bald";
+  /** EPIG's name. */
+  public static final String EPIG = "epig";
+
   /** The heuristics that select a batch jointly from consistent-mask samples, not by a per-example key. */
-  public static final List<String> JOINT = List.of("batch_bald", "epig");
+  public static final List<String> JOINT = List.of(BATCH_BALD, EPIG);
 
   private Heuristics() {}
 
   /** Whether {@code name} (case-insensitive) needs target samples besides the pool's (EPIG). */
   public static boolean needsTarget(String name) {
-    return canonical(name).equals("epig");
+    return canonical(name).equals(EPIG);
   }
 
   /** Whether {@code name} (case-insensitive) selects jointly ({@link #JOINT}). */

@@ -24,6 +24,7 @@ import org.mcposterior.jobs.report.ReportJob;
 import org.mcposterior.jobs.report.ReportSettings;
 import org.mcposterior.jobs.score.ScoreJob;
 import org.mcposterior.jobs.score.ScoreSettings;
+import org.mcposterior.spark.ScorerSettings;
 import org.mcposterior.models.Network;
 import org.mcposterior.randomness.MaskMode;
 import org.mcposterior.stats.Probabilities;
@@ -115,9 +116,9 @@ public final class DemoCommand implements Callable<Integer> {
     SparkSession spark = ScoreCommand.session("mcposterior demo", master);
     try {
       writePool(spark, poolPath, pool, labels);
-      ScoreSettings s = new ScoreSettings(model.toString(), poolPath.toString(), out.toString(), "parquet", "id", "features",
-          null, null, iterations, seed, MaskMode.INDEPENDENT, "bald", topK, false, true, 256, 256L << 20, Double.NaN,
-          Double.NaN, null, Probabilities.AUTO, false, 0, 0, 0, null, master);
+      ScoreSettings s = ScoreSettings.builder().model(model.toString()).pool(poolPath.toString()).out(out.toString())
+          .topK(topK).overwrite(true).master(master)
+          .scorer(ScorerSettings.builder().iterations(iterations).seed(seed).build()).build();
       Map<String, Object> summary = ScoreJob.run(spark, s);
       System.out.printf(Locale.ROOT, "demo: scored %s examples x %d iterations in %.1f s (%,.0f example-iterations/s) on %s%n",
           ((Map<?, ?>) summary.get("counts")).get("scored"), iterations,

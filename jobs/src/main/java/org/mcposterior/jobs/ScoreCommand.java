@@ -7,6 +7,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.mcposterior.jobs.score.ScoreJob;
 import org.mcposterior.jobs.score.ScoreSettings;
+import org.mcposterior.spark.ScorerSettings;
 import org.mcposterior.randomness.MaskMode;
 import org.mcposterior.stats.Probabilities;
 import picocli.CommandLine.Command;
@@ -120,10 +121,15 @@ public final class ScoreCommand implements Callable<Integer> {
       throw new org.mcposterior.jobs.score.InvalidSettingsException("--on-invalid " + onInvalid
           + " is not known; expected fail or skip");
     }
-    return new ScoreSettings(model, pool, out, format, idCol, featuresCol, featureCols, inputShape, iterations,
-        seed, mode, heuristic, topK, writeSamples, overwrite, batchSize, memoryBudget,
-        dropout == null ? Double.NaN : dropout, dropConnect == null ? Double.NaN : dropConnect, dropConnectLayers,
-        probabilities, onInvalid.equals("skip"), partitions, iterationShards, candidates, target, master);
+    ScorerSettings scorer = ScorerSettings.builder().idColumn(idCol).featuresColumn(featuresCol)
+        .featureColumns(featureCols).inputShape(inputShape).iterations(iterations).seed(seed).maskMode(mode)
+        .heuristic(heuristic).writeSamples(writeSamples).batchSize(batchSize).memoryBudgetBytes(memoryBudget)
+        .dropout(dropout == null ? Double.NaN : dropout)
+        .dropConnect(dropConnect == null ? Double.NaN : dropConnect, dropConnectLayers).probabilities(probabilities)
+        .skipInvalid(onInvalid.equals("skip")).partitions(partitions).iterationShards(iterationShards)
+        .candidates(candidates).build();
+    return ScoreSettings.builder().model(model).pool(pool).out(out).format(format).target(target).overwrite(overwrite)
+        .topK(topK).master(master).scorer(scorer).build();
   }
 
   @Override

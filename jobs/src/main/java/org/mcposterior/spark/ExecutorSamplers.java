@@ -68,7 +68,7 @@ final class ExecutorSamplers {
 
   private ExecutorSamplers() {}
 
-  static synchronized Lease lease(String fingerprint, Broadcast<byte[]> model, ScoreSettings settings,
+  static synchronized Lease lease(String fingerprint, Broadcast<byte[]> model, ScorerSettings settings,
       SamplerConfig config) {
     configure();
     Key key = new Key(fingerprint, settings.dropout(), settings.dropConnect(), settings.dropConnectLayers(), config);
@@ -76,7 +76,7 @@ final class ExecutorSamplers {
     if (e == null) {
       loads++;
       Network net = Network.fromBytes(model.value(), "broadcast model " + fingerprint.substring(0, 12));
-      e = new Entry(PosteriorSampler.of(ScoreJob.stochastic(net, settings), config));
+      e = new Entry(PosteriorSampler.of(settings.stochastic(net), config));
       SAMPLERS.put(key, e);
     }
     e.users++;

@@ -16,7 +16,7 @@ final class ResourceCheck {
 
   private ResourceCheck() {}
 
-  static void check(SparkSession spark, ScoreSettings s, ShardPlan plan, int outputs, int featureLength, long targetRows) {
+  static void check(SparkSession spark, ScorerSettings s, ShardPlan plan, int outputs, int featureLength) {
     long shardIterations = (s.iterations() + plan.shards() - 1) / plan.shards();
     long perExample = outputs * shardIterations;
     if (perExample > MAX_ARRAY || (s.writeSamples() && (long) outputs * s.iterations() > MAX_ARRAY)) {
@@ -38,20 +38,6 @@ final class ResourceCheck {
           bytes(need), s.batchSize(), outputs, shardIterations, bytes(taskHeap), bytes(heapPerJvm(spark)), slots,
           s.batchSize() * perExample > MAX_ARRAY ? " and more than one Java array holds" : "", fit));
     }
-    if (s.jointHeuristic()) {
-      long rows = Math.min(s.candidateCount(), Long.MAX_VALUE) + targetRows;
-      long floats = Math.max(s.candidateCount(), targetRows) * outputs * (long) s.iterations();
-      long driverNeed = rows * outputs * (long) s.iterations() * 4L * 2;
-      long driverHeap = Runtime.getRuntime().maxMemory();
-      if (floats > MAX_ARRAY || driverNeed > driverHeap / 2) {
-        throw new InvalidSettingsException(String.format(Locale.ROOT, "--heuristic %s holds the samples of %d"
-            + " candidates%s on the driver: %s for %d outputs x %d iterations, more than half the driver's heap (%s)"
-            + " or one Java array; expected fewer --candidates (now %d), fewer --iterations%s, or a larger driver"
-            + " heap", s.heuristic(), s.candidateCount(), targetRows > 0 ? " and " + targetRows + " target examples"
-            : "", bytes(driverNeed), outputs, s.iterations(), bytes(driverHeap), s.candidateCount(),
-            targetRows > 0 ? ", a smaller --target" : ""));
-      }
-    }
     if (isLocal(spark)) {
       long maxNative = org.bytedeco.javacpp.Pointer.maxBytes();
       long budgets = s.memoryBudgetBytes() * slots;
@@ -62,6 +48,25 @@ final class ResourceCheck {
             + " -Dorg.bytedeco.javacpp.maxbytes=16g\")", bytes(s.memoryBudgetBytes()), slots, bytes(budgets),
             bytes(maxNative), bytes(maxNative / slots)));
       }
+    }
+  }
+
+  /**
+   * Checks that BatchBALD's or EPIG's {@code candidates} (and EPIG's {@code targetRows}) samples
+   * fit on the driver, which selects from them.
+   */
+  static void checkJoint(ScorerSettings s, String heuristic, int candidates, int outputs, long targetRows) {
+    long rows = Math.min(candidates, Long.MAX_VALUE) + targetRows;
+    long floats = Math.max(candidates, targetRows) * outputs * (long) s.iterations();
+    long driverNeed = rows * outputs * (long) s.iterations() * 4L * 2;
+    long driverHeap = Runtime.getRuntime().maxMemory();
+    if (floats > MAX_ARRAY || driverNeed > driverHeap / 2) {
+      throw new InvalidSettingsException(String.format(Locale.ROOT, "--heuristic %s holds the samples of %d"
+          + " candidates%s on the driver: %s for %d outputs x %d iterations, more than half the driver's heap (%s)"
+          + " or one Java array; expected fewer --candidates (now %d), fewer --iterations%s, or a larger driver"
+          + " heap", heuristic, candidates, targetRows > 0 ? " and " + targetRows + " target examples"
+          : "", bytes(driverNeed), outputs, s.iterations(), bytes(driverHeap), candidates,
+          targetRows > 0 ? ", a smaller --target" : ""));
     }
   }
 

@@ -30,8 +30,8 @@ final class ScoreRows implements Serializable {
   private final PriorityKey priority;
   private final boolean samples;
 
-  ScoreRows(ScoreSettings s) {
-    this.priority = Heuristics.priority(s.heuristic(), HeuristicOptions.defaults().withSeed(s.seed()));
+  ScoreRows(ScorerSettings s) {
+    this.priority = Heuristics.priority(s.heuristic(), s.heuristicOptions());
     this.samples = s.writeSamples();
   }
 

@@ -28,12 +28,12 @@ final class ScoreTask implements Serializable {
 
   private final Broadcast<byte[]> model;
   private final String fingerprint;
-  private final ScoreSettings settings;
+  private final ScorerSettings settings;
   private final SamplerConfig config;
   private final int[] inputShape;
   private final LongAccumulator progress;
 
-  ScoreTask(Broadcast<byte[]> model, String fingerprint, ScoreSettings settings, SamplerConfig config, int[] inputShape,
+  ScoreTask(Broadcast<byte[]> model, String fingerprint, ScorerSettings settings, SamplerConfig config, int[] inputShape,
       LongAccumulator progress) {
     this.model = model;
     this.fingerprint = fingerprint;

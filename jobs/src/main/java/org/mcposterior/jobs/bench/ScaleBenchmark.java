@@ -21,6 +21,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.mcposterior.jobs.score.ScoreJob;
 import org.mcposterior.jobs.score.ScoreSettings;
+import org.mcposterior.spark.ScorerSettings;
 import org.mcposterior.models.Network;
 import org.mcposterior.randomness.MaskMode;
 import org.mcposterior.stats.Probabilities;
@@ -72,9 +73,9 @@ public final class ScaleBenchmark {
         int partitions = (int) Math.max(spark.sparkContext().defaultParallelism(), n / 100_000);
         spark.range(0, n, 1, partitions).select(col("id").cast("string").as("id"), array(f).as("features"))
             .write().mode("overwrite").parquet(pool.toString());
-        ScoreSettings s = new ScoreSettings(model.toString(), pool.toString(), work.resolve("out-" + n).toString(),
-            "parquet", "id", "features", null, null, 20, 0, MaskMode.INDEPENDENT, "bald", 1000, false, true, 256,
-            256L << 20, Double.NaN, Double.NaN, null, Probabilities.AUTO, false, 0, 0, 0, null, master);
+        ScoreSettings s = ScoreSettings.builder().model(model.toString()).pool(pool.toString())
+            .out(work.resolve("out-" + n).toString()).topK(1000).overwrite(true).master(master)
+            .scorer(ScorerSettings.builder().iterations(20).seed(0).build()).build();
         System.gc();
         Map<String, Object> summary = ScoreJob.run(spark, s);
         double secs = ((Number) ((Map<?, ?>) summary.get("timings")).get("score_seconds")).doubleValue();

@@ -17,6 +17,7 @@ import org.mcposterior.heuristics.PosteriorScores;
 import org.mcposterior.heuristics.Reduction;
 import org.mcposterior.jobs.score.ScoreJob;
 import org.mcposterior.jobs.score.ScoreSettings;
+import org.mcposterior.spark.ScorerSettings;
 import org.mcposterior.models.Network;
 import org.mcposterior.platform.NativeGemm;
 import org.mcposterior.randomness.KeyedRandom;
@@ -128,9 +129,9 @@ public final class SparkBenchmark {
       rows = null;
       double best = 0;
       for (int round = 0; round < 2; round++) {
-        ScoreSettings settings = new ScoreSettings(model.toString(), pool.toString(), work.resolve("out").toString(),
-            "parquet", "id", "features", null, null, iterations, 3, MaskMode.INDEPENDENT, "bald", 1000, false, true, batch,
-            256L << 20, Double.NaN, Double.NaN, null, Probabilities.AUTO, false, 0, 0, 0, null, master);
+        ScoreSettings settings = ScoreSettings.builder().model(model.toString()).pool(pool.toString())
+            .out(work.resolve("out").toString()).topK(1000).overwrite(true).master(master)
+            .scorer(ScorerSettings.builder().iterations(iterations).seed(3).batchSize(batch).build()).build();
         Map<String, Object> summary = ScoreJob.run(spark, settings);
         best = Math.max(best, ((Number) summary.get("example_iterations_per_second")).doubleValue());
       }

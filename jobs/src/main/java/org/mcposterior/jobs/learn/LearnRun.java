@@ -176,10 +176,12 @@ public final class LearnRun {
       spark.read().parquet(pool.toString()).where(not(col("id").isin(labelledIds)))
           .coalesce(Math.max(1, 2 * spark.sparkContext().defaultParallelism())).write().parquet(unlabelled.toString());
       boolean dropConnect = s.posterior().equals("dropconnect");
-      ScoreSettings ss = new ScoreSettings(model.toString(), unlabelled.toString(), dir.resolve("score").toString(),
-          "parquet", "id", "features", null, null, s.iterations(), stepSeed(seed, step, 3), MaskMode.INDEPENDENT,
-          heuristic, s.query(), false, false, 256, 256L << 20, Double.NaN, dropConnect ? s.weightDrop() : Double.NaN,
-          List.of("Linear"), Probabilities.AUTO, false, 0, 0, s.candidates(), null, s.master());
+      ScoreSettings ss = ScoreSettings.builder().model(model.toString()).pool(unlabelled.toString())
+          .out(dir.resolve("score").toString()).topK(s.query()).master(s.master())
+          .scorer(org.mcposterior.spark.ScorerSettings.builder().iterations(s.iterations()).seed(stepSeed(seed, step, 3))
+              .heuristic(heuristic).dropConnect(dropConnect ? s.weightDrop() : Double.NaN, List.of("Linear"))
+              .candidates(s.candidates()).build())
+          .build();
       Map<String, Object> summary = ScoreJob.run(spark, ss);
       log.accept(String.format(Locale.ROOT, "learn: unlabelled pool written in %.1f s; score job timings %s",
           (System.nanoTime() - tw) / 1e9 - ((Number) ((Map<?, ?>) summary.get("timings")).get("total_seconds")).doubleValue(),

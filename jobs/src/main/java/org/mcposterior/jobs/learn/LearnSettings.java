@@ -58,8 +58,8 @@ public record LearnSettings(Path data, Path out, boolean overwrite, String netwo
     List<String> hs = new ArrayList<>();
     for (String h : heuristics) {
       String k = lower(h);
-      require(Heuristics.NAMES.contains(k) && !k.equals("epig"), "--heuristics: '" + h + "' is not a heuristic learn can"
-          + " run; expected some of " + Heuristics.NAMES.stream().filter(n -> !n.equals("epig")).toList()
+      require(Heuristics.NAMES.contains(k) && !Heuristics.needsTarget(k), "--heuristics: '" + h + "' is not a heuristic learn can"
+          + " run; expected some of " + Heuristics.NAMES.stream().filter(n -> !Heuristics.needsTarget(n)).toList()
           + " (comma-separated, e.g. random,bald)");
       require(!hs.contains(k), "--heuristics names " + k + " twice; name each once");
       hs.add(k);

@@ -616,15 +616,20 @@ public final class ReportJob {
   static ScoreSettings settingsOf(Map<String, Object> summary, String scores) {
     Map<?, ?> m = (Map<?, ?>) summary.get("settings");
     try {
-      return new ScoreSettings(str(m, "model"), str(m, "pool"), str(m, "out"), str(m, "format"), str(m, "id_col"),
-          str(m, "features_col"), strings(m.get("feature_cols")), ints(m.get("input_shape")), num(m, "iterations").intValue(),
-          num(m, "seed").longValue(), MaskMode.parse(str(m, "mode")), str(m, "heuristic"), num(m, "top_k").intValue(),
-          Boolean.TRUE.equals(m.get("write_samples")), false, num(m, "batch_size").intValue(),
-          num(m, "memory_budget").longValue(), m.get("dropout") == null ? Double.NaN : num(m, "dropout").doubleValue(),
-          m.get("dropconnect") == null ? Double.NaN : num(m, "dropconnect").doubleValue(),
-          strings(m.get("dropconnect_layers")), Probabilities.valueOf(str(m, "probabilities").toUpperCase(Locale.ROOT)),
-          "skip".equals(m.get("on_invalid")), num(m, "partitions").intValue(), num(m, "iteration_shards").intValue(),
-          num(m, "candidates").intValue(), str(m, "target"), null);
+      org.mcposterior.spark.ScorerSettings scorer = org.mcposterior.spark.ScorerSettings.builder()
+          .idColumn(str(m, "id_col")).featuresColumn(str(m, "features_col")).featureColumns(strings(m.get("feature_cols")))
+          .inputShape(ints(m.get("input_shape"))).iterations(num(m, "iterations").intValue())
+          .seed(num(m, "seed").longValue()).maskMode(MaskMode.parse(str(m, "mode"))).heuristic(str(m, "heuristic"))
+          .writeSamples(Boolean.TRUE.equals(m.get("write_samples"))).batchSize(num(m, "batch_size").intValue())
+          .memoryBudgetBytes(num(m, "memory_budget").longValue())
+          .dropout(m.get("dropout") == null ? Double.NaN : num(m, "dropout").doubleValue())
+          .dropConnect(m.get("dropconnect") == null ? Double.NaN : num(m, "dropconnect").doubleValue(),
+              strings(m.get("dropconnect_layers")))
+          .probabilities(Probabilities.valueOf(str(m, "probabilities").toUpperCase(Locale.ROOT)))
+          .skipInvalid("skip".equals(m.get("on_invalid"))).partitions(num(m, "partitions").intValue())
+          .iterationShards(num(m, "iteration_shards").intValue()).candidates(num(m, "candidates").intValue()).build();
+      return ScoreSettings.builder().model(str(m, "model")).pool(str(m, "pool")).out(str(m, "out"))
+          .format(str(m, "format")).topK(num(m, "top_k").intValue()).target(str(m, "target")).scorer(scorer).build();
     } catch (RuntimeException e) {
       throw new ReportInputException("--scores " + scores + "/summary.json does not hold a score run's settings ("
           + e.getMessage() + "); expected the summary.json a score run writes", e);

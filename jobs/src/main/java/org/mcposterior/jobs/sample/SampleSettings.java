@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.mcposterior.jobs.score.InvalidSettingsException;
 import org.mcposterior.jobs.score.ScoreSettings;
+import org.mcposterior.spark.ScorerSettings;
 import org.mcposterior.randomness.MaskMode;
 import org.mcposterior.stats.Probabilities;
 
@@ -71,9 +72,11 @@ public record SampleSettings(String example, String model, String input, String 
     String m = example != null ? "example:" + example : model;
     String in = example != null ? "example:" + example : input;
     double dc = Double.isNaN(dropConnect) && "dropconnect".equals(example) ? 0.9 : dropConnect;
-    return new ScoreSettings(m, in, out, format, idColumn, featuresColumn, featureColumns, inputShape, iterations, seed,
-        maskMode, "bald", 1, true, overwrite, 256, 256L << 20, dropout, dc, dropConnectLayers, Probabilities.AUTO,
-        false, 0, 0, 0, null, master);
+    ScorerSettings scorer = ScorerSettings.builder().idColumn(idColumn).featuresColumn(featuresColumn)
+        .featureColumns(featureColumns).inputShape(inputShape).iterations(iterations).seed(seed).maskMode(maskMode)
+        .writeSamples(true).dropout(dropout).dropConnect(dc, dropConnectLayers).build();
+    return ScoreSettings.builder().model(m).pool(in).out(out).format(format).overwrite(overwrite).topK(1)
+        .master(master).scorer(scorer).build();
   }
 
   /** These settings as an ordered map, for the summary. */

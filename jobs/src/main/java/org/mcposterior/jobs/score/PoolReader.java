@@ -1,131 +1,21 @@
 package org.mcposterior.jobs.score;
 
-import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.expr;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
-
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import org.apache.spark.sql.AnalysisException;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.ArrayType;
-import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.NumericType;
-import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
+import org.mcposterior.spark.ValidatedPool;
 
 /**
- * Reads a pool with Spark's readers and validates it on the driver before any sampling: columns
- * exist, types fit, every feature vector has the model's length, ids are present and unique,
- * features are finite. Every check is a Spark aggregate: nothing proportional to the pool reaches
- * the driver, only counts and the first few offending ids.
+ * Reads a pool file with Spark's readers in the format given with {@code --format}, after {@link
+ * PoolFormat} has looked at its first bytes, and hands the rows to the scoring API's validation
+ * ({@link ValidatedPool}), so the command validates exactly as a DataFrame caller is validated.
  */
 final class PoolReader {
-  /** Internal column names of a validated pool. */
-  static final String KEY = "__mcp_key";
-  static final String FEATURES = "__mcp_features";
-  private static final int EXAMPLES = 5;
-
-  /**
-   * A pool ready to score: the original id column, {@link #KEY} (the id as a string, the example
-   * key of the masks) and {@link #FEATURES} ({@code array<float>}).
-   */
-  record Pool(Dataset<Row> rows, StructField idField, long total, long skipped, long scored) {}
-
   private PoolReader() {}
 
-  static Pool read(SparkSession spark, ScoreSettings s, String path, int featureLength, String what) {
-    Dataset<Row> raw = load(spark, s, path, what);
-    StructType schema = raw.schema();
-    StructField idField = field(schema, s.idColumn(), "--id-col", what);
-    Column features = featuresColumn(schema, s, what);
-    Dataset<Row> rows = raw.select(col(s.idColumn()), col(s.idColumn()).cast("string").as(KEY), features.as(FEATURES));
-
-    Row stats = rows.agg(
-        count(lit(1)),
-        sum(when(col(KEY).isNull(), 1).otherwise(0)),
-        sum(when(invalid(), 1).otherwise(0)),
-        min(when(col(FEATURES).isNotNull(), expr("size(" + FEATURES + ")"))),
-        max(when(col(FEATURES).isNotNull(), expr("size(" + FEATURES + ")")))).first();
-    long total = stats.getLong(0);
-    long nullIds = stats.isNullAt(1) ? 0 : stats.getLong(1);
-    long invalid = stats.isNullAt(2) ? 0 : stats.getLong(2);
-    if (total == 0) {
-      throw new InvalidInputException(what + " " + path + " is empty: no rows to score; expected at least one example");
-    }
-    if (nullIds > 0) {
-      throw new InvalidInputException(what + " has " + nullIds + " row(s) with a null id in column '" + s.idColumn()
-          + "'; every example needs a unique id: fill or drop them");
-    }
-    if (!stats.isNullAt(3)) {
-      int minLen = stats.getInt(3), maxLen = stats.getInt(4);
-      if (minLen != featureLength || maxLen != featureLength) {
-        Column wrong = expr("size(" + FEATURES + ")").notEqual(featureLength);
-        long n = rows.filter(col(FEATURES).isNotNull().and(wrong)).count();
-        throw new InvalidInputException(what + " has " + n + " row(s) whose features have a length other than the"
-            + " model's " + featureLength + " (lengths seen: " + minLen + " to " + maxLen + "; first ids: "
-            + firstIds(rows.filter(col(FEATURES).isNotNull().and(wrong))) + "); fix the features or --input-shape");
-      }
-    }
-    Dataset<Row> dup = rows.groupBy(col(KEY)).count().filter(col("count").gt(1));
-    long duplicates = dup.count();
-    if (duplicates > 0) {
-      List<String> ex = new ArrayList<>();
-      for (Row r : dup.orderBy(col(KEY)).limit(EXAMPLES).collectAsList()) {
-        ex.add(r.getString(0) + " (" + r.getLong(1) + " times)");
-      }
-      throw new InvalidInputException(what + " has " + duplicates + " duplicated id(s) in column '" + s.idColumn()
-          + "', e.g. " + ex + "; ids must be unique (they key each example's masks and name its scores)");
-    }
-    long skipped = 0;
-    if (invalid > 0) {
-      if (!s.skipInvalid()) {
-        throw new InvalidInputException(what + " has " + invalid + " row(s) with null, NaN or infinite features"
-            + " (first ids: " + firstIds(rows.filter(invalid())) + "); clean them, or pass --on-invalid skip to"
-            + " skip them (they are counted in the run summary)");
-      }
-      rows = rows.filter(functionsNot(invalid()));
-      skipped = invalid;
-      if (skipped == total) {
-        throw new InvalidInputException("every row of " + what + " has invalid features; nothing left to score");
-      }
-    }
-    return new Pool(rows, idField, total, skipped, total - skipped);
-  }
-
-  private static Column functionsNot(Column c) {
-    return org.apache.spark.sql.functions.not(c);
-  }
-
-  /**
-   * Rows whose features are missing, hold a null element, or a NaN or infinite value. Written with
-   * code-generated array functions rather than a lambda ({@code exists(...)} is interpreted and
-   * boxes every value): Spark orders NaN above every number, so an array holds a NaN exactly when
-   * its maximum is NaN, and an infinity exactly when its maximum or minimum is infinite.
-   */
-  private static Column invalid() {
-    String f = FEATURES;
-    return col(f).isNull().or(expr("size(array_compact(" + f + ")) <> size(" + f + ")"
-        + " OR isnan(array_max(" + f + ")) OR array_max(" + f + ") = float('inf')"
-        + " OR array_min(" + f + ") = float('-inf')"));
-  }
-
-  private static String firstIds(Dataset<Row> rows) {
-    List<String> ids = new ArrayList<>();
-    for (Row r : rows.select(col(KEY)).orderBy(col(KEY)).limit(EXAMPLES).collectAsList()) {
-      ids.add(r.getString(0));
-    }
-    return String.join(", ", ids);
+  static ValidatedPool read(SparkSession spark, ScoreSettings s, String path, int featureLength, String what) {
+    return ValidatedPool.of(load(spark, s, path, what), s.scorer(), featureLength, what, path);
   }
 
   private static Dataset<Row> load(SparkSession spark, ScoreSettings s, String path, String what) {
@@ -152,42 +42,6 @@ final class PoolReader {
       }
       throw e;
     }
-  }
-
-  private static StructField field(StructType schema, String name, String option, String what) {
-    for (StructField f : schema.fields()) {
-      if (f.name().equals(name)) {
-        return f;
-      }
-    }
-    throw new InvalidInputException(what + " has no column '" + name + "' (" + option + "); its columns are "
-        + Arrays.toString(schema.fieldNames()));
-  }
-
-  private static Column featuresColumn(StructType schema, ScoreSettings s, String what) {
-    if (s.featuresColumn() != null) {
-      StructField f = field(schema, s.featuresColumn(), "--features-col", what);
-      DataType t = f.dataType();
-      if (t instanceof ArrayType a && a.elementType() instanceof NumericType) {
-        return col(f.name()).cast("array<float>");
-      }
-      if (t.typeName().equals("vector")) {
-        return org.apache.spark.ml.functions.vector_to_array(col(f.name()), "float32");
-      }
-      throw new InvalidInputException(what + " column '" + f.name() + "' has type " + t.simpleString()
-          + "; --features-col expects array<float>, array<double> or a Spark ML vector; for one column per feature"
-          + " use --feature-cols a,b,c");
-    }
-    List<Column> cols = new ArrayList<>();
-    for (String c : s.featureColumns()) {
-      StructField f = field(schema, c, "--feature-cols", what);
-      if (!(f.dataType() instanceof NumericType)) {
-        throw new InvalidInputException(what + " column '" + c + "' has type " + f.dataType().simpleString()
-            + "; --feature-cols expects numeric columns");
-      }
-      cols.add(col(c).cast("float"));
-    }
-    return array(cols.toArray(new Column[0]));
   }
 
   private static String firstLine(String s) {

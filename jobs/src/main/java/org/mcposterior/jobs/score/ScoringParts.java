@@ -10,6 +10,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
 import org.mcposterior.models.Network;
+import org.mcposterior.spark.ModelFiles;
+import org.mcposterior.spark.PosteriorScorer;
+import org.mcposterior.spark.ValidatedPool;
 import org.mcposterior.stochastic.StochasticNetwork;
 
 /**
@@ -20,39 +23,59 @@ import org.mcposterior.stochastic.StochasticNetwork;
  */
 public final class ScoringParts {
   /** Internal column of a read pool: the id as a string (the example key of the masks). */
-  public static final String KEY = PoolReader.KEY;
+  public static final String KEY = ValidatedPool.KEY;
   /** Internal column of a read pool: the features as {@code array<float>}. */
-  public static final String FEATURES = PoolReader.FEATURES;
+  public static final String FEATURES = ValidatedPool.FEATURES;
   /** Column of the scores output with the chosen heuristic's ranking key. */
-  public static final String PRIORITY = ScoreRows.PRIORITY;
+  public static final String PRIORITY = PosteriorScorer.PRIORITY;
 
   private ScoringParts() {}
 
   /** A validated pool: the id column, {@link #KEY} and {@link #FEATURES}. */
-  public record Pool(Dataset<Row> rows, StructField idField, long total, long skipped, long scored) {}
+  public record Pool(ValidatedPool validated) {
+    public Dataset<Row> rows() {
+      return validated.rows();
+    }
+
+    public StructField idField() {
+      return validated.idField();
+    }
+
+    public long total() {
+      return validated.total();
+    }
+
+    public long skipped() {
+      return validated.skipped();
+    }
+
+    public long scored() {
+      return validated.scored();
+    }
+  }
 
   /** One example: its key (the id as a string) and features. */
   public record Example(String key, float[] features) implements Serializable {}
 
   /** Reads and validates a pool exactly as {@code score} does (schema, lengths, unique ids, finite values). */
   public static Pool readPool(SparkSession spark, ScoreSettings s, String path, int featureLength, String what) {
-    PoolReader.Pool p = PoolReader.read(spark, s, path, featureLength, what);
-    return new Pool(p.rows(), p.idField(), p.total(), p.skipped(), p.scored());
+    ValidatedPool p = PoolReader.read(spark, s, path, featureLength, what);
+    return new Pool(p);
   }
 
   /** The rows of a read pool as examples, copied from Spark's internal rows without boxing. */
   public static JavaRDD<Example> examples(Pool pool) {
-    return ScoreJob.examples(pool.rows(), pool.idField()).map(e -> new Example(e.key(), e.features()));
+    return pool.validated().examples().map(e -> new Example(e.key(), e.features()));
   }
 
   /** The model file's bytes, through Hadoop's file systems. */
   public static byte[] readModel(String model, Configuration conf) {
-    return ScoreJob.readModel(model, conf);
+    return ModelFiles.read(UserPaths.parse("--model", model), model, conf);
   }
 
   /** The stochastic view of {@code net} the settings ask for (MC dropout, plus DropConnect if set). */
   public static StochasticNetwork stochastic(Network net, ScoreSettings s) {
-    return ScoreJob.stochastic(net, s);
+    return s.scorer().stochastic(net);
   }
 
   /** A data-safe output directory: written aside, swapped into place when complete. */

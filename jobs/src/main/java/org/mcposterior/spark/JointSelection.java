@@ -1,0 +1,91 @@
+package org.mcposterior.spark;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.mcposterior.heuristics.BatchBald;
+import org.mcposterior.heuristics.Epig;
+import org.mcposterior.heuristics.MaskProvenance;
+import org.mcposterior.randomness.MaskMode;
+import org.mcposterior.sampling.Samples;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * BatchBALD and EPIG over a scored pool: the BALD-ranked candidates are resampled on the executors
+ * with consistent masks (one network draw per iteration, shared by all candidates and the target),
+ * and core selects on the driver, which only ever holds the candidates' samples. The masks the
+ * samples were drawn with go to core as a {@link MaskProvenance}, so core refuses samples of
+ * independent masks rather than select from them.
+ */
+final class JointSelection {
+  private static final Logger PROGRESS = LoggerFactory.getLogger("mcposterior.progress");
+  private static final String PICK_KEY = "__pick_key";
+  private static final String PICK = "__pick";
+
+  private JointSelection() {}
+
+  /**
+   * {@code scores} with {@code priority} replaced by the pick order ({@code k} for the first pick
+   * down to 1) and only the picked rows kept.
+   *
+   * @param target EPIG's validated target, or null for BatchBALD
+   * @param masks the masks to resample the candidates with (consistent; anything else is refused by core)
+   */
+  static Dataset<Row> picks(PosteriorScorer scorer, ValidatedPool pool, ValidatedPool target, Dataset<Row> scores,
+      int k, MaskMode masks) {
+    ScorerSettings s = scorer.settings();
+    String id = pool.idField().name();
+    Dataset<Row> candidates = scores.orderBy(col("bald").desc(), col(id).asc()).limit(s.candidateCount(k));
+    Dataset<Row> candidateRows = pool.rows()
+        .join(org.apache.spark.sql.functions.broadcast(candidates.select(col(id))), id)
+        .select(col(id), col(ValidatedPool.KEY), col(ValidatedPool.FEATURES));
+    SparkSession spark = scores.sparkSession();
+    Samples cs = scorer.collectSamples(candidateRows, masks, "mcposterior joint candidates sampled");
+    List<Row> keys = candidateRows.select(col(id), col(ValidatedPool.KEY)).orderBy(col(ValidatedPool.KEY))
+        .collectAsList();
+    MaskProvenance provenance = new MaskProvenance(s.seed(), 0, s.iterations(), masks == MaskMode.CONSISTENT);
+    int[] picked = target == null ? batchBald(s, cs, provenance, k)
+        : epig(scorer, target, cs, provenance, k, masks);
+    List<Row> pickedRows = new ArrayList<>();
+    for (int i = 0; i < picked.length; i++) {
+      pickedRows.add(RowFactory.create(keys.get(picked[i]).getString(1), (double) (picked.length - i)));
+    }
+    Dataset<Row> order = spark.createDataFrame(pickedRows, DataTypes.createStructType(List.of(
+        DataTypes.createStructField(PICK_KEY, DataTypes.StringType, false),
+        DataTypes.createStructField(PICK, DataTypes.DoubleType, false))));
+    return scores.join(order, scores.col(id).cast("string").equalTo(order.col(PICK_KEY)))
+        .drop(ScoreRows.PRIORITY).withColumnRenamed(PICK, ScoreRows.PRIORITY).drop(PICK_KEY);
+  }
+
+  private static int[] batchBald(ScorerSettings s, Samples cs, MaskProvenance masks, int topK) {
+    int k = Math.min(topK, cs.batchSize());
+    long start = System.nanoTime();
+    long[] last = {start};
+    long interval = Long.getLong("mcposterior.progressMillis", 10_000) * 1_000_000L;
+    BatchBald b = new BatchBald(k, s.heuristicOptions().numDraw(), s.seed(), s.probabilities());
+    return b.select(cs, masks, k, n -> {
+      long now = System.nanoTime();
+      if (now - last[0] > interval) {
+        last[0] = now;
+        PROGRESS.info(String.format(Locale.ROOT, "%s: picked %d of %d (%.0f%%), %.0f s", b.name(), n, k,
+            100.0 * n / k, (now - start) / 1e9));
+      }
+    });
+  }
+
+  private static int[] epig(PosteriorScorer scorer, ValidatedPool target, Samples cs, MaskProvenance masks, int topK,
+      MaskMode mode) {
+    PROGRESS.info("epig: sampling the {} target examples and scoring {} candidates against them", target.scored(),
+        cs.batchSize());
+    Samples ts = scorer.collectSamples(target.rows(), mode, "mcposterior joint target sampled");
+    return new Epig(ts, masks, scorer.settings().probabilities()).select(cs, masks, Math.min(topK, cs.batchSize()));
+  }
+}

@@ -1,0 +1,261 @@
+package org.mcposterior.spark;
+
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.LongAccumulator;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.mcposterior.heuristics.Heuristics;
+import org.mcposterior.models.InputShapes;
+import org.mcposterior.models.Network;
+import org.mcposterior.randomness.MaskMode;
+import org.mcposterior.sampling.PosteriorSampler;
+import org.mcposterior.sampling.SamplerConfig;
+import org.mcposterior.sampling.Samples;
+import org.mcposterior.stochastic.NothingStochasticException;
+
+/**
+ * Monte-Carlo posterior scores of a DataFrame of examples, on Spark: a DataFrame in, a DataFrame
+ * of scores out, lazily, like any Spark transformation.
+ *
+ * <pre>{@code
+ * PosteriorScorer scorer = PosteriorScorer.of(net, ScorerSettings.builder().iterations(20).seed(7).build());
+ * Dataset<Row> scores = scorer.score(pool);         // validates now; samples when you act
+ * Dataset<Row> top = scorer.topK(scores, 100);      // ranked 1..100 by the heuristic's priority
+ * }</pre>
+ *
+ * <p>Built once from a model (bytes, a file on any Hadoop file system, or an in-memory network)
+ * and the settings; the build refuses a model with nothing stochastic and an input shape that does
+ * not fit it. {@link #score(Dataset)} validates the pool there and then (columns, types, feature
+ * lengths, null and duplicate ids, finite features: Spark aggregates, the only jobs it runs) and
+ * returns the scores as a lazily mapped RDD: no sampling runs until the caller acts. The model's
+ * bytes are broadcast once per Spark context; each executor JVM deserialises them once.
+ *
+ * <p>Every number comes from core: the sampler, the moments, the scores, the ranking keys and the
+ * joint selections; this class only plans. The samples of an example depend on the seed, its id
+ * and the iteration, not on partitions, shards, batch size or executors (DESIGN.md, invariant 4).
+ * Thread-safe once built.
+ */
+public final class PosteriorScorer {
+  /** Column of the scores with the chosen heuristic's ranking key (higher is picked first). */
+  public static final String PRIORITY = ScoreRows.PRIORITY;
+  /** The score columns, in order: bald, entropy, variance, margin, certainty. */
+  public static final List<String> SCORES = ScoreRows.SCORES;
+
+  private final byte[] modelBytes;
+  private final String fingerprint;
+  private final ScorerSettings settings;
+  private final int[] shape;
+  private final int outputs;
+  private Broadcast<byte[]> broadcast;
+  private SparkContext broadcastContext;
+
+  private PosteriorScorer(byte[] modelBytes, Network net, String source, ScorerSettings settings) {
+    this.modelBytes = modelBytes;
+    this.settings = settings;
+    this.fingerprint = net.fingerprint();
+    this.shape = InputShapes.expected(net, settings.inputShape().stream().mapToInt(Integer::intValue).toArray());
+    try (PosteriorSampler probe = PosteriorSampler.of(settings.stochastic(net), settings.samplerConfig())) {
+      probe.plan(new int[][] {shape}); // refuses shapes that do not fit, before any work
+      this.outputs = Math.max(2, probe.outputGeometry(new int[][] {shape}, 0).size());
+    } catch (NothingStochasticException e) {
+      throw new InvalidInputException("model " + source + " has no dropout to keep on at inference, so its MC"
+          + " samples would all be equal and every score zero; pass --dropconnect 0.5 to sample it by MC DropConnect"
+          + " (weights of its dense layers dropped; --dropconnect-layers Linear,Conv2d for convolutions too), or"
+          + " score a model trained with dropout", e);
+    }
+  }
+
+  /**
+   * A scorer of the DL4J model zip {@code modelZip} (as written by {@code ModelSerializer}); the
+   * array is broadcast as it is, not copied: do not change it afterwards.
+   *
+   * @param source how to name the model in messages (e.g. its path)
+   * @throws InvalidInputException if the model has nothing stochastic under these settings
+   * @throws org.mcposterior.models.ModelLoadException if the bytes are not a DL4J model
+   */
+  public static PosteriorScorer fromBytes(byte[] modelZip, String source, ScorerSettings settings) {
+    return new PosteriorScorer(modelZip, Network.fromBytes(modelZip, source), source, settings);
+  }
+
+  /** A scorer of the model zip at {@code path}, on any Hadoop file system {@code conf} reaches. */
+  public static PosteriorScorer fromPath(Path path, Configuration conf, ScorerSettings settings) {
+    return fromBytes(ModelFiles.read(path, path.toString(), conf), path.toString(), settings);
+  }
+
+  /** A scorer of an in-memory network; its parameters are copied now, later training does not change it. */
+  public static PosteriorScorer of(Network net, ScorerSettings settings) {
+    byte[] bytes = net.toBytes();
+    return new PosteriorScorer(bytes, Network.fromBytes(bytes, "in-memory network"), "in-memory network", settings);
+  }
+
+  /** As {@link #of(Network, ScorerSettings)}. */
+  public static PosteriorScorer of(MultiLayerNetwork net, ScorerSettings settings) {
+    return of(Network.of(net), settings);
+  }
+
+  /** As {@link #of(Network, ScorerSettings)}. */
+  public static PosteriorScorer of(ComputationGraph net, ScorerSettings settings) {
+    return of(Network.of(net), settings);
+  }
+
+  public ScorerSettings settings() {
+    return settings;
+  }
+
+  /** The model's fingerprint (of its configuration and parameters). */
+  public String fingerprint() {
+    return fingerprint;
+  }
+
+  /** The per-example shape the features are reshaped to. */
+  public int[] inputShape() {
+    return shape.clone();
+  }
+
+  /** Values per example: the product of {@link #inputShape()}. */
+  public int featureLength() {
+    return Math.toIntExact(InputShapes.product(shape));
+  }
+
+  /**
+   * Validates {@code rows} as a pool of this model (see {@link ValidatedPool}); runs Spark aggregates.
+   *
+   * @param what what the rows are, for messages ("pool", "target")
+   * @param source where they came from, for messages, or null
+   * @throws InvalidInputException naming the first problem and the fix
+   */
+  public ValidatedPool validate(Dataset<Row> rows, String what, String source) {
+    return ValidatedPool.of(rows, settings, featureLength(), what, source);
+  }
+
+  /**
+   * The scores of every example of {@code pool} (columns: see {@link ScoredPool#scores()}). The pool
+   * is validated now; the sampling runs when the caller acts on the result.
+   *
+   * @throws InvalidInputException if the pool is invalid (before any sampling)
+   * @throws InvalidSettingsException if the settings do not fit this pool or the cluster's memory
+   */
+  public Dataset<Row> score(Dataset<Row> pool) {
+    return score(validate(pool, "pool", null)).scores();
+  }
+
+  /** As {@link #score(Dataset)} for a pool validated already, with the plan it runs as. */
+  public ScoredPool score(ValidatedPool pool) {
+    if (settings.partitions() > pool.scored()) {
+      throw new InvalidSettingsException("--partitions = " + settings.partitions() + " is more than the "
+          + pool.scored() + " examples of the pool; expected at most " + pool.scored()
+          + " (or 0 to keep the pool's partitioning)");
+    }
+    SparkSession spark = pool.rows().sparkSession();
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    JavaRDD<ScoreTask.Example> examples = InternalRows.examples(pool.rows(), pool.idField());
+    if (settings.partitions() > 0) {
+      examples = examples.repartition(settings.partitions()); // on the RDD: lazy, unlike the Dataset's
+    }
+    ShardPlan plan = ShardPlan.plan(examples.getNumPartitions(), spark.sparkContext().defaultParallelism(),
+        settings.iterations(), settings.iterationShards());
+    ResourceCheck.check(spark, settings, plan, outputs, featureLength());
+    LongAccumulator progress = spark.sparkContext().longAccumulator("mcposterior example-shards sampled");
+    ScoreTask task = new ScoreTask(model(spark.sparkContext()), fingerprint, settings, settings.samplerConfig(),
+        shape, progress);
+    ScoreRows rows = new ScoreRows(settings);
+    JavaRDD<Row> scored = plan.shards() == 1 ? Sampling.unsharded(examples, task, rows, settings)
+        : Sampling.sharded(examples, task, rows, settings, plan, jsc);
+    Dataset<Row> scores = spark.createDataFrame(scored, ScoreRows.schema(pool.idField(), settings.writeSamples()));
+    return new ScoredPool(pool, scores, plan, progress);
+  }
+
+  /**
+   * The {@code k} rows of {@code scores} of highest {@code priority} (ties by id ascending), ranked
+   * 1..k, with columns rank, id, priority, predicted_class, the five scores, probabilities and
+   * heuristic. An action: it runs Spark jobs and returns a small local DataFrame.
+   */
+  public Dataset<Row> topK(Dataset<Row> scores, int k) {
+    return TopK.of(scores, settings.idColumn(), k, settings.heuristic());
+  }
+
+  /**
+   * The top {@code k} by the settings' heuristic: {@link #topK} for the per-example ones,
+   * BatchBALD's or EPIG's joint selection otherwise ({@code target}: EPIG's validated target, else
+   * null). An action.
+   */
+  public Dataset<Row> select(ValidatedPool pool, ValidatedPool target, Dataset<Row> scores, int k) {
+    if (!settings.jointHeuristic()) {
+      return topK(scores, k);
+    }
+    boolean epig = Heuristics.needsTarget(settings.heuristic());
+    if (epig && target == null) {
+      throw new InvalidSettingsException("--heuristic " + settings.heuristic() + " needs --target, the pool whose"
+          + " predictions should become more certain");
+    }
+    return joint(pool, epig ? target : null, scores, k, MaskMode.CONSISTENT, settings.heuristic());
+  }
+
+  /**
+   * The BatchBALD batch of {@code k} examples of {@code pool} (Kirsch et al. 2019), picked from its
+   * {@link ScorerSettings#candidateCount} highest-BALD rows of {@code scores}, which are resampled
+   * with consistent masks; ranked as {@link #topK}, priority = k for the first pick down to 1. An action.
+   */
+  public Dataset<Row> batchBald(Dataset<Row> pool, Dataset<Row> scores, int k) {
+    return joint(validate(pool, "pool", null), null, scores, k, MaskMode.CONSISTENT, Heuristics.BATCH_BALD);
+  }
+
+  /**
+   * The {@code k} examples of {@code pool} of highest EPIG against {@code target} (Bickford Smith et
+   * al. 2023), from its highest-BALD candidates resampled, with the target, under consistent
+   * masks; ranked as {@link #batchBald}. An action.
+   */
+  public Dataset<Row> epig(Dataset<Row> pool, Dataset<Row> target, Dataset<Row> scores, int k) {
+    return joint(validate(pool, "pool", null), validate(target, "target", null), scores, k, MaskMode.CONSISTENT,
+        Heuristics.EPIG);
+  }
+
+  /**
+   * Checks before any work that a joint selection of {@code k} fits on the driver (candidates and
+   * EPIG's target).
+   *
+   * @throws InvalidSettingsException naming the sizes and the fix
+   */
+  public void checkSelection(int k, ValidatedPool target) {
+    if (settings.jointHeuristic()) {
+      ResourceCheck.checkJoint(settings, settings.heuristic(), settings.candidateCount(k), outputs,
+          target == null ? 0 : target.scored());
+    }
+  }
+
+  /** Joint selection with candidates resampled under {@code masks}; package-private so tests can pass independent ones. */
+  Dataset<Row> joint(ValidatedPool pool, ValidatedPool target, Dataset<Row> scores, int k, MaskMode masks,
+      String label) {
+    ResourceCheck.checkJoint(settings, label, settings.candidateCount(k), outputs,
+        target == null ? 0 : target.scored());
+    Dataset<Row> picks = JointSelection.picks(this, pool, target, scores, k, masks);
+    return TopK.of(picks, pool.idField().name(), k, label);
+  }
+
+  /** Samples of validated {@code rows} (id, key, features) for all iterations under {@code masks}, on the driver. */
+  Samples collectSamples(Dataset<Row> rows, MaskMode masks, String counter) {
+    SparkContext sc = rows.sparkSession().sparkContext();
+    SamplerConfig cfg = settings.samplerConfig().withMaskMode(masks);
+    ScoreTask task = new ScoreTask(model(sc), fingerprint, settings, cfg, shape, sc.longAccumulator(counter));
+    return Sampling.collectSamples(InternalRows.examples(rows, rows.schema().fields()[0]), task,
+        settings.iterations());
+  }
+
+  /** The model bytes broadcast to {@code sc}, once per context. */
+  private synchronized Broadcast<byte[]> model(SparkContext sc) {
+    if (broadcast == null || broadcastContext != sc || sc.isStopped()) {
+      broadcast = JavaSparkContext.fromSparkContext(sc).broadcast(modelBytes);
+      broadcastContext = sc;
+    }
+    return broadcast;
+  }
+}
