@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mcposterior.jobs.score.Fixtures;
 import org.mcposterior.models.Network;
 import org.mcposterior.sampling.PosteriorSampler;
 
@@ -41,7 +42,7 @@ class ExecutorSamplersTest {
   @Test
   void oneSamplerPerModelSharedWhileLeasedAndBoundedWhenIdle() throws Exception {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    ScoreSettings s = Cli.settings("--model", "m.zip", "--pool", "p", "--out", "o", "--iterations", "4");
+    ScorerSettings s = ScorerSettings.builder().iterations(4).build(); // the command line's defaults
     List<Broadcast<byte[]>> models = new ArrayList<>();
     List<String> prints = new ArrayList<>();
     for (int seed = 1; seed <= 5; seed++) {

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mcposterior.spark.ExecutorSamplersProbe;
+import org.mcposterior.spark.PosteriorScorer;
 
 /**
  * Every way a pool can hold its features (array of float or double, ML vector, one column per
@@ -71,7 +73,7 @@ class FeatureFormatsTest {
     assertEquals(reference.keySet(), other.keySet(), what);
     for (String id : reference.keySet()) {
       Row a = reference.get(id), b = other.get(id);
-      for (String c : ScoreRows.SCORES) {
+      for (String c : PosteriorScorer.SCORES) {
         assertEquals(a.getDouble(a.fieldIndex(c)), b.getDouble(b.fieldIndex(c)), 1e-6, what + ": " + c + " of " + id);
       }
     }
@@ -156,11 +158,11 @@ class FeatureFormatsTest {
 
   @Test
   void modelIsDeserialisedOncePerExecutorJvm() throws Exception {
-    int before = ExecutorSamplers.modelLoads();
+    int before = ExecutorSamplersProbe.modelLoads();
     Path pool = Fixtures.parquetPool(spark, dir, "many-partitions", x, 6);
     run(pool, "parquet", "--seed", "77");
     run(pool, "parquet", "--seed", "77", "--top-k", "5");
-    assertEquals(1, ExecutorSamplers.modelLoads() - before, "one load for 2 runs x 6 partitions in one JVM");
+    assertEquals(1, ExecutorSamplersProbe.modelLoads() - before, "one load for 2 runs x 6 partitions in one JVM");
   }
 
   @Test

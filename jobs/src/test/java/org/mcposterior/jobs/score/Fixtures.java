@@ -26,11 +26,11 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /** Models and pools for the job's tests: seeded, small, written as real files. */
-final class Fixtures {
+public final class Fixtures {
   private Fixtures() {}
 
   /** 12 -> 32 ReLU -> dropout 0.5 -> 16 ReLU -> dropout 0.5 -> 4 softmax. */
-  static MultiLayerNetwork mlp(long seed) {
+  public static MultiLayerNetwork mlp(long seed) {
     MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(seed).weightInit(WeightInit.XAVIER)
         .dataType(DataType.FLOAT).list()
         .layer(new DenseLayer.Builder().nIn(12).nOut(32).activation(Activation.RELU).build())
@@ -44,7 +44,7 @@ final class Fixtures {
   }
 
   /** A small CNN for 1x8x8 images given as channels-first [1, 8, 8] (needs --input-shape). */
-  static MultiLayerNetwork cnn(long seed) {
+  public static MultiLayerNetwork cnn(long seed) {
     MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(seed).weightInit(WeightInit.XAVIER)
         .dataType(DataType.FLOAT).list()
         .layer(new ConvolutionLayer.Builder(3, 3).nIn(1).nOut(4).activation(Activation.RELU).build())
@@ -58,14 +58,14 @@ final class Fixtures {
     return net;
   }
 
-  static Path save(MultiLayerNetwork net, Path dir, String name) throws Exception {
+  public static Path save(MultiLayerNetwork net, Path dir, String name) throws Exception {
     Path p = dir.resolve(name);
     Network.of(net).save(p);
     return p;
   }
 
   /** Seeded features in [0, 1): n rows of width w. */
-  static float[][] features(long seed, int n, int w) {
+  public static float[][] features(long seed, int n, int w) {
     SplittableRandom r = new SplittableRandom(seed);
     float[][] x = new float[n][w];
     for (float[] row : x) {
@@ -77,7 +77,7 @@ final class Fixtures {
   }
 
   /** A Parquet pool with string ids "ex-<i>" and an array<float> features column. */
-  static Path parquetPool(SparkSession spark, Path dir, String name, float[][] x, int partitions) {
+  public static Path parquetPool(SparkSession spark, Path dir, String name, float[][] x, int partitions) {
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < x.length; i++) {
       Float[] f = new Float[x[i].length];
@@ -95,7 +95,7 @@ final class Fixtures {
     return p;
   }
 
-  static boolean exists(Path p) {
+  public static boolean exists(Path p) {
     return Files.exists(p);
   }
 }

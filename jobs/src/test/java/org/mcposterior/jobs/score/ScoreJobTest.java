@@ -23,6 +23,7 @@ import org.mcposterior.randomness.KeyedRandom;
 import org.mcposterior.sampling.PosteriorSampler;
 import org.mcposterior.sampling.SamplerConfig;
 import org.mcposterior.sampling.Samples;
+import org.mcposterior.spark.PosteriorScorer;
 import org.mcposterior.stats.MomentsBatch;
 import org.mcposterior.stats.Probabilities;
 import org.mcposterior.stochastic.McDropout;
@@ -134,7 +135,7 @@ class ScoreJobTest {
       Map<String, Row> other = scores(score("--partitions", grid[0], "--iteration-shards", grid[1]));
       assertEquals(reference.keySet(), other.keySet());
       for (String id : reference.keySet()) {
-        for (String c : ScoreRows.SCORES) {
+        for (String c : PosteriorScorer.SCORES) {
           Row a = reference.get(id), b = other.get(id);
           assertEquals(a.getDouble(a.fieldIndex(c)), b.getDouble(b.fieldIndex(c)), 1e-6,
               c + " of " + id + " with partitions/shards " + grid[0] + "/" + grid[1]);
