@@ -7,8 +7,8 @@ package org.mcposterior.spark;
  * {@link InvalidSettingsException}, which the settings alone show (exit code 2). The message names
  * the value, what was expected, and the fix.
  *
- * <p>Not final only so that the command line's {@code org.mcposterior.jobs.score
- * .InvalidInputException} (the same failure found by the command-line side, e.g. an unusable
+ * <p>Not final only so that the command line's exception of the same name in the
+ * {@code score} command's package (the same failure found by the command-line side, e.g. an unusable
  * {@code --out}) is one of these: a caller catching this type catches both.
  */
 public class InvalidInputException extends IllegalArgumentException {

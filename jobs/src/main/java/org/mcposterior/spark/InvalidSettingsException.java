@@ -5,8 +5,8 @@ package org.mcposterior.spark;
  * unknown heuristic, a batch that cannot fit in memory). The command line turns it into exit code
  * 2. The message names the value, what was expected, and the fix.
  *
- * <p>Not final only so that the command line's {@code org.mcposterior.jobs.score
- * .InvalidSettingsException} is one of these: a caller catching this type catches both.
+ * <p>Not final only so that the command line's exception of the same name in the
+ * {@code score} command's package is one of these: a caller catching this type catches both.
  */
 public class InvalidSettingsException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;

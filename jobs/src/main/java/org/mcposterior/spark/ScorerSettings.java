@@ -52,7 +52,7 @@ public final class ScorerSettings implements Serializable {
   private final boolean writeSamples;
   private final boolean skipInvalid;
 
-  private ScorerSettings(Builder b) {
+  ScorerSettings(ScorerSettingsBuilder b) {
     require(b.iterations > 0, "--iterations = " + b.iterations
         + "; expected a positive number of stochastic passes, e.g. 20");
     require(b.maskMode != null, "--mode must be independent or consistent");
@@ -114,13 +114,14 @@ public final class ScorerSettings implements Serializable {
     return builder().build();
   }
 
-  public static Builder builder() {
-    return new Builder();
+  /** A builder holding the defaults. */
+  public static ScorerSettingsBuilder builder() {
+    return new ScorerSettingsBuilder();
   }
 
   /** A builder holding these settings, to change some and build a new value. */
-  public Builder toBuilder() {
-    Builder b = new Builder();
+  public ScorerSettingsBuilder toBuilder() {
+    ScorerSettingsBuilder b = new ScorerSettingsBuilder();
     b.iterations = iterations;
     b.seed = seed;
     b.maskMode = maskMode;
@@ -281,136 +282,5 @@ public final class ScorerSettings implements Serializable {
         + memoryBudgetBytes + ", iterationShards=" + iterationShards + ", partitions=" + partitions + ", candidates="
         + candidates + ", id=" + idColumn + ", features=" + (featuresColumn != null ? featuresColumn : featureColumns)
         + ", inputShape=" + inputShape + ", writeSamples=" + writeSamples + ", skipInvalid=" + skipInvalid + "]";
-  }
-
-  /** Collects settings; {@link #build} validates them. Not thread-safe; one builder per value. */
-  public static final class Builder {
-    private int iterations = 20;
-    private long seed;
-    private MaskMode maskMode = MaskMode.INDEPENDENT;
-    private String heuristic = "bald";
-    private double beta = 1.0;
-    private double dropout = Double.NaN;
-    private double dropConnect = Double.NaN;
-    private List<String> dropConnectLayers = List.of("Linear");
-    private Probabilities probabilities = Probabilities.AUTO;
-    private int batchSize = 256;
-    private long memoryBudgetBytes = 256L << 20;
-    private int iterationShards;
-    private int partitions;
-    private int candidates;
-    private String idColumn = "id";
-    private String featuresColumn;
-    private List<String> featureColumns = List.of();
-    private List<Integer> inputShape = List.of();
-    private boolean writeSamples;
-    private boolean skipInvalid;
-
-    private Builder() {}
-
-    public Builder iterations(int v) {
-      iterations = v;
-      return this;
-    }
-
-    public Builder seed(long v) {
-      seed = v;
-      return this;
-    }
-
-    public Builder maskMode(MaskMode v) {
-      maskMode = v;
-      return this;
-    }
-
-    public Builder heuristic(String v) {
-      heuristic = v;
-      return this;
-    }
-
-    public Builder beta(double v) {
-      beta = v;
-      return this;
-    }
-
-    /** Drop probability for every dropout layer; NaN keeps each layer's own. */
-    public Builder dropout(double v) {
-      dropout = v;
-      return this;
-    }
-
-    /** DropConnect weight-drop probability on the layers of the given types (default {@code Linear}); NaN for none. */
-    public Builder dropConnect(double p, List<String> layers) {
-      dropConnect = p;
-      dropConnectLayers = layers;
-      return this;
-    }
-
-    public Builder probabilities(Probabilities v) {
-      probabilities = v;
-      return this;
-    }
-
-    public Builder batchSize(int v) {
-      batchSize = v;
-      return this;
-    }
-
-    public Builder memoryBudgetBytes(long v) {
-      memoryBudgetBytes = v;
-      return this;
-    }
-
-    public Builder iterationShards(int v) {
-      iterationShards = v;
-      return this;
-    }
-
-    public Builder partitions(int v) {
-      partitions = v;
-      return this;
-    }
-
-    public Builder candidates(int v) {
-      candidates = v;
-      return this;
-    }
-
-    public Builder idColumn(String v) {
-      idColumn = v;
-      return this;
-    }
-
-    /** One array or ML-vector column of features (default {@code features}). */
-    public Builder featuresColumn(String v) {
-      featuresColumn = v;
-      return this;
-    }
-
-    /** One numeric column per feature, in order, instead of a features column. */
-    public Builder featureColumns(List<String> v) {
-      featureColumns = v;
-      return this;
-    }
-
-    public Builder inputShape(List<Integer> v) {
-      inputShape = v;
-      return this;
-    }
-
-    public Builder writeSamples(boolean v) {
-      writeSamples = v;
-      return this;
-    }
-
-    public Builder skipInvalid(boolean v) {
-      skipInvalid = v;
-      return this;
-    }
-
-    /** @throws InvalidSettingsException naming the first invalid setting and what was expected */
-    public ScorerSettings build() {
-      return new ScorerSettings(this);
-    }
   }
 }

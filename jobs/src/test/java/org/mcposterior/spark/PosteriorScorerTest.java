@@ -84,7 +84,7 @@ class PosteriorScorerTest {
     return spark.createDataFrame(rows, schema);
   }
 
-  static ScorerSettings.Builder settings() {
+  static ScorerSettingsBuilder settings() {
     return ScorerSettings.builder().iterations(10).seed(5);
   }
 

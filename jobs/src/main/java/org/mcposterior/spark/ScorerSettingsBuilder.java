@@ -1,0 +1,139 @@
+package org.mcposterior.spark;
+
+import java.util.List;
+import org.mcposterior.randomness.MaskMode;
+import org.mcposterior.stats.Probabilities;
+
+/**
+ * Collects {@link ScorerSettings}, starting from the defaults listed there; {@link #build}
+ * validates them. Not thread-safe; one builder per value.
+ */
+public final class ScorerSettingsBuilder {
+  int iterations = 20;
+  long seed;
+  MaskMode maskMode = MaskMode.INDEPENDENT;
+  String heuristic = "bald";
+  double beta = 1.0;
+  double dropout = Double.NaN;
+  double dropConnect = Double.NaN;
+  List<String> dropConnectLayers = List.of("Linear");
+  Probabilities probabilities = Probabilities.AUTO;
+  int batchSize = 256;
+  long memoryBudgetBytes = 256L << 20;
+  int iterationShards;
+  int partitions;
+  int candidates;
+  String idColumn = "id";
+  String featuresColumn;
+  List<String> featureColumns = List.of();
+  List<Integer> inputShape = List.of();
+  boolean writeSamples;
+  boolean skipInvalid;
+
+  ScorerSettingsBuilder() {}
+
+  public ScorerSettingsBuilder iterations(int v) {
+    iterations = v;
+    return this;
+  }
+
+  public ScorerSettingsBuilder seed(long v) {
+    seed = v;
+    return this;
+  }
+
+  public ScorerSettingsBuilder maskMode(MaskMode v) {
+    maskMode = v;
+    return this;
+  }
+
+  public ScorerSettingsBuilder heuristic(String v) {
+    heuristic = v;
+    return this;
+  }
+
+  public ScorerSettingsBuilder beta(double v) {
+    beta = v;
+    return this;
+  }
+
+  /** Drop probability for every dropout layer; NaN keeps each layer's own. */
+  public ScorerSettingsBuilder dropout(double v) {
+    dropout = v;
+    return this;
+  }
+
+  /** DropConnect weight-drop probability on the layers of the given types (default {@code Linear}); NaN for none. */
+  public ScorerSettingsBuilder dropConnect(double p, List<String> layers) {
+    dropConnect = p;
+    dropConnectLayers = layers;
+    return this;
+  }
+
+  public ScorerSettingsBuilder probabilities(Probabilities v) {
+    probabilities = v;
+    return this;
+  }
+
+  public ScorerSettingsBuilder batchSize(int v) {
+    batchSize = v;
+    return this;
+  }
+
+  public ScorerSettingsBuilder memoryBudgetBytes(long v) {
+    memoryBudgetBytes = v;
+    return this;
+  }
+
+  public ScorerSettingsBuilder iterationShards(int v) {
+    iterationShards = v;
+    return this;
+  }
+
+  public ScorerSettingsBuilder partitions(int v) {
+    partitions = v;
+    return this;
+  }
+
+  public ScorerSettingsBuilder candidates(int v) {
+    candidates = v;
+    return this;
+  }
+
+  public ScorerSettingsBuilder idColumn(String v) {
+    idColumn = v;
+    return this;
+  }
+
+  /** One array or ML-vector column of features (default {@code features}). */
+  public ScorerSettingsBuilder featuresColumn(String v) {
+    featuresColumn = v;
+    return this;
+  }
+
+  /** One numeric column per feature, in order, instead of a features column. */
+  public ScorerSettingsBuilder featureColumns(List<String> v) {
+    featureColumns = v;
+    return this;
+  }
+
+  public ScorerSettingsBuilder inputShape(List<Integer> v) {
+    inputShape = v;
+    return this;
+  }
+
+  public ScorerSettingsBuilder writeSamples(boolean v) {
+    writeSamples = v;
+    return this;
+  }
+
+  public ScorerSettingsBuilder skipInvalid(boolean v) {
+    skipInvalid = v;
+    return this;
+  }
+
+  /** @throws InvalidSettingsException naming the first invalid setting and what was expected */
+  public ScorerSettings build() {
+    return new ScorerSettings(this);
+  }
+}
