@@ -220,6 +220,28 @@ public final class PosteriorScorer {
   }
 
   /**
+   * The BatchBALD batch of {@code k} from the samples {@code scores} already holds (a scorer with
+   * {@code writeSamples(true)}), without resampling: its highest-BALD candidates as {@link
+   * #batchBald}. An action.
+   *
+   * @throws org.mcposterior.heuristics.MaskMismatchException unless the settings draw consistent
+   *     masks ({@code maskMode(CONSISTENT)}): BatchBALD compares examples under one network sample
+   *     per iteration, which independent masks do not give
+   * @throws InvalidInputException if {@code scores} has no samples column
+   */
+  public Dataset<Row> batchBaldFromSamples(Dataset<Row> scores, int k) {
+    return TopK.of(SampledSelection.picks(settings, scores, null, k), settings.idColumn(), k, Heuristics.BATCH_BALD);
+  }
+
+  /**
+   * As {@link #batchBaldFromSamples} for EPIG against the samples of {@code targetScores} (the
+   * target scored by this scorer). An action.
+   */
+  public Dataset<Row> epigFromSamples(Dataset<Row> scores, Dataset<Row> targetScores, int k) {
+    return TopK.of(SampledSelection.picks(settings, scores, targetScores, k), settings.idColumn(), k, Heuristics.EPIG);
+  }
+
+  /**
    * Checks before any work that a joint selection of {@code k} fits on the driver (candidates and
    * EPIG's target).
    *

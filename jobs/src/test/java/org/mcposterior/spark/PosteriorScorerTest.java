@@ -272,4 +272,29 @@ class PosteriorScorerTest {
         () -> scorer.joint(p, t, scores, 4, MaskMode.INDEPENDENT, "epig"));
     assertTrue(e.getMessage().contains("EPIG") && e.getMessage().contains("independent"), e.getMessage());
   }
+
+  @Test
+  void selectingFromWrittenSamplesRefusesIndependentMasksAndMatchesResamplingUnderConsistentOnes() {
+    PosteriorScorer independent = PosteriorScorer.of(net, settings().writeSamples(true).candidates(12).build());
+    Dataset<Row> scores = independent.score(pool3).cache();
+    Dataset<Row> target = independent.score(frame(Fixtures.features(23, 20, 12), 0, 20));
+    MaskMismatchException e = assertThrows(MaskMismatchException.class,
+        () -> independent.batchBaldFromSamples(scores, 4));
+    assertTrue(e.getMessage().contains("independent masks"), e.getMessage());
+    e = assertThrows(MaskMismatchException.class, () -> independent.epigFromSamples(scores, target, 4));
+    assertTrue(e.getMessage().contains("independent masks"), e.getMessage());
+    InvalidInputException none = assertThrows(InvalidInputException.class,
+        () -> independent.batchBaldFromSamples(scores.drop("samples"), 4));
+    assertTrue(none.getMessage().contains("writeSamples(true)"), none.getMessage());
+
+    PosteriorScorer consistent = PosteriorScorer.of(net, settings().writeSamples(true).candidates(12)
+        .maskMode(MaskMode.CONSISTENT).build());
+    Dataset<Row> cs = consistent.score(pool3).cache();
+    List<Row> fromSamples = consistent.batchBaldFromSamples(cs, 4).collectAsList();
+    List<Row> resampled = consistent.batchBald(pool3, cs, 4).collectAsList();
+    assertEquals(4, fromSamples.size());
+    for (int i = 0; i < 4; i++) {
+      assertEquals(resampled.get(i).getString(1), fromSamples.get(i).getString(1), "pick " + (i + 1));
+    }
+  }
 }

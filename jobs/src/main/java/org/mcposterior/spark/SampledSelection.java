@@ -1,0 +1,82 @@
+package org.mcposterior.spark;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.mcposterior.heuristics.BatchBald;
+import org.mcposterior.heuristics.Epig;
+import org.mcposterior.heuristics.MaskProvenance;
+import org.mcposterior.randomness.MaskMode;
+import org.mcposterior.sampling.Samples;
+
+/**
+ * BatchBALD and EPIG from the samples a scoring already wrote ({@code samples} column), without
+ * resampling. Those samples were drawn with the settings' masks, and core is told so: with
+ * independent masks (the default) core refuses them, with consistent masks it selects from them.
+ */
+final class SampledSelection {
+  private static final String SAMPLES = "samples";
+
+  private SampledSelection() {}
+
+  static MaskProvenance provenance(ScorerSettings s) {
+    return new MaskProvenance(s.seed(), 0, s.iterations(), s.maskMode() == MaskMode.CONSISTENT);
+  }
+
+  /** {@code scores} reduced to the picks, priority = k for the first pick down to 1. */
+  static Dataset<Row> picks(ScorerSettings s, Dataset<Row> scores, Dataset<Row> targetScores, int k) {
+    String id = s.idColumn();
+    Keyed candidates = collect(scores.orderBy(col("bald").desc(), col(id).asc()).limit(s.candidateCount(k)), id,
+        s.iterations());
+    MaskProvenance masks = provenance(s);
+    int n = Math.min(k, candidates.samples.batchSize());
+    int[] picked;
+    if (targetScores == null) {
+      BatchBald b = new BatchBald(n, s.heuristicOptions().numDraw(), s.seed(), s.probabilities());
+      picked = b.select(candidates.samples, masks, n);
+    } else {
+      Samples target = collect(targetScores, id, s.iterations()).samples;
+      picked = new Epig(target, masks, s.probabilities()).select(candidates.samples, masks, n);
+    }
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < picked.length; i++) {
+      rows.add(RowFactory.create(candidates.keys.get(picked[i]), (double) (picked.length - i)));
+    }
+    Dataset<Row> order = scores.sparkSession().createDataFrame(rows, DataTypes.createStructType(List.of(
+        DataTypes.createStructField("__pick_key", DataTypes.StringType, false),
+        DataTypes.createStructField("__pick", DataTypes.DoubleType, false))));
+    return scores.drop(SAMPLES).join(order, scores.col(id).cast("string").equalTo(order.col("__pick_key")))
+        .drop(ScoreRows.PRIORITY).withColumnRenamed("__pick", ScoreRows.PRIORITY).drop("__pick_key");
+  }
+
+  private record Keyed(List<String> keys, Samples samples) {}
+
+  /** The samples of {@code rows}, ordered by id as a string (the example key), as one tensor. */
+  private static Keyed collect(Dataset<Row> rows, String id, int iterations) {
+    if (!Arrays.asList(rows.schema().fieldNames()).contains(SAMPLES)) {
+      throw new InvalidInputException("the scores have no '" + SAMPLES + "' column; expected the scores of a"
+          + " scorer built with writeSamples(true) (and, for BatchBALD or EPIG, maskMode(CONSISTENT))");
+    }
+    List<Row> collected = new ArrayList<>(rows.select(col(id).cast("string"),
+        org.apache.spark.sql.functions.flatten(col(SAMPLES))).collectAsList());
+    collected.sort(Comparator.comparing((Row r) -> r.getString(0)));
+    int len = collected.isEmpty() ? 0 : collected.get(0).getList(1).size();
+    float[] all = new float[collected.size() * len];
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; i < collected.size(); i++) {
+      keys.add(collected.get(i).getString(0));
+      List<Float> v = collected.get(i).getList(1);
+      for (int j = 0; j < len; j++) {
+        all[i * len + j] = v.get(j);
+      }
+    }
+    return new Keyed(keys, Samples.of(all, collected.size(), len / iterations, iterations));
+  }
+}
