@@ -8,7 +8,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.mcposterior.heuristics.HeuristicOptions;
 import org.mcposterior.heuristics.Heuristics;
 import org.mcposterior.heuristics.PosteriorScores;
 import org.mcposterior.heuristics.PriorityKey;

@@ -1,9 +1,9 @@
 package org.mcposterior.spark;
 
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import org.mcposterior.heuristics.HeuristicOptions;
 import org.mcposterior.heuristics.Heuristics;
 import org.mcposterior.models.Network;
@@ -264,14 +264,21 @@ public final class ScorerSettings implements Serializable {
     return b.build();
   }
 
+  /** Every setting, in declaration order, for equality (boxed doubles: NaN equals NaN). */
+  private List<Object> values() {
+    return Arrays.asList(iterations, seed, maskMode, heuristic, beta, dropout, dropConnect, dropConnectLayers,
+        probabilities, batchSize, memoryBudgetBytes, iterationShards, partitions, candidates, idColumn, featuresColumn,
+        featureColumns, inputShape, writeSamples, skipInvalid);
+  }
+
   @Override
   public boolean equals(Object o) {
-    return o instanceof ScorerSettings s && toString().equals(s.toString());
+    return o instanceof ScorerSettings s && values().equals(s.values());
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(toString());
+    return values().hashCode();
   }
 
   @Override

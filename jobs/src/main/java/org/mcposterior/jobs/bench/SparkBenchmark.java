@@ -1,6 +1,5 @@
 package org.mcposterior.jobs.bench;
 
-import org.mcposterior.models.ReferenceNetworks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,14 +16,14 @@ import org.mcposterior.heuristics.PosteriorScores;
 import org.mcposterior.heuristics.Reduction;
 import org.mcposterior.jobs.score.ScoreJob;
 import org.mcposterior.jobs.score.ScoreSettings;
-import org.mcposterior.spark.ScorerSettings;
 import org.mcposterior.models.Network;
+import org.mcposterior.models.ReferenceNetworks;
 import org.mcposterior.platform.NativeGemm;
 import org.mcposterior.randomness.KeyedRandom;
-import org.mcposterior.randomness.MaskMode;
 import org.mcposterior.sampling.PosteriorSampler;
 import org.mcposterior.sampling.SamplerConfig;
 import org.mcposterior.sampling.Samples;
+import org.mcposterior.spark.ScorerSettings;
 import org.mcposterior.stats.MomentsBatch;
 import org.mcposterior.stats.Probabilities;
 import org.mcposterior.stochastic.McDropout;

@@ -26,8 +26,6 @@ import org.mcposterior.jobs.score.ScoreSettings;
 import org.mcposterior.models.Network;
 import org.mcposterior.models.ReferenceNetworks;
 import org.mcposterior.randomness.KeyedRandom;
-import org.mcposterior.randomness.MaskMode;
-import org.mcposterior.stats.Probabilities;
 import org.mcposterior.stochastic.StochasticNetwork;
 import org.mcposterior.training.ActivePool;
 import org.mcposterior.training.Predictions;

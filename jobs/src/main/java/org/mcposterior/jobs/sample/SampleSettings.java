@@ -6,9 +6,8 @@ import java.util.Locale;
 import java.util.Map;
 import org.mcposterior.jobs.score.InvalidSettingsException;
 import org.mcposterior.jobs.score.ScoreSettings;
-import org.mcposterior.spark.ScorerSettings;
 import org.mcposterior.randomness.MaskMode;
-import org.mcposterior.stats.Probabilities;
+import org.mcposterior.spark.ScorerSettings;
 
 /**
  * Everything one {@code sample} run is told, validated when built and written into its summary.
