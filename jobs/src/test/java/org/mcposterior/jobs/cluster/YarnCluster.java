@@ -86,18 +86,18 @@ public final class YarnCluster implements AutoCloseable {
 
   private YarnCluster(Builder b) throws IOException {
     Instant t0 = Instant.now();
-    this.applicationJar = StandaloneCluster.productApplicationJar();
+    this.applicationJar = ProductJar.path();
     this.sparkJars = ClusterJars.forApplicationJar(System.getProperty("java.class.path", ""), applicationJar)
         .sparkHomeJars();
     Files.createDirectories(b.baseDirectory);
     this.runDirectory = Files.createTempDirectory(b.baseDirectory, "run-");
     this.sparkHome = runDirectory.resolve("spark-home");
-    StandaloneCluster.linkSparkHome(sparkHome, sparkJars);
+    SparkHome.link(sparkHome, sparkJars);
     this.logs = Files.createDirectories(runDirectory.resolve("logs"));
     this.confDir = Files.createDirectories(runDirectory.resolve("hadoop-conf"));
-    this.watchdogJar = StandaloneCluster.writeWatchdogJar(runDirectory.resolve("watchdog.jar"));
+    this.watchdogJar = WatchdogAgent.writeTo(runDirectory.resolve("watchdog.jar")).jar();
     String coretype = System.getenv("OPENBLAS_CORETYPE");
-    this.openblasCoretype = coretype == null || coretype.isBlank() ? StandaloneCluster.DEFAULT_OPENBLAS_CORETYPE : coretype;
+    this.openblasCoretype = coretype == null || coretype.isBlank() ? OpenBlas.DEFAULT_CORETYPE : coretype;
 
     Configuration conf = new Configuration();
     conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, runDirectory.resolve("hdfs").toString());
@@ -105,8 +105,8 @@ public final class YarnCluster implements AutoCloseable {
     this.dfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).nameNodePort(0).nameNodeHttpPort(0).build();
     dfs.waitActive();
     YarnConfiguration yc = new YarnConfiguration(dfs.getConfiguration(0));
-    yc.set(YarnConfiguration.RM_BIND_HOST, StandaloneCluster.HOST);
-    yc.set(YarnConfiguration.NM_BIND_HOST, StandaloneCluster.HOST);
+    yc.set(YarnConfiguration.RM_BIND_HOST, SparkEnvironment.HOST);
+    yc.set(YarnConfiguration.NM_BIND_HOST, SparkEnvironment.HOST);
     yc.set(YarnConfiguration.RM_SCHEDULER, "org.apache.hadoop.yarn.server.resourcemanager.scheduler.fifo.FifoScheduler");
     yc.setInt(YarnConfiguration.RM_SCHEDULER_MINIMUM_ALLOCATION_MB, 128);
     yc.setInt(YarnConfiguration.RM_SCHEDULER_MAXIMUM_ALLOCATION_MB, b.nodeMemoryMb);
@@ -225,8 +225,8 @@ public final class YarnCluster implements AutoCloseable {
     String java = System.getProperty("java.home");
     c.put("spark.yarn.appMasterEnv.JAVA_HOME", java);
     c.put("spark.executorEnv.JAVA_HOME", java);
-    c.put("spark.yarn.appMasterEnv.SPARK_LOCAL_IP", StandaloneCluster.HOST);
-    c.put("spark.executorEnv.SPARK_LOCAL_IP", StandaloneCluster.HOST);
+    c.put("spark.yarn.appMasterEnv.SPARK_LOCAL_IP", SparkEnvironment.HOST);
+    c.put("spark.executorEnv.SPARK_LOCAL_IP", SparkEnvironment.HOST);
     c.put("spark.yarn.appMasterEnv.OPENBLAS_CORETYPE", openblasCoretype);
     c.put("spark.executorEnv.OPENBLAS_CORETYPE", openblasCoretype);
     c.put("spark.yarn.submit.waitAppCompletion", "true");
@@ -254,7 +254,7 @@ public final class YarnCluster implements AutoCloseable {
     int n = submissions.incrementAndGet();
     Path out = logs.resolve("submit-" + n + ".stdout");
     Path err = logs.resolve("submit-" + n + ".stderr");
-    List<String> cmd = new ArrayList<>(List.of(StandaloneCluster.javaExecutable(), "-Xmx384m", watchdogOption()));
+    List<String> cmd = new ArrayList<>(List.of(JvmLauncher.javaExecutable(), "-Xmx384m", watchdogOption()));
     cmd.addAll(List.of(JavaModuleOptions.defaultModuleOptions().split(" ")));
     // As bin/spark-class: the Hadoop configuration directory on the class path, where Hadoop's
     // Configuration finds core-site.xml and yarn-site.xml.
@@ -271,7 +271,7 @@ public final class YarnCluster implements AutoCloseable {
     env.put("HADOOP_CONF_DIR", confDir.toString());
     env.put("YARN_CONF_DIR", confDir.toString());
     env.put("SPARK_HOME", sparkHome.toString());
-    env.put("SPARK_LOCAL_IP", StandaloneCluster.HOST);
+    env.put("SPARK_LOCAL_IP", SparkEnvironment.HOST);
     env.put("JAVA_HOME", System.getProperty("java.home"));
     Instant t0 = Instant.now();
     try {
@@ -299,7 +299,7 @@ public final class YarnCluster implements AutoCloseable {
   public List<ExecutorProcess> executors(String appId) {
     List<ExecutorProcess> out = new ArrayList<>();
     ProcessHandle.current().descendants().forEach(ph -> {
-      List<String> cmd = StandaloneCluster.commandLine(ph.pid());
+      List<String> cmd = ProcessTrees.commandLine(ph.pid());
       if (cmd.contains(EXECUTOR_CLASS) && cmd.stream().anyMatch(s -> s.contains(appId.replace("application_", "")))) {
         out.add(new ExecutorProcess(ph.pid(), appId, argumentAfter(cmd, "--executor-id"), 0));
       }
@@ -363,7 +363,7 @@ public final class YarnCluster implements AutoCloseable {
     String dir = runDirectory.toString();
     String work = yarn.getTestWorkDir().getAbsolutePath();
     return ProcessHandle.current().descendants().filter(ph -> {
-      String cmd = String.join(" ", StandaloneCluster.commandLine(ph.pid()));
+      String cmd = String.join(" ", ProcessTrees.commandLine(ph.pid()));
       return cmd.contains(dir) || cmd.contains(work);
     }).map(ProcessHandle::pid).collect(Collectors.toList());
   }
@@ -390,10 +390,10 @@ public final class YarnCluster implements AutoCloseable {
       return;
     }
     for (Process p : submitters) {
-      StandaloneCluster.killTree(p.toHandle());
+      ProcessTrees.killTree(p.toHandle());
     }
     for (long pid : livePids()) {
-      ProcessHandle.of(pid).ifPresent(StandaloneCluster::killTree);
+      ProcessHandle.of(pid).ifPresent(ProcessTrees::killTree);
     }
     try {
       yarn.stop();

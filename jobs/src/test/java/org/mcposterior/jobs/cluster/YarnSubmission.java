@@ -63,12 +63,12 @@ public final class YarnSubmission {
     try {
       done = client.waitFor(Math.max(0, left), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
-      StandaloneCluster.killTree(client.toHandle());
+      ProcessTrees.killTree(client.toHandle());
       Thread.currentThread().interrupt();
       throw new ClusterException("interrupted while waiting for spark-submit; the client was killed", e);
     }
     if (!done) {
-      StandaloneCluster.killTree(client.toHandle());
+      ProcessTrees.killTree(client.toHandle());
       cluster.noteTrouble();
       throw new ClusterException("spark-submit " + spec.args() + " did not finish within " + spec.timeout().toSeconds()
           + " s; the client was killed.\n--- client stderr (tail) ---\n" + Logs.tail(stderrSoFar(), 40)
