@@ -25,8 +25,8 @@ final class RunDirectory {
 
   static final String KEEP_PROPERTY = "mcposterior.cluster.keep";
 
-  /** A submission's standard output and error files. */
-  record SubmissionLogs(Path stdout, Path stderr) {
+  /** A submission's name ({@code submit-<n>}) and its standard output and error files. */
+  record SubmissionLogs(String name, Path stdout, Path stderr) {
   }
 
   private final Path root;
@@ -65,13 +65,8 @@ final class RunDirectory {
 
   /** The next submission's {@code logs/submit-<n>.stdout} and {@code .stderr}, n = 1, 2, ... */
   SubmissionLogs nextSubmission() {
-    int n = submissions.incrementAndGet();
-    return new SubmissionLogs(logs.resolve("submit-" + n + ".stdout"), logs.resolve("submit-" + n + ".stderr"));
-  }
-
-  /** The number of the last {@link #nextSubmission}. */
-  int submissionCount() {
-    return submissions.get();
+    String name = "submit-" + submissions.incrementAndGet();
+    return new SubmissionLogs(name, logs.resolve(name + ".stdout"), logs.resolve(name + ".stderr"));
   }
 
   void noteTrouble() {

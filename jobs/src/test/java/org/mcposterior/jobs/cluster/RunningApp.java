@@ -84,7 +84,8 @@ public final class RunningApp {
           + Logs.tail(driver.stdout(), 20) + "\n--- driver stderr (tail) ---\n" + Logs.tail(driver.stderr(), 60) + "\n"
           + cluster.diagnostics(), null);
     }
-    return new SubmitResult(driver.exitValue(), driver.stdoutText(), driver.stderrText(), driver.runTime(),
-        driver.stdout(), driver.stderr());
+    Duration elapsed = driver.runTime();
+    return new SubmitResult(driver.exitValue(), driver.stdoutText(), driver.stderrText(), elapsed, driver.stdout(),
+        driver.stderr());
   }
 }

@@ -37,8 +37,6 @@ import java.util.stream.Collectors;
  */
 public final class StandaloneCluster implements AutoCloseable {
 
-  static final String SUBMIT_CLASS = "org.apache.spark.deploy.SparkSubmit";
-
   private final StandaloneClusterBuilder.Settings settings;
   private final RunDirectory run;
   private final SparkHome sparkHome;
@@ -193,7 +191,7 @@ public final class StandaloneCluster implements AutoCloseable {
     requireOpen();
     RunDirectory.SubmissionLogs files = run.nextSubmission();
     Instant t0 = Instant.now();
-    Process p = spark.launch("submit-" + run.submissionCount(), SUBMIT_CLASS, spec.sparkSubmitArguments(masterUrl()),
+    Process p = spark.launch(files.name(), SubmitterProcess.SPARK_SUBMIT_CLASS, spec.sparkSubmitArguments(masterUrl()),
         ProcessBuilder.Redirect.to(files.stdout().toFile()), ProcessBuilder.Redirect.to(files.stderr().toFile()),
         driverEnvironment);
     RunningApp app = new RunningApp(this, spec, new SubmitterProcess(p, t0, files));

@@ -12,6 +12,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class SubmitterProcess {
 
+  /** The main class of {@code spark-submit}, in every cluster mode. */
+  static final String SPARK_SUBMIT_CLASS = "org.apache.spark.deploy.SparkSubmit";
+
   private final Process process;
   private final Instant started;
   private final RunDirectory.SubmissionLogs logs;
