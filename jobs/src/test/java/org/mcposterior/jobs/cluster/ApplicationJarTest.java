@@ -31,7 +31,7 @@ class ApplicationJarTest {
 
   @BeforeAll
   static void open() throws IOException {
-    jar = StandaloneCluster.productApplicationJar();
+    jar = ProductJar.path();
     entries = new HashSet<>();
     try (JarFile f = new JarFile(jar.toFile())) {
       f.stream().map(JarEntry::getName).forEach(entries::add);

@@ -111,7 +111,7 @@ class KubernetesManifestTest {
     Matcher from = Pattern.compile("(?m)^ARG SPARK_IMAGE=spark:(\\d+\\.\\d+\\.\\d+)-scala(\\d+\\.\\d+)-java17").matcher(docker);
     assertTrue(from.find(), "the default base is an official spark:<version>-scala<x>-java17 image");
     assertEquals(spec.get("sparkVersion"), from.group(1), "image and manifest name the same Spark");
-    String jar = StandaloneCluster.productApplicationJar().getFileName().toString();
+    String jar = ProductJar.path().getFileName().toString();
     if (jar.contains("_2.13-")) {
       assertEquals("2.13", from.group(2), "the default line is Scala 2.13");
       assertTrue(docker.contains("ARG APP_JAR=jobs/target/" + jar), "the default APP_JAR is this build's jar " + jar);

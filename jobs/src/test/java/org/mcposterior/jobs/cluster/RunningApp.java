@@ -1,10 +1,7 @@
 package org.mcposterior.jobs.cluster;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,21 +17,12 @@ public final class RunningApp {
 
   private final StandaloneCluster cluster;
   private final SubmitSpec spec;
-  private final Process driver;
-  private final Instant started;
-  private final Path stdout;
-  private final Path stderr;
-  /** When the driver exited, noted by the process reaper, so a late {@link #await} still times the run right. */
-  private volatile Instant finished;
+  private final SubmitterProcess driver;
 
-  RunningApp(StandaloneCluster cluster, SubmitSpec spec, Process driver, Instant started, Path stdout, Path stderr) {
+  RunningApp(StandaloneCluster cluster, SubmitSpec spec, SubmitterProcess driver) {
     this.cluster = cluster;
     this.spec = spec;
     this.driver = driver;
-    this.started = started;
-    this.stdout = stdout;
-    this.stderr = stderr;
-    driver.onExit().thenRun(() -> finished = Instant.now());
   }
 
   public SubmitSpec spec() {
@@ -52,12 +40,12 @@ public final class RunningApp {
 
   /** Time since the launcher started. */
   public Duration elapsed() {
-    return Duration.between(started, Instant.now());
+    return driver.elapsed();
   }
 
   /** What the driver has written to standard error so far (Spark's log). */
   public String stderrSoFar() {
-    return Logs.read(stderr);
+    return driver.stderrText();
   }
 
   /**
@@ -69,17 +57,8 @@ public final class RunningApp {
     return m.find() ? Optional.of(m.group(1)) : Optional.empty();
   }
 
-  /** After SIGKILL: returns once the kernel has reaped the driver (or after 15 s), so callers see it gone. */
-  private void awaitDeath() {
-    try {
-      driver.onExit().get(15, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      // Still reported: isAlive() stays true and close() sweeps it.
-    }
-  }
-
   Process driver() {
-    return driver;
+    return driver.process();
   }
 
   /**
@@ -89,28 +68,24 @@ public final class RunningApp {
    *     of the driver's output and of the cluster's logs
    */
   public SubmitResult await() {
-    long left = spec.timeout().minus(elapsed()).toMillis();
     boolean done;
     try {
-      done = driver.waitFor(Math.max(0, left), TimeUnit.MILLISECONDS);
+      done = driver.awaitExit(spec.timeout());
     } catch (InterruptedException e) {
-      StandaloneCluster.killTree(driver.toHandle());
-      awaitDeath();
+      driver.kill();
       Thread.currentThread().interrupt();
       throw cluster.refuse("interrupted while waiting for " + spec.mainClass() + "; the driver was killed", e);
     }
     if (!done) {
-      StandaloneCluster.killTree(driver.toHandle());
-      awaitDeath();
+      driver.kill();
       throw cluster.refuse("spark-submit of " + spec.mainClass() + " " + spec.args() + " did not finish within "
           + spec.timeout().toSeconds() + " s (timeout of its SubmitSpec); the driver (pid " + driver.pid()
           + ") was killed. Raise the timeout if the machine is slow, or read why it hung:\n--- driver stdout (tail) ---\n"
-          + Logs.tail(stdout, 20) + "\n--- driver stderr (tail) ---\n" + Logs.tail(stderr, 60) + "\n"
-          + cluster.diagnostics());
+          + Logs.tail(driver.stdout(), 20) + "\n--- driver stderr (tail) ---\n" + Logs.tail(driver.stderr(), 60) + "\n"
+          + cluster.diagnostics(), null);
     }
-    Instant end = finished == null ? Instant.now() : finished;
-    SubmitResult r = new SubmitResult(driver.exitValue(), Logs.read(stdout), Logs.read(stderr),
-        Duration.between(started, end), stdout, stderr);
-    return r;
+    Duration elapsed = driver.runTime();
+    return new SubmitResult(driver.exitValue(), driver.stdoutText(), driver.stderrText(), elapsed, driver.stdout(),
+        driver.stderr());
   }
 }

@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * One {@code spark-submit} of an application in client mode: main class, application jar,
- * {@code --jars}, {@code --conf} settings, application arguments and how long it may run.
- * Immutable; built only through {@link #builder} (or {@link StandaloneCluster#submitSpec}, which
+ * One {@code spark-submit} of an application, to either test cluster (client mode on the
+ * standalone cluster, cluster mode on YARN): main class, application jar, {@code --jars},
+ * {@code --conf} settings, application arguments and how long it may run. Immutable; built only through {@link #builder} (or {@link StandaloneCluster#submitSpec}, which
  * fills in the jars and the settings every DL4J application needs) and checked when built, so a
  * bad spec fails before any JVM starts.
  */
@@ -73,13 +73,18 @@ public final class SubmitSpec {
     return propertiesFile;
   }
 
+  /** As {@link #sparkSubmitArguments(String, String)} in client mode. */
+  List<String> sparkSubmitArguments(String masterUrl) {
+    return sparkSubmitArguments(masterUrl, "client");
+  }
+
   /**
-   * The arguments {@code spark-submit} would get: {@code --master URL --deploy-mode client
+   * The arguments {@code spark-submit} would get: {@code --master URL --deploy-mode MODE
    * --class MAIN [--properties-file F] [--jars a,b] [--conf k=v]... APP_JAR ARGS...}. As with
    * spark-submit, {@code --master} and {@code --conf} win over the same keys in the properties file.
    */
-  List<String> sparkSubmitArguments(String masterUrl) {
-    List<String> out = new ArrayList<>(List.of("--master", masterUrl, "--deploy-mode", "client", "--class", mainClass));
+  List<String> sparkSubmitArguments(String masterUrl, String deployMode) {
+    List<String> out = new ArrayList<>(List.of("--master", masterUrl, "--deploy-mode", deployMode, "--class", mainClass));
     if (propertiesFile != null) {
       out.add("--properties-file");
       out.add(propertiesFile.toString());

@@ -36,7 +36,7 @@ class WrongSparkLineTest {
       otherJars = s.filter(p -> p.toString().endsWith(".jar")).sorted().toList();
     }
     assertEquals(2, otherJars.size(), "spark-common-utils and scala-library of the other line in " + other);
-    Path app = StandaloneCluster.productApplicationJar();
+    Path app = ProductJar.path();
     List<Path> cp = new ArrayList<>(List.of(app));
     cp.addAll(otherJars);
 
@@ -60,7 +60,7 @@ class WrongSparkLineTest {
 
   @Test
   void onItsOwnLineTheSameJarStarts() throws Exception {
-    Path app = StandaloneCluster.productApplicationJar();
+    Path app = ProductJar.path();
     List<Path> cp = new ArrayList<>(List.of(app));
     cp.addAll(ClusterJars.forApplicationJar(System.getProperty("java.class.path", ""), app).sparkHomeJars());
     Run r = run(cp, "--version");

@@ -1,11 +1,10 @@
 package org.mcposterior.jobs.cluster;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A {@code spark-submit --master yarn --deploy-mode cluster} whose client JVM is running: in
@@ -16,22 +15,17 @@ import java.util.concurrent.TimeUnit;
  */
 public final class YarnSubmission {
 
+  /** What the client logs once YARN has accepted the application. */
+  private static final Pattern APP_ID = Pattern.compile("Submitted application (application_\\d+_\\d+)");
+
   private final YarnCluster cluster;
   private final SubmitSpec spec;
-  private final Process client;
-  private final Instant started;
-  private final Path stdout;
-  private final Path stderr;
-  private volatile Instant finished;
+  private final SubmitterProcess client;
 
-  YarnSubmission(YarnCluster cluster, SubmitSpec spec, Process client, Instant started, Path stdout, Path stderr) {
+  YarnSubmission(YarnCluster cluster, SubmitSpec spec, SubmitterProcess client) {
     this.cluster = cluster;
     this.spec = spec;
     this.client = client;
-    this.started = started;
-    this.stdout = stdout;
-    this.stderr = stderr;
-    client.onExit().thenRun(() -> finished = Instant.now());
   }
 
   public boolean isAlive() {
@@ -39,17 +33,23 @@ public final class YarnSubmission {
   }
 
   public Duration elapsed() {
-    return Duration.between(started, Instant.now());
+    return client.elapsed();
   }
 
   /** The client's standard error so far (Spark's log: submission, application reports). */
   public String stderrSoFar() {
-    return Logs.read(stderr);
+    return client.stderrText();
   }
 
   /** YARN's application id, once the client has logged the submission. */
   public Optional<String> appId() {
-    return YarnCluster.appId(stderrSoFar());
+    return appId(stderrSoFar());
+  }
+
+  /** The application id in a client's log ({@code Submitted application application_...}), if it is there. */
+  static Optional<String> appId(String clientLog) {
+    Matcher m = APP_ID.matcher(clientLog);
+    return m.find() ? Optional.of(m.group(1)) : Optional.empty();
   }
 
   /**
@@ -58,27 +58,26 @@ public final class YarnSubmission {
    * @throws ClusterException on timeout, after killing the client, with the tails of its log and the driver's
    */
   public Result await() {
-    long left = spec.timeout().minus(elapsed()).toMillis();
     boolean done;
     try {
-      done = client.waitFor(Math.max(0, left), TimeUnit.MILLISECONDS);
+      done = client.awaitExit(spec.timeout());
     } catch (InterruptedException e) {
-      StandaloneCluster.killTree(client.toHandle());
+      client.kill();
       Thread.currentThread().interrupt();
       throw new ClusterException("interrupted while waiting for spark-submit; the client was killed", e);
     }
     if (!done) {
-      StandaloneCluster.killTree(client.toHandle());
+      client.kill();
       cluster.noteTrouble();
       throw new ClusterException("spark-submit " + spec.args() + " did not finish within " + spec.timeout().toSeconds()
           + " s; the client was killed.\n--- client stderr (tail) ---\n" + Logs.tail(stderrSoFar(), 40)
           + "\n--- driver log (tail) ---\n" + appId().map(id -> Logs.tail(cluster.driverLog(id), 60)).orElse("(no app id)"));
     }
-    Instant end = finished == null ? Instant.now() : finished;
-    String err = Logs.read(stderr);
-    String id = YarnCluster.appId(err).orElse(null);
-    return new Result(client.exitValue(), Logs.read(stdout), err, id == null ? "" : cluster.driverLog(id), id,
-        Duration.between(started, end));
+    Duration elapsed = client.runTime();
+    String err = client.stderrText();
+    String id = appId(err).orElse(null);
+    return new Result(client.exitValue(), client.stdoutText(), err, id == null ? "" : cluster.driverLog(id), id,
+        elapsed);
   }
 
   /**
