@@ -15,8 +15,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 import org.mcposterior.models.Network;
 import org.mcposterior.sampling.PosteriorSampler;
+import org.mcposterior.sampling.SampleArrays;
 import org.mcposterior.sampling.SamplerConfig;
-import org.mcposterior.sampling.Samples;
+import org.mcposterior.stats.Samples;
 import org.mcposterior.stochastic.StochasticNetwork;
 import org.mcposterior.testsupport.Networks;
 import org.mcposterior.testsupport.Tolerances;
@@ -36,7 +37,7 @@ class InferenceMatchesDl4jTest {
       try (PosteriorSampler s = PosteriorSampler.of(StochasticNetwork.of(model), cfg.withCachePrefix(cache))) {
         Samples samples = s.predictOnBatch(input, 3);
         for (int t = 0; t < 3; t++) {
-          INDArray it = samples.iterationRange(t, t + 1).toINDArray().reshape(expected.shape());
+          INDArray it = SampleArrays.toINDArray(samples.iterationRange(t, t + 1)).reshape(expected.shape());
           Tolerances.assertClose(expected, it, Tolerances.FLOAT_KERNEL, "iteration " + t + " cache " + cache);
         }
       }

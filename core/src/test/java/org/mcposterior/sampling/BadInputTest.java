@@ -18,6 +18,7 @@ import org.mcposterior.stochastic.NoMatchingLayerException;
 import org.mcposterior.stochastic.NothingStochasticException;
 import org.mcposterior.stochastic.StochasticNetwork;
 import org.mcposterior.testsupport.Networks;
+import org.mcposterior.stats.Samples;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

@@ -46,7 +46,7 @@ import org.mcposterior.models.Network;
 import org.mcposterior.randomness.KeyedRandom;
 import org.mcposterior.randomness.MaskMode;
 import org.mcposterior.sampling.PosteriorSampler;
-import org.mcposterior.sampling.Samples;
+import org.mcposterior.stats.Samples;
 import org.mcposterior.stats.OutputShape;
 import org.mcposterior.stats.Probabilities;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -27,7 +27,7 @@ import org.mcposterior.models.Network;
 import org.mcposterior.models.ReferenceNetworks;
 import org.mcposterior.randomness.KeyedRandom;
 import org.mcposterior.sampling.PosteriorSampler;
-import org.mcposterior.sampling.Samples;
+import org.mcposterior.stats.Samples;
 
 /**
  * Samples the posterior of a few inputs: {@code T} stochastic passes of each, keyed by the input's

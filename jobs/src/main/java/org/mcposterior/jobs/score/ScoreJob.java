@@ -38,7 +38,7 @@ import org.mcposterior.randomness.MaskMode;
 import org.mcposterior.stochastic.NothingStochasticException;
 import org.mcposterior.sampling.PosteriorSampler;
 import org.mcposterior.sampling.SamplerConfig;
-import org.mcposterior.sampling.Samples;
+import org.mcposterior.stats.Samples;
 import org.mcposterior.stats.MomentsAccumulator;
 import org.mcposterior.stats.MomentsBatch;
 import org.mcposterior.stats.MomentsCodec;

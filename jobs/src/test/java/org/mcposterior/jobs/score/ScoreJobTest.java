@@ -22,7 +22,7 @@ import org.mcposterior.heuristics.Reduction;
 import org.mcposterior.randomness.KeyedRandom;
 import org.mcposterior.sampling.PosteriorSampler;
 import org.mcposterior.sampling.SamplerConfig;
-import org.mcposterior.sampling.Samples;
+import org.mcposterior.stats.Samples;
 import org.mcposterior.stats.MomentsBatch;
 import org.mcposterior.stats.Probabilities;
 import org.mcposterior.stochastic.McDropout;
