@@ -139,7 +139,7 @@ public final class ScoreJob {
     int outputs;
     try (PosteriorSampler probe = PosteriorSampler.of(stochastic(net, s), s.samplerConfig())) {
       probe.plan(new int[][] {shape}); // refuses shapes that do not fit, before any work
-      outputs = Math.max(2, probe.outputGeometry(new int[][] {shape}, 0).size());
+      outputs = Math.max(2, probe.outputSize(new int[][] {shape}, 0));
     } catch (NothingStochasticException e) {
       throw new InvalidInputException("model " + s.model() + " has no dropout to keep on at inference, so its MC"
           + " samples would all be equal and every score zero; pass --dropconnect 0.5 to sample it by MC DropConnect"
