@@ -46,7 +46,7 @@ class InferenceMatchesDl4jTest {
 
   @Test
   void referenceMlp() {
-    assertMatchesDl4j(Networks.referenceMlp(1), Networks.input(2, -1, 1, 16, 10));
+    assertMatchesDl4j(ReferenceNetworks.referenceMlp(1), Networks.input(2, -1, 1, 16, 10));
   }
 
   @Test
@@ -61,7 +61,7 @@ class InferenceMatchesDl4jTest {
 
   @Test
   void dropConnectReferenceCnn() {
-    assertMatchesDl4j(Networks.referenceDropConnectCnn(7), Networks.input(8, 0, 1, 4, 3, 10, 10));
+    assertMatchesDl4j(ReferenceNetworks.referenceDropConnectCnn(7), Networks.input(8, 0, 1, 4, 3, 10, 10));
   }
 
   @Test
@@ -101,7 +101,7 @@ class InferenceMatchesDl4jTest {
 
   @Test
   void samplesHaveIterationsLast() {
-    try (PosteriorSampler s = PosteriorSampler.of(StochasticNetwork.of(Networks.referenceMlp(1)),
+    try (PosteriorSampler s = PosteriorSampler.of(StochasticNetwork.of(ReferenceNetworks.referenceMlp(1)),
         SamplerConfig.defaults().withAllowDeterministic(true))) {
       Samples samples = s.predictOnBatch(Networks.input(2, -1, 1, 8, 10), 7);
       assertEquals(java.util.List.of(8, 2, 7), java.util.Arrays.stream(samples.shape()).boxed().toList());
