@@ -3,7 +3,7 @@ package org.mcposterior.heuristics;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.SplittableRandom;
-import org.mcposterior.sampling.Samples;
+import org.mcposterior.stats.Samples;
 import org.mcposterior.stats.Probabilities;
 
 /**

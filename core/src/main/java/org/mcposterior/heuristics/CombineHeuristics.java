@@ -1,7 +1,7 @@
 package org.mcposterior.heuristics;
 
 import java.util.List;
-import org.mcposterior.sampling.Samples;
+import org.mcposterior.stats.Samples;
 
 /**
  * A weighted combination of heuristics over the several outputs of one model (say the class head

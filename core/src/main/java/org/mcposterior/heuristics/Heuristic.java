@@ -1,6 +1,6 @@
 package org.mcposterior.heuristics;
 
-import org.mcposterior.sampling.Samples;
+import org.mcposterior.stats.Samples;
 
 /**
  * An acquisition heuristic: scores every example of a pool from its posterior samples {@code [N,

@@ -2,7 +2,7 @@ package org.mcposterior.heuristics;
 
 import java.util.Objects;
 import java.util.Optional;
-import org.mcposterior.sampling.Samples;
+import org.mcposterior.stats.Samples;
 import org.mcposterior.stats.Probabilities;
 
 /**

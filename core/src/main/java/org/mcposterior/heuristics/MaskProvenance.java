@@ -4,7 +4,7 @@ package org.mcposterior.heuristics;
  * Which network samples a sample tensor was drawn with, for the heuristics that compare samples
  * across examples (BatchBALD, EPIG): they need consistent masks, one network sample per
  * iteration shared by every example (DESIGN.md, invariant 4), and EPIG needs the pool and the
- * target drawn with the same ones. {@link org.mcposterior.sampling.Samples} carry only floats, so
+ * target drawn with the same ones. {@link org.mcposterior.stats.Samples} carry only floats, so
  * the sampler's caller states this next to them.
  *
  * @param masterSeed the seed the masks derive from

@@ -1,6 +1,6 @@
 package org.mcposterior.heuristics;
 
-import org.mcposterior.sampling.Samples;
+import org.mcposterior.stats.Samples;
 import org.mcposterior.stats.Moments;
 import org.mcposterior.stats.MomentsBatch;
 import org.mcposterior.stats.Probabilities;

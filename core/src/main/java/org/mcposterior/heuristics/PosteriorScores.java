@@ -2,7 +2,7 @@ package org.mcposterior.heuristics;
 
 import java.util.Arrays;
 import java.util.Objects;
-import org.mcposterior.sampling.Samples;
+import org.mcposterior.stats.Samples;
 import org.mcposterior.stats.Moments;
 import org.mcposterior.stats.MomentsBatch;
 import org.mcposterior.stats.OutputShape;

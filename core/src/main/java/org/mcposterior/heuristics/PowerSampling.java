@@ -1,7 +1,7 @@
 package org.mcposterior.heuristics;
 
 import java.util.Objects;
-import org.mcposterior.sampling.Samples;
+import org.mcposterior.stats.Samples;
 import org.mcposterior.stats.Probabilities;
 
 /**

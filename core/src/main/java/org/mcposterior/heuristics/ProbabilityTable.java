@@ -1,7 +1,7 @@
 package org.mcposterior.heuristics;
 
 import java.util.Arrays;
-import org.mcposterior.sampling.Samples;
+import org.mcposterior.stats.Samples;
 import org.mcposterior.stats.InvalidSamplesException;
 import org.mcposterior.stats.OutputShape;
 import org.mcposterior.stats.Probabilities;

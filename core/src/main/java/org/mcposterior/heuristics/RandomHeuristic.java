@@ -1,6 +1,6 @@
 package org.mcposterior.heuristics;
 
-import org.mcposterior.sampling.Samples;
+import org.mcposterior.stats.Samples;
 
 /**
  * Random acquisition, the baseline every heuristic must beat: the score of example {@code i} is a

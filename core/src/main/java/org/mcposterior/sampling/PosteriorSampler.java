@@ -14,7 +14,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.mcposterior.forward.Chunk;
 import org.mcposterior.forward.ForwardPlan;
-import org.mcposterior.forward.Geometry;
 import org.mcposterior.forward.PlanCompiler;
 import org.mcposterior.forward.PlanNode;
 import org.mcposterior.forward.PlanRunner;
@@ -23,6 +22,7 @@ import org.mcposterior.platform.BlasSelfCheck;
 import org.mcposterior.platform.NativeFloats;
 import org.mcposterior.stochastic.NothingStochasticException;
 import org.mcposterior.stochastic.StochasticNetwork;
+import org.mcposterior.stats.Samples;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -275,6 +275,21 @@ public final class PosteriorSampler implements AutoCloseable {
     return sum;
   }
 
+  /**
+   * The cost profile of the plan for inputs of these per-example shapes (compiled if it was not
+   * yet): FLOPs per example and per sample, and per node the time spent so far. For benchmarks and
+   * callers outside core, which see the plan through this and not through the forward engine.
+   */
+  public PlanProfile profile(int[][] perExampleShapes) {
+    ForwardPlan plan = plan(perExampleShapes);
+    long[] flops = plan.flops();
+    List<String> nodes = new ArrayList<>();
+    for (PlanNode n : plan.nodes()) {
+      nodes.add(String.valueOf(n));
+    }
+    return new PlanProfile(flops[0], flops[1], nodes, nanosSpent(plan));
+  }
+
   /** The most native memory any one runner has held, in bytes. */
   public long peakRunnerBytes() {
     long m = 0;
@@ -517,8 +532,16 @@ public final class PosteriorSampler implements AutoCloseable {
     idle.get(plan).addFirst(r);
   }
 
-  /** Geometry of output {@code k} for inputs of the given shapes. */
-  public Geometry outputGeometry(int[][] perExampleShapes, int k) {
-    return plan(perExampleShapes).outputNode(k).geometry();
+  /**
+   * The shape of one example's output {@code k} for inputs of the given per-example shapes: the
+   * {@code outputs...} of its samples {@code [batch, outputs..., iterations]}.
+   */
+  public int[] outputShape(int[][] perExampleShapes, int k) {
+    return plan(perExampleShapes).outputNode(k).geometry().dims().clone();
+  }
+
+  /** The number of values of one example's output {@code k}: the product of {@link #outputShape}. */
+  public int outputSize(int[][] perExampleShapes, int k) {
+    return plan(perExampleShapes).outputNode(k).geometry().size();
   }
 }

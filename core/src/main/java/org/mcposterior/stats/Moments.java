@@ -1,7 +1,6 @@
 package org.mcposterior.stats;
 
 import java.util.Arrays;
-import org.mcposterior.sampling.Samples;
 
 /**
  * The posterior moments of one example: everything BALD, entropy, variance, margin and certainty

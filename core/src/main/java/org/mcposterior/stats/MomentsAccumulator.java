@@ -1,7 +1,6 @@
 package org.mcposterior.stats;
 
 import java.util.Arrays;
-import org.mcposterior.sampling.Samples;
 
 /**
  * Merges the {@link Moments} of one example across iteration shards: the per-example,

@@ -2,7 +2,6 @@ package org.mcposterior.stats;
 
 import java.util.Arrays;
 import java.util.List;
-import org.mcposterior.sampling.Samples;
 
 /**
  * The {@link Moments} of every example of a batch, in flat double arrays: the fast path from a

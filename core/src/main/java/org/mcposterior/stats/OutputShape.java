@@ -1,7 +1,6 @@
 package org.mcposterior.stats;
 
 import java.util.Arrays;
-import org.mcposterior.sampling.Samples;
 
 /**
  * The output shape {@code [C, d1, ...]} of one example and iteration: {@code C} classes first,

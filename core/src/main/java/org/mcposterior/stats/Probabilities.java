@@ -47,7 +47,7 @@ public enum Probabilities {
    * Turns the values of one example into probabilities, in place.
    *
    * <p>The example's values start at {@code offset} in the layout of {@link
-   * org.mcposterior.sampling.Samples#copyExample}: class, then position, then iteration, so value
+   * org.mcposterior.stats.Samples#copyExample}: class, then position, then iteration, so value
    * {@code (c, pos, t)} is at {@code offset + (c * positions + pos) * iterations + t}. Vectors that
    * already are probabilities are left bit for bit unchanged.
    *

@@ -15,8 +15,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 import org.mcposterior.models.Network;
 import org.mcposterior.sampling.PosteriorSampler;
+import org.mcposterior.sampling.SampleArrays;
 import org.mcposterior.sampling.SamplerConfig;
-import org.mcposterior.sampling.Samples;
+import org.mcposterior.stats.Samples;
 import org.mcposterior.stochastic.StochasticNetwork;
 import org.mcposterior.testsupport.Networks;
 import org.mcposterior.testsupport.Tolerances;
@@ -36,7 +37,7 @@ class InferenceMatchesDl4jTest {
       try (PosteriorSampler s = PosteriorSampler.of(StochasticNetwork.of(model), cfg.withCachePrefix(cache))) {
         Samples samples = s.predictOnBatch(input, 3);
         for (int t = 0; t < 3; t++) {
-          INDArray it = samples.iterationRange(t, t + 1).toINDArray().reshape(expected.shape());
+          INDArray it = SampleArrays.toINDArray(samples.iterationRange(t, t + 1)).reshape(expected.shape());
           Tolerances.assertClose(expected, it, Tolerances.FLOAT_KERNEL, "iteration " + t + " cache " + cache);
         }
       }
@@ -45,7 +46,7 @@ class InferenceMatchesDl4jTest {
 
   @Test
   void referenceMlp() {
-    assertMatchesDl4j(Networks.referenceMlp(1), Networks.input(2, -1, 1, 16, 10));
+    assertMatchesDl4j(ReferenceNetworks.referenceMlp(1), Networks.input(2, -1, 1, 16, 10));
   }
 
   @Test
@@ -60,7 +61,7 @@ class InferenceMatchesDl4jTest {
 
   @Test
   void dropConnectReferenceCnn() {
-    assertMatchesDl4j(Networks.referenceDropConnectCnn(7), Networks.input(8, 0, 1, 4, 3, 10, 10));
+    assertMatchesDl4j(ReferenceNetworks.referenceDropConnectCnn(7), Networks.input(8, 0, 1, 4, 3, 10, 10));
   }
 
   @Test
@@ -100,7 +101,7 @@ class InferenceMatchesDl4jTest {
 
   @Test
   void samplesHaveIterationsLast() {
-    try (PosteriorSampler s = PosteriorSampler.of(StochasticNetwork.of(Networks.referenceMlp(1)),
+    try (PosteriorSampler s = PosteriorSampler.of(StochasticNetwork.of(ReferenceNetworks.referenceMlp(1)),
         SamplerConfig.defaults().withAllowDeterministic(true))) {
       Samples samples = s.predictOnBatch(Networks.input(2, -1, 1, 8, 10), 7);
       assertEquals(java.util.List.of(8, 2, 7), java.util.Arrays.stream(samples.shape()).boxed().toList());

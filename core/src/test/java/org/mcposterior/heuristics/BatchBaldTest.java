@@ -8,7 +8,7 @@ import static org.mcposterior.testsupport.HeuristicsFixtures.classification;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.mcposterior.sampling.Samples;
+import org.mcposterior.stats.Samples;
 import org.mcposterior.stats.InvalidSamplesException;
 import org.mcposterior.stats.Probabilities;
 import org.mcposterior.testsupport.HeuristicsFixtures;

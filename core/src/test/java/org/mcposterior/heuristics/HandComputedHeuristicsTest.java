@@ -9,7 +9,7 @@ import static org.mcposterior.testsupport.HeuristicsFixtures.LITERAL_TOLERANCE;
 import static org.mcposterior.testsupport.HeuristicsFixtures.classification;
 
 import org.junit.jupiter.api.Test;
-import org.mcposterior.sampling.Samples;
+import org.mcposterior.stats.Samples;
 import org.mcposterior.stats.Probabilities;
 
 /** Literal cases computed by hand (dyadic probabilities, exact in float). */

@@ -18,13 +18,14 @@ import org.mcposterior.stochastic.NoMatchingLayerException;
 import org.mcposterior.stochastic.NothingStochasticException;
 import org.mcposterior.stochastic.StochasticNetwork;
 import org.mcposterior.testsupport.Networks;
+import org.mcposterior.stats.Samples;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Bad input is refused with a typed exception whose message names the value and what was expected. */
 class BadInputTest {
-  private final MultiLayerNetwork mlp = Networks.referenceMlp(1);
+  private final MultiLayerNetwork mlp = ReferenceNetworks.referenceMlp(1);
 
   private static <T extends Throwable> void assertRefused(Class<T> type, Executable call, String... mentions) {
     T e = assertThrows(type, call);
@@ -78,7 +79,7 @@ class BadInputTest {
     try (PosteriorSampler s = PosteriorSampler.of(McDropout.patch(cnn), SamplerConfig.defaults())) {
       assertRefused(InputShapeException.class, () -> s.predictOnBatch(Networks.input(1, 0, 1, 2, 700), 5), "784", "700");
     }
-    MultiLayerNetwork conv = Networks.referenceDropConnectCnn(3);
+    MultiLayerNetwork conv = ReferenceNetworks.referenceDropConnectCnn(3);
     try (PosteriorSampler s = PosteriorSampler.of(McDropConnect.patch(conv, 0.5, "Linear"), SamplerConfig.defaults())) {
       assertRefused(InputShapeException.class, () -> s.predictOnBatch(Networks.input(1, 0, 1, 2, 4, 10, 10), 5),
           "expects 3 input channels", "receives 4");
@@ -113,7 +114,7 @@ class BadInputTest {
     assertRefused(NothingStochasticException.class,
         () -> PosteriorSampler.of(StochasticNetwork.of(mlp), SamplerConfig.defaults()),
         "no stochastic part", "McDropout.patch", "withAllowDeterministic");
-    MultiLayerNetwork noDropout = Networks.referenceDropConnectCnn(4);
+    MultiLayerNetwork noDropout = ReferenceNetworks.referenceDropConnectCnn(4);
     assertRefused(NothingStochasticException.class,
         () -> PosteriorSampler.of(McDropout.patch(noDropout), SamplerConfig.defaults()), "no stochastic part");
     try (PosteriorSampler s = PosteriorSampler.of(StochasticNetwork.of(mlp),

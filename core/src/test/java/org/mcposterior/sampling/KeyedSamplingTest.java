@@ -18,6 +18,7 @@ import org.mcposterior.stochastic.McDropout;
 import org.mcposterior.stochastic.StochasticNetwork;
 import org.mcposterior.testsupport.Networks;
 import org.mcposterior.testsupport.Tolerances;
+import org.mcposterior.stats.Samples;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 

@@ -1,6 +1,5 @@
 package org.mcposterior.stats;
 
-import org.mcposterior.sampling.Samples;
 import org.mcposterior.testsupport.MergeableContract;
 
 /** {@link MomentsAccumulator} (one example) against the shared mergeable contract. */

@@ -1,6 +1,5 @@
 package org.mcposterior.stats;
 
-import org.mcposterior.sampling.Samples;
 import org.mcposterior.testsupport.MergeableContract;
 
 /** {@link MomentsBatch} (five examples) against the shared mergeable contract. */

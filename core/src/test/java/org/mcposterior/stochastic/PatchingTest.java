@@ -9,8 +9,9 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.mcposterior.models.Network;
 import org.mcposterior.sampling.PosteriorSampler;
+import org.mcposterior.sampling.SampleArrays;
 import org.mcposterior.sampling.SamplerConfig;
-import org.mcposterior.sampling.Samples;
+import org.mcposterior.stats.Samples;
 import org.mcposterior.testsupport.Networks;
 import org.mcposterior.testsupport.Tolerances;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -60,7 +61,7 @@ class PatchingTest {
   }
 
   static INDArray mean(Samples s) {
-    INDArray a = s.toINDArray().castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE);
+    INDArray a = SampleArrays.toINDArray(s).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE);
     return a.mean(a.rank() - 1);
   }
 

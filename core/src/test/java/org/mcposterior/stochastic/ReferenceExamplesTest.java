@@ -1,5 +1,6 @@
 package org.mcposterior.stochastic;
 
+import org.mcposterior.models.ReferenceNetworks;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -9,7 +10,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.mcposterior.sampling.PosteriorSampler;
 import org.mcposterior.sampling.SamplerConfig;
-import org.mcposterior.sampling.Samples;
+import org.mcposterior.stats.Samples;
 import org.mcposterior.testsupport.Networks;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -20,7 +21,7 @@ class ReferenceExamplesTest {
   @Test
   void standardNetworkIsDeterministicAndMcVersionIsNot() {
     INDArray x = Networks.input(1, -1, 1, 8, 10);
-    MultiLayerNetwork standard = Networks.referenceMlp(42);
+    MultiLayerNetwork standard = ReferenceNetworks.referenceMlp(42);
     assertEquals(standard.output(x, false), standard.output(x, false), "standard dropout is off at inference");
 
     // Built with MC dropout layers: DL4J's own inference is stochastic.
@@ -49,7 +50,7 @@ class ReferenceExamplesTest {
 
   @Test
   void predictOnBatchShape8x2x10000() {
-    MultiLayerNetwork net = Networks.referenceMlp(42);
+    MultiLayerNetwork net = ReferenceNetworks.referenceMlp(42);
     try (PosteriorSampler s = PosteriorSampler.of(McDropout.patch(net), SamplerConfig.defaults())) {
       Samples samples = s.predictOnBatch(Networks.input(3, -1, 1, 8, 10), 10000);
       assertArrayEquals(new int[] {8, 2, 10000}, samples.shape());
@@ -59,7 +60,7 @@ class ReferenceExamplesTest {
 
   @Test
   void dropConnectReference1x1x10000() {
-    MultiLayerNetwork net = Networks.referenceDropConnectCnn(42);
+    MultiLayerNetwork net = ReferenceNetworks.referenceDropConnectCnn(42);
     INDArray x = Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, 3, 10, 10).addi(1.0 / 255);
     StochasticNetwork mc = McDropConnect.patch(net, 0.9, "Linear");
     try (PosteriorSampler s = PosteriorSampler.of(mc, SamplerConfig.defaults())) {

@@ -1,7 +1,7 @@
 package org.mcposterior.testsupport;
 
 import java.util.SplittableRandom;
-import org.mcposterior.sampling.Samples;
+import org.mcposterior.stats.Samples;
 
 /**
  * Sample tensors and reference formulas for the heuristics and stats tests. The references are

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.mcposterior.sampling.Samples;
+import org.mcposterior.stats.Samples;
 import org.mcposterior.stats.IncompatibleMomentsException;
 import org.mcposterior.stats.Mergeable;
 import org.mcposterior.stats.MomentsFormatException;

@@ -8,12 +8,11 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.DropoutLayer;
-import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
+import org.mcposterior.models.ReferenceNetworks;
 import org.mcposterior.stochastic.McDropoutLayer;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -21,49 +20,28 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
-/** Seeded DL4J networks and inputs shared by the tests: the reference examples of the issues and variations. */
+/**
+ * Seeded DL4J networks and inputs shared by the tests of core and jobs (jobs reads them from
+ * core's test-jar). Every network's DL4J seed is {@link ReferenceNetworks#dl4jSeed} of the given
+ * seed: derived, never 0, which nd4j treats as unseeded.
+ */
 public final class Networks {
   private Networks() {}
 
   /**
-   * The reference MLP: Dense 10->8, ReLU, dropout 0.5, Dense 8->4, ReLU, dropout 0.5, Dense 4->2
-   * (identity output), with DL4J's ordinary dropout (off at inference).
+   * The reference MLP built with {@link McDropoutLayer}s (drop probability 0.5, mask seed {@code
+   * seed}): DL4J's own inference of it is stochastic. The plain reference MLP, the DropConnect
+   * reference CNN and the benchmark networks are {@link ReferenceNetworks}'.
    */
-  public static MultiLayerNetwork referenceMlp(long seed) {
-    return referenceMlp(seed, new DropoutLayer(0.5), new DropoutLayer(0.5));
-  }
-
-  /** The reference MLP built with {@link McDropoutLayer}s (drop probability 0.5). */
   public static MultiLayerNetwork referenceMcMlp(long seed) {
-    return referenceMlp(seed, new McDropoutLayer(0.5, seed), new McDropoutLayer(0.5, seed));
-  }
-
-  private static MultiLayerNetwork referenceMlp(long seed, Layer drop1, Layer drop2) {
     MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
-        .seed(seed).weightInit(WeightInit.XAVIER).dataType(DataType.FLOAT)
+        .seed(ReferenceNetworks.dl4jSeed(seed)).weightInit(WeightInit.XAVIER).dataType(DataType.FLOAT)
         .list()
         .layer(new DenseLayer.Builder().nIn(10).nOut(8).activation(Activation.RELU).build())
-        .layer(drop1)
+        .layer(new McDropoutLayer(0.5, seed))
         .layer(new DenseLayer.Builder().nIn(8).nOut(4).activation(Activation.RELU).build())
-        .layer(drop2)
+        .layer(new McDropoutLayer(0.5, seed))
         .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(4).nOut(2).activation(Activation.IDENTITY).build())
-        .build();
-    MultiLayerNetwork net = new MultiLayerNetwork(conf);
-    net.init();
-    return net;
-  }
-
-  /**
-   * The DropConnect reference: Conv2d(3->8, kernel 10) -> ReLU -> flatten -> Linear(8->1) -> Sigmoid,
-   * for 3x10x10 images.
-   */
-  public static MultiLayerNetwork referenceDropConnectCnn(long seed) {
-    MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
-        .seed(seed).weightInit(WeightInit.XAVIER).dataType(DataType.FLOAT)
-        .list()
-        .layer(new ConvolutionLayer.Builder(10, 10).nIn(3).nOut(8).activation(Activation.RELU).build())
-        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.XENT).nOut(1).activation(Activation.SIGMOID).build())
-        .setInputType(InputType.convolutional(10, 10, 3))
         .build();
     MultiLayerNetwork net = new MultiLayerNetwork(conf);
     net.init();
@@ -73,7 +51,7 @@ public final class Networks {
   /** Dense 12->16, batch-norm, ReLU, dropout p, Dense 16->3 softmax, with batch-norm statistics set away from the defaults. */
   public static MultiLayerNetwork batchNormMlp(long seed, double dropP) {
     MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
-        .seed(seed).weightInit(WeightInit.XAVIER).dataType(DataType.FLOAT)
+        .seed(ReferenceNetworks.dl4jSeed(seed)).weightInit(WeightInit.XAVIER).dataType(DataType.FLOAT)
         .list()
         .layer(new DenseLayer.Builder().nIn(12).nOut(16).activation(Activation.IDENTITY).build())
         .layer(new BatchNormalization.Builder().nOut(16).build())
@@ -107,7 +85,7 @@ public final class Networks {
   public static MultiLayerNetwork convVariants(long seed, CNN2DFormat format, ConvolutionMode mode, int[] pad,
       int[] stride, int[] dilation, SubsamplingLayer.PoolingType pooling, boolean includePadInDivisor) {
     MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
-        .seed(seed).weightInit(WeightInit.XAVIER).dataType(DataType.FLOAT).convolutionMode(mode)
+        .seed(ReferenceNetworks.dl4jSeed(seed)).weightInit(WeightInit.XAVIER).dataType(DataType.FLOAT).convolutionMode(mode)
         .list()
         .layer(new ConvolutionLayer.Builder(3, 3).nIn(2).nOut(5).padding(pad).stride(stride).dilation(dilation)
             .dataFormat(format).activation(Activation.TANH).build())
@@ -128,7 +106,7 @@ public final class Networks {
    */
   public static org.deeplearning4j.nn.graph.ComputationGraph branchyGraph(long seed, double p) {
     var conf = new NeuralNetConfiguration.Builder()
-        .seed(seed).weightInit(WeightInit.XAVIER).dataType(DataType.FLOAT)
+        .seed(ReferenceNetworks.dl4jSeed(seed)).weightInit(WeightInit.XAVIER).dataType(DataType.FLOAT)
         .graphBuilder()
         .addInputs("in")
         .setInputTypes(InputType.convolutional(12, 12, 1))
@@ -156,7 +134,7 @@ public final class Networks {
    */
   public static MultiLayerNetwork fallbackLayers(long seed, double p) {
     MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
-        .seed(seed).weightInit(WeightInit.XAVIER).dataType(DataType.FLOAT)
+        .seed(ReferenceNetworks.dl4jSeed(seed)).weightInit(WeightInit.XAVIER).dataType(DataType.FLOAT)
         .list()
         .layer(new ConvolutionLayer.Builder(3, 3).nIn(2).nOut(4).activation(Activation.RELU).build())
         .layer(new org.deeplearning4j.nn.conf.layers.LocalResponseNormalization.Builder().build())
@@ -170,6 +148,106 @@ public final class Networks {
     MultiLayerNetwork net = new MultiLayerNetwork(conf);
     net.init();
     return net;
+  }
+
+  /** A tabular pool's classifier: 12 -> 32 ReLU -> 16 ReLU, dropout 0.5 -> 4 softmax, dropout 0.5. */
+  public static MultiLayerNetwork tabularMlp(long seed) {
+    MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+        .seed(ReferenceNetworks.dl4jSeed(seed)).weightInit(WeightInit.XAVIER).dataType(DataType.FLOAT)
+        .list()
+        .layer(new DenseLayer.Builder().nIn(12).nOut(32).activation(Activation.RELU).build())
+        .layer(new DenseLayer.Builder().nIn(32).nOut(16).activation(Activation.RELU).dropOut(0.5).build())
+        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(16).nOut(4).activation(Activation.SOFTMAX)
+            .dropOut(0.5).build())
+        .build();
+    MultiLayerNetwork net = new MultiLayerNetwork(conf);
+    net.init();
+    return net;
+  }
+
+  /**
+   * A small image classifier for 1x8x8 images (channels first): conv 1->4 3x3 ReLU, max-pool 2x2,
+   * dense 8 ReLU with dropout 0.3, 3 softmax.
+   */
+  public static MultiLayerNetwork smallCnn(long seed) {
+    MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+        .seed(ReferenceNetworks.dl4jSeed(seed)).weightInit(WeightInit.XAVIER).dataType(DataType.FLOAT)
+        .list()
+        .layer(new ConvolutionLayer.Builder(3, 3).nIn(1).nOut(4).activation(Activation.RELU).build())
+        .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
+        .layer(new DenseLayer.Builder().nOut(8).activation(Activation.RELU).dropOut(0.7).build())
+        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX).build())
+        .setInputType(InputType.convolutional(8, 8, 1))
+        .build();
+    MultiLayerNetwork net = new MultiLayerNetwork(conf);
+    net.init();
+    return net;
+  }
+
+  /**
+   * The report's image classifier for 1x8x8 images: conv 1->4 3x3 ReLU -> dense 16 ReLU, dropout
+   * 0.5 -> 3 softmax, dropout 0.5.
+   */
+  public static MultiLayerNetwork reportCnn(long seed) {
+    MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+        .seed(ReferenceNetworks.dl4jSeed(seed)).weightInit(WeightInit.XAVIER).dataType(DataType.FLOAT)
+        .list()
+        .layer(new ConvolutionLayer.Builder(3, 3).nIn(1).nOut(4).activation(Activation.RELU).build())
+        .layer(new DenseLayer.Builder().nOut(16).activation(Activation.RELU).dropOut(0.5).build())
+        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX)
+            .dropOut(0.5).build())
+        .setInputType(InputType.convolutional(8, 8, 1))
+        .build();
+    MultiLayerNetwork net = new MultiLayerNetwork(conf);
+    net.init();
+    return net;
+  }
+
+  /** 4 -> 8 ReLU -> 3 softmax with dropout 0.5 (DL4J's default weight init). */
+  public static MultiLayerNetwork tinyMlp(long seed) {
+    MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+        .seed(ReferenceNetworks.dl4jSeed(seed)).dataType(DataType.FLOAT)
+        .list()
+        .layer(new DenseLayer.Builder().nIn(4).nOut(8).activation(Activation.RELU).build())
+        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(8).nOut(3).activation(Activation.SOFTMAX)
+            .dropOut(0.5).build())
+        .build());
+    net.init();
+    return net;
+  }
+
+  /** 12 -> 8 ReLU -> 3 softmax without any dropout: nothing in it is stochastic (DL4J's defaults otherwise). */
+  public static MultiLayerNetwork deterministicMlp(long seed) {
+    MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+        .seed(ReferenceNetworks.dl4jSeed(seed))
+        .list()
+        .layer(new DenseLayer.Builder().nIn(12).nOut(8).activation(Activation.RELU).build())
+        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(8).nOut(3).activation(Activation.SOFTMAX)
+            .build())
+        .build());
+    net.init();
+    return net;
+  }
+
+  /**
+   * A ComputationGraph over 12 features: (dense 16 ReLU | dense 8 tanh) -> merge -> 3 softmax with
+   * dropout 0.5.
+   */
+  public static org.deeplearning4j.nn.graph.ComputationGraph mergeGraph(long seed) {
+    var conf = new NeuralNetConfiguration.Builder()
+        .seed(ReferenceNetworks.dl4jSeed(seed)).weightInit(WeightInit.XAVIER).dataType(DataType.FLOAT)
+        .graphBuilder()
+        .addInputs("in")
+        .addLayer("a", new DenseLayer.Builder().nIn(12).nOut(16).activation(Activation.RELU).build(), "in")
+        .addLayer("b", new DenseLayer.Builder().nIn(12).nOut(8).activation(Activation.TANH).build(), "in")
+        .addVertex("m", new org.deeplearning4j.nn.conf.graph.MergeVertex(), "a", "b")
+        .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(24).nOut(3)
+            .activation(Activation.SOFTMAX).dropOut(0.5).build(), "m")
+        .setOutputs("out")
+        .build();
+    var g = new org.deeplearning4j.nn.graph.ComputationGraph(conf);
+    g.init();
+    return g;
   }
 
   /** Seeded uniform input in [lo, hi) of the given shape (float). */

@@ -19,7 +19,7 @@ import org.mcposterior.models.Network;
 import org.mcposterior.randomness.MaskMode;
 import org.mcposterior.sampling.PosteriorSampler;
 import org.mcposterior.sampling.SamplerConfig;
-import org.mcposterior.sampling.Samples;
+import org.mcposterior.stats.Samples;
 import org.mcposterior.stochastic.NothingStochasticException;
 
 /**
@@ -65,7 +65,7 @@ public final class PosteriorScorer {
     this.shape = InputShapes.expected(net, settings.inputShape().stream().mapToInt(Integer::intValue).toArray());
     try (PosteriorSampler probe = PosteriorSampler.of(settings.stochastic(net), settings.samplerConfig())) {
       probe.plan(new int[][] {shape}); // refuses shapes that do not fit, before any work
-      this.outputs = Math.max(2, probe.outputGeometry(new int[][] {shape}, 0).size());
+      this.outputs = Math.max(2, probe.outputSize(new int[][] {shape}, 0));
     } catch (NothingStochasticException e) {
       throw new InvalidInputException("model " + source + " has no dropout to keep on at inference, so its MC"
           + " samples would all be equal and every score zero; pass --dropconnect 0.5 to sample it by MC DropConnect"

@@ -14,7 +14,7 @@ import org.mcposterior.heuristics.BatchBald;
 import org.mcposterior.heuristics.Epig;
 import org.mcposterior.heuristics.MaskProvenance;
 import org.mcposterior.randomness.MaskMode;
-import org.mcposterior.sampling.Samples;
+import org.mcposterior.stats.Samples;
 
 /**
  * BatchBALD and EPIG from the samples a scoring already wrote ({@code samples} column), without

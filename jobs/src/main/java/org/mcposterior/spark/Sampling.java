@@ -9,7 +9,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 import org.mcposterior.heuristics.PosteriorScores;
-import org.mcposterior.sampling.Samples;
+import org.mcposterior.stats.Samples;
 import org.mcposterior.stats.MomentsAccumulator;
 import org.mcposterior.stats.MomentsBatch;
 import org.mcposterior.stats.MomentsCodec;

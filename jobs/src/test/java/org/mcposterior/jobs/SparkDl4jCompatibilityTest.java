@@ -6,20 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.mcposterior.models.Network;
 import org.mcposterior.sampling.PosteriorSampler;
 import org.mcposterior.sampling.SamplerConfig;
 import org.mcposterior.stochastic.McDropout;
-import org.nd4j.linalg.activations.Activation;
+import org.mcposterior.testsupport.Networks;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * Spark 4 and DL4J share one JVM: DL4J drags in old commons-lang3 and slf4j-api that break
@@ -30,13 +26,7 @@ class SparkDl4jCompatibilityTest {
 
   @Test
   void dl4jNetworkRunsInsideSparkTasks() {
-    MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.FLOAT)
-        .list()
-        .layer(new DenseLayer.Builder().nIn(4).nOut(8).activation(Activation.RELU).build())
-        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(8).nOut(3).activation(Activation.SOFTMAX)
-            .dropOut(0.5).build())
-        .build());
-    net.init();
+    MultiLayerNetwork net = Networks.tinyMlp(3);
     byte[] model = Network.of(net).toBytes();
     INDArray x = Nd4j.create(new float[] {0f, .1f, .2f, .3f, .4f, .5f, .6f, .7f}, new long[] {2, 4}, DataType.FLOAT);
     float[] expected = net.output(x, false).data().asFloat();

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mcposterior.jobs.score.Fixtures;
 import org.mcposterior.models.Network;
 import org.mcposterior.sampling.PosteriorSampler;
+import org.mcposterior.testsupport.Networks;
 
 /**
  * The executor-side sampler cache: one sampler per model and settings, shared while in use, and
@@ -46,7 +47,7 @@ class ExecutorSamplersTest {
     List<Broadcast<byte[]>> models = new ArrayList<>();
     List<String> prints = new ArrayList<>();
     for (int seed = 1; seed <= 5; seed++) {
-      Path p = Fixtures.save(Fixtures.mlp(100 + seed), dir, "m" + seed + ".zip");
+      Path p = Fixtures.save(Networks.tabularMlp(100 + seed), dir, "m" + seed + ".zip");
       byte[] bytes = Files.readAllBytes(p);
       models.add(jsc.broadcast(bytes));
       prints.add(Network.fromBytes(bytes, p.toString()).fingerprint());

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mcposterior.testsupport.Networks;
 import org.mcposterior.heuristics.MaskMismatchException;
 import org.mcposterior.jobs.score.Fixtures;
 import org.mcposterior.jobs.score.ScoreJob;
@@ -57,7 +58,7 @@ class PosteriorScorerTest {
   static void setUp() throws Exception {
     spark = SparkSession.builder().master("local[2]").appName("PosteriorScorerTest").config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "4").getOrCreate();
-    net = Fixtures.mlp(7);
+    net = Networks.tabularMlp(7);
     model = Fixtures.save(net, dir, "mlp.zip");
     x = Fixtures.features(11, 150, 12);
     poolFile = Fixtures.parquetPool(spark, dir, "pool", x, 3);

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mcposterior.testsupport.Networks;
 import org.mcposterior.jobs.score.Fixtures;
 
 /**
@@ -38,7 +39,7 @@ class ReadmeExampleTest {
   @Test
   void theReadmeExampleRuns() throws Exception {
     String poolPath = Fixtures.parquetPool(spark, dir, "pool", Fixtures.features(11, 150, 12), 3).toString();
-    String modelPath = Fixtures.save(Fixtures.mlp(7), dir, "model.zip").toString();
+    String modelPath = Fixtures.save(Networks.tabularMlp(7), dir, "model.zip").toString();
     String scoresPath = dir.resolve("scores").toString();
     // README:begin (README.md, "Scoring from Spark code", shows exactly these lines)
     Dataset<Row> pool = spark.read().parquet(poolPath);             // columns id, features (array<float>)

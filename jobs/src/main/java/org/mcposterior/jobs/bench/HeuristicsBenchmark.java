@@ -6,7 +6,7 @@ import java.util.stream.IntStream;
 import org.mcposterior.heuristics.Bald;
 import org.mcposterior.heuristics.PosteriorScores;
 import org.mcposterior.heuristics.Reduction;
-import org.mcposterior.sampling.Samples;
+import org.mcposterior.stats.Samples;
 import org.mcposterior.stats.Probabilities;
 
 /**

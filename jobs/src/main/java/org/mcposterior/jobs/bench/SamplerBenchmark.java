@@ -5,9 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.mcposterior.forward.ForwardPlan;
 import org.mcposterior.platform.NativeFloats;
 import org.mcposterior.platform.NativeGemm;
+import org.mcposterior.sampling.PlanProfile;
 import org.mcposterior.sampling.PosteriorSampler;
 import org.mcposterior.sampling.SamplerConfig;
 import org.mcposterior.stochastic.McDropConnect;
@@ -116,8 +116,8 @@ public final class SamplerBenchmark {
     try (PosteriorSampler s = PosteriorSampler.of(net, cfg)) {
       long[] shape = pool.shape();
       int[][] perExample = {java.util.Arrays.stream(shape).skip(1).mapToInt(v -> (int) v).toArray()};
-      ForwardPlan plan = s.plan(perExample);
-      long[] flops = plan.flops();
+      PlanProfile plan = s.profile(perExample);
+      long[] flops = {plan.flopsPerExample(), plan.flopsPerSample()};
       double best = 0;
       for (int r = 0; r <= rounds; r++) {
         long t0 = System.nanoTime();
@@ -129,7 +129,7 @@ public final class SamplerBenchmark {
       }
       double flopsPerExIt = flops[1] + flops[0] / (double) iterations;
       if (Boolean.getBoolean("mcposterior.bench.breakdown")) {
-        long[] ns = s.nanosSpent(plan);
+        long[] ns = s.profile(perExample).nanosSpent();
         long total = java.util.Arrays.stream(ns).sum();
         for (int i = 0; i < ns.length; i++) {
           if (ns[i] > 0) {

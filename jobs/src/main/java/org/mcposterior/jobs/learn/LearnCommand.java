@@ -115,7 +115,7 @@ public final class LearnCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (merge != null && !merge.isEmpty()) {
-      LearnJob.merge(merge, out, overwrite, System.out::println);
+      LearnMerge.merge(merge, out, overwrite, System.out::println);
     } else {
       LearnJob.run(settings(), System.out::println);
     }

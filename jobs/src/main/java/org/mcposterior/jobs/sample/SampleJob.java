@@ -27,7 +27,7 @@ import org.mcposterior.models.Network;
 import org.mcposterior.models.ReferenceNetworks;
 import org.mcposterior.randomness.KeyedRandom;
 import org.mcposterior.sampling.PosteriorSampler;
-import org.mcposterior.sampling.Samples;
+import org.mcposterior.stats.Samples;
 
 /**
  * Samples the posterior of a few inputs: {@code T} stochastic passes of each, keyed by the input's
@@ -83,7 +83,7 @@ public final class SampleJob {
       }
       Samples samples;
       try (PosteriorSampler sampler = PosteriorSampler.of(ScoringParts.stochastic(net, ss), ss.samplerConfig())) {
-        int outSize = sampler.outputGeometry(new int[][] {in.shape()}, 0).size();
+        int outSize = sampler.outputSize(new int[][] {in.shape()}, 0);
         long values = (long) in.ids().size() * outSize * s.iterations();
         if (values > s.maxValues()) {
           throw new InvalidSettingsException(in.ids().size() + " inputs x " + outSize

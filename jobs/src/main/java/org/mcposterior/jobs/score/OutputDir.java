@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
  * the next run on the same {@code --out} recognises it as dead: it puts a moved-aside old output
  * back if the swap was cut short, and deletes the dead run's temporary folder (only a folder that
  * carries the dead run's marker file).
+ *
+ * <p>The checks before the claim are {@link OutputRules}'; recognising and cleaning what dead runs
+ * left is {@link Leftovers}'.
  */
 final class OutputDir implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OutputDir.class);
@@ -69,16 +72,16 @@ final class OutputDir implements AutoCloseable {
         throw new InvalidSettingsException("--out " + outArg + " is the root of its file system; choose a folder for the"
             + " output such as /data/scores");
       }
-      refuseOverlaps(outArg, out, overwrite, inputs, conf);
+      OutputRules.refuseOverlaps(outArg, out, overwrite, inputs, conf);
       List<Path> created = makeParents(fs, out, outArg);
       OutputClaim claim = take(fs, out, outArg, created);
       try {
         FileStatus previous = fs.exists(out) ? fs.getFileStatus(out) : null;
         if (previous != null) {
-          checkReplaceable(fs, out, outArg, overwrite, previous);
+          OutputRules.checkReplaceable(fs, out, outArg, overwrite, previous);
         }
         OutputDir d = new OutputDir(fs, out, claim, previous, created);
-        d.cleanLeftovers();
+        Leftovers.clean(fs, out, d.tmp);
         if (!fs.mkdirs(d.tmp)) {
           throw new InvalidInputException("cannot create the temporary output " + d.tmp + " beside --out " + outArg
               + "; check that its folder can be written");
@@ -93,30 +96,6 @@ final class OutputDir implements AutoCloseable {
     } catch (IOException e) {
       throw new InvalidInputException("cannot write the output " + outArg + ": " + e.getMessage() + "; choose an --out in"
           + " a folder this user can write, on a file system with free space", e);
-    }
-  }
-
-  private static void refuseOverlaps(String outArg, Path out, boolean overwrite, Map<String, String> inputs,
-      Configuration conf) throws IOException {
-    for (Map.Entry<String, String> in : inputs.entrySet()) {
-      if (in.getValue() == null) {
-        continue;
-      }
-      Path input = UserPaths.canonical(UserPaths.parse(in.getKey(), in.getValue()), conf);
-      String relation = UserPaths.within(out, input) ? (UserPaths.within(input, out) ? "is" : "lies inside")
-          : UserPaths.within(input, out) ? "holds" : null;
-      if (relation != null) {
-        throw new InvalidSettingsException("--out " + outArg + " " + relation + " " + in.getKey() + " " + in.getValue()
-            + "; a run never writes where its inputs are (with --overwrite it would replace them): choose an --out"
-            + " outside every input");
-      }
-    }
-    if (overwrite && "file".equals(out.toUri().getScheme())) {
-      Path cwd = UserPaths.canonical(new Path(new java.io.File("").getAbsoluteFile().toURI()), conf);
-      if (UserPaths.within(cwd, out)) {
-        throw new InvalidSettingsException("--out " + outArg + " is or holds the working directory " + cwd.toUri().getPath()
-            + "; --overwrite would replace it: choose an --out below it, e.g. ./scores");
-      }
     }
   }
 
@@ -153,89 +132,9 @@ final class OutputDir implements AutoCloseable {
             + (h == null ? "starting now" : h.describe()) + "; claim file " + OutputClaim.fileOf(out)
             + "); wait until it has finished, or choose another --out");
       }
-      recoverDeadRun(fs, out, h);
+      Leftovers.recoverDeadRun(fs, out, h);
     }
     throw new IOException("cannot claim " + out + ": its claim file keeps changing under this run");
-  }
-
-  /** Undoes what a dead run (one that left its claim) left behind, then removes its claim. */
-  private static void recoverDeadRun(FileSystem fs, Path out, OutputClaim.Holder h) throws IOException {
-    if (h != null) {
-      Path old = UserPaths.sibling(out, ".old-" + h.runId());
-      Path tmp = UserPaths.sibling(out, ".tmp-" + h.runId());
-      if (fs.exists(old)) {
-        if (!fs.exists(out)) {
-          FileContext.getFileContext(out.toUri(), fs.getConf()).rename(old, out, Options.Rename.NONE);
-          LOG.warn("a dead run ({}) had moved the previous output aside: put back at {}", h.describe(), out);
-        } else {
-          fs.delete(old, true);
-          LOG.warn("a dead run ({}) had replaced {}: removed the previous output it left at {}", h.describe(), out, old);
-        }
-      }
-      if (fs.exists(new Path(tmp, MARKER))) {
-        fs.delete(tmp, true);
-        LOG.warn("removed the temporary output {} of a dead run ({})", tmp, h.describe());
-      }
-    }
-    OutputClaim.removeStale(fs, out);
-  }
-
-  private static void checkReplaceable(FileSystem fs, Path out, String outArg, boolean overwrite, FileStatus st)
-      throws IOException {
-    if (!overwrite) {
-      throw new InvalidInputException("output " + outArg + " already exists; choose another --out, or pass"
-          + " --overwrite to replace it once the new output is complete");
-    }
-    boolean emptyDir = st.isDirectory() && fs.listStatus(out).length == 0;
-    if (!emptyDir && !(st.isDirectory() && fs.exists(new Path(out, SUMMARY)))) {
-      throw new InvalidInputException("--out " + outArg + " exists and is not an mcposterior output (no " + SUMMARY
-          + " in it); --overwrite replaces only the output of an earlier run: choose another --out");
-    }
-  }
-
-  /**
-   * Temporary folders of runs that died before the claim format existed or after their claim was
-   * gone ({@code <out>.tmp-*}): deleted when they carry a run's marker, reported otherwise.
-   */
-  private void cleanLeftovers() throws IOException {
-    for (Path leftover : siblings(".tmp-")) {
-      if (leftover.getName().equals(tmp.getName())) {
-        continue;
-      }
-      if (fs.getFileStatus(leftover).isDirectory() && fs.exists(new Path(leftover, MARKER))) {
-        fs.delete(leftover, true);
-        LOG.warn("removed the temporary output {} of an earlier run that did not finish", leftover);
-      } else {
-        LOG.warn("{} looks like the temporary output of an earlier run that did not finish (it has no {} marker, so"
-            + " it is left alone): delete it if nothing is writing it", leftover, MARKER);
-      }
-    }
-  }
-
-  /**
-   * The entries beside {@code --out} named {@code <out><infix>...}. On the local file system they
-   * are listed with java.nio: Hadoop's listing builds a path from every name in the folder and
-   * fails on a name with a colon.
-   */
-  private List<Path> siblings(String infix) throws IOException {
-    String prefix = out.getName() + infix;
-    List<Path> found = new ArrayList<>();
-    if (OutputClaim.isLocal(fs)) {
-      try (var entries = java.nio.file.Files.newDirectoryStream(java.nio.file.Path.of(out.getParent().toUri()))) {
-        for (java.nio.file.Path e : entries) {
-          if (e.getFileName().toString().startsWith(prefix)) {
-            found.add(new Path(e.toUri()));
-          }
-        }
-      }
-    } else {
-      for (FileStatus st : fs.listStatus(out.getParent())) {
-        if (st.getPath().getName().startsWith(prefix)) {
-          found.add(st.getPath());
-        }
-      }
-    }
-    return found;
   }
 
   /** Where the run writes; a path string Spark's writers accept. */

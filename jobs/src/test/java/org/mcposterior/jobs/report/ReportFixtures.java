@@ -10,19 +10,10 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.weights.WeightInit;
 import org.mcposterior.jobs.Main;
 import org.mcposterior.models.Network;
-import org.mcposterior.models.ReferenceNetworks;
-import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.mcposterior.testsupport.Networks;
 
 /** A small image classifier and a labelled image pool written as real files, and the command line. */
 final class ReportFixtures {
@@ -30,14 +21,7 @@ final class ReportFixtures {
 
   /** Conv 1->4 3x3 ReLU -> dense 16 ReLU, dropout 0.5 -> 3 softmax, for 1x8x8 images. */
   static Path cnn(Path dir) throws Exception {
-    MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(ReferenceNetworks.dl4jSeed(5))
-        .weightInit(WeightInit.XAVIER).dataType(DataType.FLOAT).list()
-        .layer(new ConvolutionLayer.Builder(3, 3).nIn(1).nOut(4).activation(Activation.RELU).build())
-        .layer(new DenseLayer.Builder().nOut(16).activation(Activation.RELU).dropOut(0.5).build())
-        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX)
-            .dropOut(0.5).build())
-        .setInputType(InputType.convolutional(8, 8, 1)).build());
-    net.init();
+    MultiLayerNetwork net = Networks.reportCnn(5);
     Path p = dir.resolve("cnn.zip");
     Network.of(net).save(p);
     return p;

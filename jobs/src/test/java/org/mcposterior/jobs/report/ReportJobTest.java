@@ -55,9 +55,9 @@ class ReportJobTest {
     for (Row r : spark.read().parquet(scored.resolve("top_k").toString()).orderBy("rank").limit(6).collectAsList()) {
       keys.add(r.getString(1));
     }
-    Map<String, float[][]> written = ReportJob.writtenSamples(spark.read().parquet(scored.resolve("scores").toString()),
+    Map<String, float[][]> written = PickSamples.writtenSamples(spark.read().parquet(scored.resolve("scores").toString()),
         "id", keys);
-    Map<String, float[][]> resampled = ReportJob.resample(spark, s, keys, ReportJob.pickFeatures(spark, s, keys));
+    Map<String, float[][]> resampled = PickSamples.resample(spark, s, keys, PickSamples.pickFeatures(spark, s, keys));
     assertEquals(6, written.size());
     assertEquals(written.keySet(), resampled.keySet());
     for (String k : keys) {

@@ -12,18 +12,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mcposterior.models.ReferenceNetworks;
-import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.mcposterior.testsupport.Networks;
 
 /**
  * The defects of issue 8, each through {@code bin/mcposterior} as a separate process, the way a
@@ -47,7 +42,7 @@ class CommandLineSafetyTest {
     spark = SparkSession.builder().master("local[2]").appName("CommandLineSafetyTest").config("spark.ui.enabled", "false")
         .getOrCreate();
     inputs = Files.createDirectories(world.resolve("inputs"));
-    model = Fixtures.save(Fixtures.mlp(3), inputs, "mlp.zip");
+    model = Fixtures.save(Networks.tabularMlp(3), inputs, "mlp.zip");
     pool = Fixtures.parquetPool(spark, inputs, "pool", Fixtures.features(1, 30, 12), 2);
     spark.read().parquet(pool.toString()).coalesce(1).write().json(inputs.resolve("pool-json").toString());
     spark.read().parquet(pool.toString()).selectExpr("id", "features[0] as a", "features[1] as b").coalesce(1).write()
@@ -236,12 +231,7 @@ class CommandLineSafetyTest {
     missing.set(missing.indexOf(pool.toString()), world.resolve("no-pool").toString());
     refused(1, "does not exist", missing.toArray(new String[0]));
 
-    MultiLayerNetwork plain = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
-        .seed(ReferenceNetworks.dl4jSeed(9)).list()
-        .layer(new DenseLayer.Builder().nIn(12).nOut(8).activation(Activation.RELU).build())
-        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(8).nOut(3).activation(Activation.SOFTMAX)
-            .build()).build());
-    plain.init();
+    MultiLayerNetwork plain = Networks.deterministicMlp(9);
     Path plainModel = Fixtures.save(plain, inputs, "plain.zip");
     List<String> noDropout = new java.util.ArrayList<>(List.of(score(out)));
     noDropout.set(noDropout.indexOf(model.toString()), plainModel.toString());

@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mcposterior.spark.ExecutorSamplersProbe;
 import org.mcposterior.spark.PosteriorScorer;
+import org.mcposterior.models.ReferenceNetworks;
+import org.mcposterior.testsupport.Networks;
 
 /**
  * Every way a pool can hold its features (array of float or double, ML vector, one column per
@@ -41,7 +43,7 @@ class FeatureFormatsTest {
   static void setUp() throws Exception {
     spark = SparkSession.builder().master("local[2]").appName("FeatureFormatsTest").config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "4").getOrCreate();
-    model = Fixtures.save(Fixtures.mlp(21), dir, "mlp.zip");
+    model = Fixtures.save(Networks.tabularMlp(21), dir, "mlp.zip");
     x = Fixtures.features(22, 30, 12);
     Path pool = Fixtures.parquetPool(spark, dir, "pool", x, 2);
     reference = scores(run(pool, "parquet"));
@@ -137,7 +139,7 @@ class FeatureFormatsTest {
 
   @Test
   void imagesWithInputShapeAndSamplesOutput() throws Exception {
-    Path cnnModel = Fixtures.save(Fixtures.cnn(5), dir, "cnn.zip");
+    Path cnnModel = Fixtures.save(Networks.smallCnn(5), dir, "cnn.zip");
     float[][] imgs = Fixtures.features(6, 12, 64);
     Path pool = Fixtures.parquetPool(spark, dir, "images", imgs, 2);
     Path out = dir.resolve("cnn-out");
@@ -200,17 +202,7 @@ class FeatureFormatsTest {
   @Test
   void singleSigmoidOutputIsScoredAsTwoClasses() throws Exception {
     // The DropConnect reference: Conv2d(3->8, 10x10) -> ReLU -> Linear(8->1) -> sigmoid, MC DropConnect p = 0.9.
-    org.deeplearning4j.nn.multilayer.MultiLayerNetwork net = new org.deeplearning4j.nn.multilayer.MultiLayerNetwork(
-        new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().seed(4)
-            .weightInit(org.deeplearning4j.nn.weights.WeightInit.XAVIER)
-            .dataType(org.nd4j.linalg.api.buffer.DataType.FLOAT).list()
-            .layer(new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(10, 10).nIn(3).nOut(8)
-                .activation(org.nd4j.linalg.activations.Activation.RELU).build())
-            .layer(new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder(
-                org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.XENT).nOut(1)
-                .activation(org.nd4j.linalg.activations.Activation.SIGMOID).build())
-            .setInputType(org.deeplearning4j.nn.conf.inputs.InputType.convolutional(10, 10, 3)).build());
-    net.init();
+    org.deeplearning4j.nn.multilayer.MultiLayerNetwork net = ReferenceNetworks.referenceDropConnectCnn(4);
     Path m = Fixtures.save(net, dir, "sigmoid.zip");
     Path pool = Fixtures.parquetPool(spark, dir, "sigmoid-pool", Fixtures.features(9, 10, 300), 1);
     Path out = dir.resolve("sigmoid-out");
@@ -228,21 +220,7 @@ class FeatureFormatsTest {
 
   @Test
   void computationGraphModelsAreScoredToo() throws Exception {
-    var conf = new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().seed(8)
-        .weightInit(org.deeplearning4j.nn.weights.WeightInit.XAVIER)
-        .dataType(org.nd4j.linalg.api.buffer.DataType.FLOAT).graphBuilder()
-        .addInputs("in")
-        .addLayer("a", new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nIn(12).nOut(16)
-            .activation(org.nd4j.linalg.activations.Activation.RELU).build(), "in")
-        .addLayer("b", new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nIn(12).nOut(8)
-            .activation(org.nd4j.linalg.activations.Activation.TANH).build(), "in")
-        .addVertex("m", new org.deeplearning4j.nn.conf.graph.MergeVertex(), "a", "b")
-        .addLayer("out", new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder(
-            org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MCXENT).nIn(24).nOut(3)
-            .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).dropOut(0.5).build(), "m")
-        .setOutputs("out").build();
-    var graph = new org.deeplearning4j.nn.graph.ComputationGraph(conf);
-    graph.init();
+    var graph = Networks.mergeGraph(8);
     Path m = dir.resolve("graph.zip");
     org.mcposterior.models.Network.of(graph).save(m);
     Path pool = Fixtures.parquetPool(spark, dir, "graph-pool", x, 2);

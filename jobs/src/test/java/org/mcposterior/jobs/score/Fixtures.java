@@ -11,52 +11,15 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.weights.WeightInit;
 import org.mcposterior.models.Network;
-import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
-/** Models and pools for the job's tests: seeded, small, written as real files. */
+/**
+ * Pools for the job's tests, seeded, small, written as real files, and models saved as files; the
+ * networks themselves come from core's test support ({@code org.mcposterior.testsupport.Networks}).
+ */
 public final class Fixtures {
   private Fixtures() {}
-
-  /** 12 -> 32 ReLU -> dropout 0.5 -> 16 ReLU -> dropout 0.5 -> 4 softmax. */
-  public static MultiLayerNetwork mlp(long seed) {
-    MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(seed).weightInit(WeightInit.XAVIER)
-        .dataType(DataType.FLOAT).list()
-        .layer(new DenseLayer.Builder().nIn(12).nOut(32).activation(Activation.RELU).build())
-        .layer(new DenseLayer.Builder().nIn(32).nOut(16).activation(Activation.RELU).dropOut(0.5).build())
-        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(16).nOut(4).activation(Activation.SOFTMAX)
-            .dropOut(0.5).build())
-        .build();
-    MultiLayerNetwork net = new MultiLayerNetwork(conf);
-    net.init();
-    return net;
-  }
-
-  /** A small CNN for 1x8x8 images given as channels-first [1, 8, 8] (needs --input-shape). */
-  public static MultiLayerNetwork cnn(long seed) {
-    MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(seed).weightInit(WeightInit.XAVIER)
-        .dataType(DataType.FLOAT).list()
-        .layer(new ConvolutionLayer.Builder(3, 3).nIn(1).nOut(4).activation(Activation.RELU).build())
-        .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
-        .layer(new DenseLayer.Builder().nOut(8).activation(Activation.RELU).dropOut(0.7).build())
-        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX).build())
-        .setInputType(InputType.convolutional(8, 8, 1))
-        .build();
-    MultiLayerNetwork net = new MultiLayerNetwork(conf);
-    net.init();
-    return net;
-  }
 
   public static Path save(MultiLayerNetwork net, Path dir, String name) throws Exception {
     Path p = dir.resolve(name);

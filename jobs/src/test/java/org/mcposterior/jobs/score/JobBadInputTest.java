@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mcposterior.jobs.Main;
+import org.mcposterior.testsupport.Networks;
 
 /**
  * Bad input through the command line: each case exits non-zero with a message naming the value,
@@ -38,7 +39,7 @@ class JobBadInputTest {
   static void setUp() throws Exception {
     spark = SparkSession.builder().master("local[2]").appName("JobBadInputTest").config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "4").getOrCreate();
-    model = Fixtures.save(Fixtures.mlp(3), dir, "mlp.zip");
+    model = Fixtures.save(Networks.tabularMlp(3), dir, "mlp.zip");
     pool = Fixtures.parquetPool(spark, dir, "pool", Fixtures.features(1, 40, 12), 2);
   }
 

@@ -22,11 +22,12 @@ import org.mcposterior.heuristics.Reduction;
 import org.mcposterior.randomness.KeyedRandom;
 import org.mcposterior.sampling.PosteriorSampler;
 import org.mcposterior.sampling.SamplerConfig;
-import org.mcposterior.sampling.Samples;
 import org.mcposterior.spark.PosteriorScorer;
+import org.mcposterior.stats.Samples;
 import org.mcposterior.stats.MomentsBatch;
 import org.mcposterior.stats.Probabilities;
 import org.mcposterior.stochastic.McDropout;
+import org.mcposterior.testsupport.Networks;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -43,7 +44,7 @@ class ScoreJobTest {
   static void setUp() throws Exception {
     spark = SparkSession.builder().master("local[2]").appName("ScoreJobTest").config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "4").getOrCreate();
-    net = Fixtures.mlp(7);
+    net = Networks.tabularMlp(7);
     model = Fixtures.save(net, dir, "mlp.zip");
     x = Fixtures.features(11, 150, 12);
     pool = Fixtures.parquetPool(spark, dir, "pool", x, 3);

@@ -1,8 +1,6 @@
-package org.mcposterior.sampling;
+package org.mcposterior.stats;
 
 import java.util.Arrays;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Posterior samples of a batch of examples: an immutable float tensor of shape
@@ -13,7 +11,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * contiguous: element {@code [n, o, t]} (with {@code o} the flat index over the output dimensions)
  * is at {@code (n * outputSize() + o) * iterations() + t}.
  *
- * <p>Immutable and thread-safe: factories copy or take ownership, accessors never expose the array.
+ * <p>Plain floats, no nd4j: the statistics and heuristics read samples without the sampler or the
+ * forward engine on the path. The conversions to and from an INDArray are the sampler's
+ * ({@code org.mcposterior.sampling.SampleArrays}).
+ *
+ * <p>Immutable and thread-safe: factories copy or take ownership ({@link #wrap}), accessors never
+ * expose the array.
  */
 public final class Samples {
   private final float[] data;
@@ -54,21 +57,13 @@ public final class Samples {
     return new Samples(data.clone(), shape);
   }
 
-  /** Samples that take ownership of {@code data}: the caller must not touch it afterwards. */
-  static Samples wrap(float[] data, int... shape) {
-    return new Samples(data, shape);
-  }
-
   /**
-   * Samples from an INDArray of rank >= 3 whose last dimension is the iterations.
+   * Samples that take ownership of {@code data}, without a copy (for the sampler, which fills a
+   * fresh array per call): the caller must not touch {@code data} afterwards, or these samples
+   * are no longer immutable. Prefer {@link #of(float[], int...)}.
    */
-  public static Samples of(INDArray samples) {
-    long[] s = samples.shape();
-    int[] shape = new int[s.length];
-    for (int i = 0; i < s.length; i++) {
-      shape[i] = Math.toIntExact(s[i]);
-    }
-    return new Samples(samples.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c').data().asFloat(), shape);
+  public static Samples wrap(float[] data, int... shape) {
+    return new Samples(data, shape);
   }
 
   /** The shape {@code [batch, outputs..., iterations]} (a copy). */
@@ -156,12 +151,12 @@ public final class Samples {
    * {@code [batch, 2, d..., T]}: class 0 is {@code 1 - p}, class 1 is {@code p}, so the
    * heuristics (which need a distribution over at least two classes) apply.
    *
-   * @throws InvalidSamplingArgumentException if the first output dimension is not 1 or a value is
+   * @throws InvalidSamplesException if the first output dimension is not 1 or a value is
    *     not a probability in [0, 1]
    */
   public Samples asTwoClasses() {
     if (shape.length < 3 || shape[1] != 1) {
-      throw new InvalidSamplingArgumentException("samples of shape " + Arrays.toString(shape) + " are not one-output"
+      throw new InvalidSamplesException("samples of shape " + Arrays.toString(shape) + " are not one-output"
           + " samples [batch, 1, ..., iterations]; only a single sigmoid output can be read as two classes");
     }
     int perExample = outputSize * iterations;
@@ -170,7 +165,7 @@ public final class Samples {
       for (int j = 0; j < perExample; j++) {
         float p = data[n * perExample + j];
         if (!(p >= 0f && p <= 1f)) {
-          throw new InvalidSamplingArgumentException("sample " + p + " of example " + n + " is not a probability in"
+          throw new InvalidSamplesException("sample " + p + " of example " + n + " is not a probability in"
               + " [0, 1]; a one-output network's outputs must come from a sigmoid to be read as two classes");
         }
         out[n * 2 * perExample + j] = 1f - p;
@@ -180,15 +175,6 @@ public final class Samples {
     int[] s = shape.clone();
     s[1] = 2;
     return new Samples(out, s);
-  }
-
-  /** The samples as a new float INDArray of the same shape. */
-  public INDArray toINDArray() {
-    long[] s = new long[shape.length];
-    for (int i = 0; i < s.length; i++) {
-      s[i] = shape[i];
-    }
-    return Nd4j.create(data.clone(), s, 'c');
   }
 
   /** Concatenates samples of equal output shape and iterations along the batch. */

@@ -1,0 +1,159 @@
+package org.mcposterior.jobs.learn;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.apache.spark.sql.SparkSession;
+import org.mcposterior.jobs.score.InvalidInputException;
+import org.mcposterior.training.CurveSummary;
+
+/**
+ * {@code learn --merge}: combines finished runs (their {@code summary.json} and {@code steps.json})
+ * into one output with curves over all their seeds, written like a run's own (a temporary sibling,
+ * renamed into {@code --out} when complete).
+ */
+public final class LearnMerge {
+  private LearnMerge() {}
+
+  /**
+   * Combines finished runs (their {@code summary.json} and {@code steps.json}) into one output with
+   * curves over all their seeds, written as a run's own; the runs must agree on every setting but
+   * seeds and heuristics, and name each (heuristic, seed) once.
+   *
+   * @throws InvalidInputException for a missing or unreadable run, differing settings or a repeated curve
+   */
+  public static Map<String, Object> merge(List<Path> runs, Path outPath, boolean overwrite, Consumer<String> log)
+      throws IOException {
+    long t0 = System.nanoTime();
+    Path out = outPath.toAbsolutePath().normalize();
+    if (runs.isEmpty()) {
+      throw new InvalidInputException("--merge needs at least one finished learn output");
+    }
+    if (Files.exists(out) && !overwrite) {
+      throw new InvalidInputException("output " + outPath + " already exists; choose another --out, or pass"
+          + " --overwrite to replace it once the new output is complete");
+    }
+    ObjectMapper json = new ObjectMapper();
+    Map<String, Object> first = null;
+    List<String> heuristics = new ArrayList<>();
+    List<Long> seeds = new ArrayList<>();
+    Map<String, List<StepResult>> byCurve = new LinkedHashMap<>();
+    Map<String, Double> seconds = new LinkedHashMap<>();
+    for (Path run : runs) {
+      Path a = run.toAbsolutePath().normalize();
+      if (out.startsWith(a) || a.startsWith(out)) {
+        throw new InvalidInputException("--out " + outPath + " and --merge input " + run + " overlap; choose another --out");
+      }
+      JsonNode summary, steps;
+      try {
+        summary = json.readTree(run.resolve("summary.json").toFile());
+        steps = json.readTree(run.resolve("steps.json").toFile());
+      } catch (IOException e) {
+        throw new InvalidInputException("--merge " + run + " is not a finished learn output (summary.json and"
+            + " steps.json): " + e.getMessage(), e);
+      }
+      @SuppressWarnings("unchecked")
+      Map<String, Object> settings = json.convertValue(summary.get("settings"), Map.class);
+      Map<String, Object> comparable = new LinkedHashMap<>(settings);
+      for (String k : List.of("seeds", "out", "heuristics")) {
+        comparable.remove(k);
+      }
+      if (first == null) {
+        first = comparable;
+      } else if (!first.equals(comparable)) {
+        throw new InvalidInputException("--merge " + run + " was run with other settings than " + runs.get(0) + " ("
+            + comparable + " vs " + first + "); only seeds and heuristics may differ");
+      }
+      for (JsonNode st : steps) {
+        String h = st.get("heuristic").asText();
+        long seed = st.get("seed").asLong();
+        String key = h + "|" + seed;
+        if (st.get("step").asInt() == 0 && byCurve.containsKey(key)) {
+          throw new InvalidInputException("--merge: the curve of " + h + " seed " + seed + " appears in more than one run");
+        }
+        if (!heuristics.contains(h)) {
+          heuristics.add(h);
+        }
+        if (!seeds.contains(seed)) {
+          seeds.add(seed);
+        }
+        byCurve.computeIfAbsent(key, k -> new ArrayList<>()).add(step(st));
+      }
+      JsonNode curves = summary.get("curves");
+      List<Long> runSeeds = new ArrayList<>();
+      summary.get("settings").get("seeds").forEach(n -> runSeeds.add(n.asLong()));
+      curves.fields().forEachRemaining(e -> {
+        JsonNode secs = e.getValue().get("seconds_per_curve");
+        for (int i = 0; i < secs.size() && i < runSeeds.size(); i++) {
+          seconds.put(e.getKey() + "|" + runSeeds.get(i), secs.get(i).asDouble());
+        }
+      });
+    }
+    LearnSettings s = LearnSettings.fromMap(first, outPath, heuristics, seeds);
+    List<LearnRun.Curve> curves = new ArrayList<>();
+    for (long seed : seeds) {
+      for (String h : heuristics) {
+        List<StepResult> st = byCurve.get(h + "|" + seed);
+        if (st != null) {
+          curves.add(new LearnRun.Curve(h, seed, st, seconds.getOrDefault(h + "|" + seed, Double.NaN)));
+        }
+      }
+    }
+    for (String h : heuristics) {
+      long n = curves.stream().filter(c -> c.heuristic().equals(h)).count();
+      if (n != seeds.size()) {
+        log.accept("learn: note: " + h + " has " + n + " of " + seeds.size() + " seeds");
+      }
+    }
+    Path tmp = out.resolveSibling(out.getFileName() + ".tmp-" + UUID.randomUUID());
+    Files.createDirectories(tmp);
+    boolean ownSession = SparkSession.getDefaultSession().isEmpty();
+    SparkSession spark = LearnJob.session(null);
+    try {
+      Map<String, Map<String, CurveSummary>> bySeeds = LearnOutputs.summaries(s, curves);
+      Map<String, Object> summary = LearnOutputs.summary(s, curves, bySeeds, (System.nanoTime() - t0) / 1e9);
+      summary.put("merged_from", runs.stream().map(Path::toString).toList());
+      LearnOutputs.write(spark, tmp, summary, curves);
+      Files.writeString(tmp.resolve("curves.html"), CurvesPage.html(s, bySeeds, summary));
+      LearnJob.commit(tmp, out);
+      log.accept("learn: merged " + runs.size() + " runs into " + out);
+      return summary;
+    } catch (Throwable e) {
+      LearnRun.deleteTree(tmp);
+      throw e;
+    } finally {
+      if (ownSession) {
+        spark.stop();
+      }
+    }
+  }
+
+  private static StepResult step(JsonNode n) {
+    return new StepResult(n.get("heuristic").asText(), n.get("seed").asLong(), n.get("step").asInt(), n.get("labels").asInt(),
+        d(n, "test_accuracy"), d(n, "test_nll"), d(n, "test_ece"), d(n, "mc_accuracy"), d(n, "mc_nll"), d(n, "mc_ece"),
+        d(n, "labelled_accuracy"), n.get("minibatches").asLong(), Long.parseUnsignedLong(n.get("start_fingerprint").asText(), 16),
+        d(n, "train_seconds"), d(n, "eval_seconds"), d(n, "score_seconds"), ints(n.get("picked")),
+        ints(n.get("picked_classes")), ints(n.get("labelled_classes")), ints(n.get("labelled")));
+  }
+
+  private static double d(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    return v == null || v.isNull() ? Double.NaN : v.asDouble();
+  }
+
+  private static int[] ints(JsonNode a) {
+    int[] v = new int[a.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = a.get(i).asInt();
+    }
+    return v;
+  }
+}

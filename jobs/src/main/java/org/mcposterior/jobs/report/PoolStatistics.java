@@ -1,0 +1,155 @@
+package org.mcposterior.jobs.report;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.mcposterior.evaluation.Calibration;
+import org.mcposterior.evaluation.Histogram;
+import org.mcposterior.evaluation.HistogramAccumulator;
+import org.mcposterior.jobs.score.ScoreSettings;
+import org.mcposterior.jobs.score.ScoringParts;
+import org.mcposterior.models.InputShapes;
+import org.mcposterior.models.Network;
+import org.mcposterior.stats.OutputShape;
+import org.mcposterior.stats.Probabilities;
+import org.mcposterior.stats.Samples;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The report's statistics over the whole pool, each one Spark aggregate computed on the executors:
+ * the score distributions ({@link HistogramAccumulator}s), and the labelled statistics (calibration
+ * of the MC mean and of the deterministic network, accuracy against coverage) as one join of pool
+ * and scores folded into {@link LabeledPartial}s. Nothing proportional to the pool reaches the driver.
+ */
+final class PoolStatistics {
+  private static final int COVERAGE_BINS = 200;
+  private static final int BATCH = 256;
+
+  private PoolStatistics() {}
+
+  /** The {@link ReportJob#SCORES} of every row, binned into {@code bins} over {@code ranges}. */
+  static Histogram[] distributions(Dataset<Row> scores, double[][] ranges, int bins) {
+    int n = ReportJob.SCORES.size();
+    HistogramAccumulator[] zero = new HistogramAccumulator[n];
+    for (int i = 0; i < n; i++) {
+      zero[i] = new HistogramAccumulator(bins, ranges[i][0], ranges[i][1]);
+    }
+    JavaRDD<Row> rows = scores.select(ReportJob.SCORES.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new))
+        .javaRDD();
+    HistogramAccumulator[] h = rows.treeAggregate(zero, (acc, row) -> {
+      for (int i = 0; i < n; i++) {
+        acc[i].add(row.getDouble(i));
+      }
+      return acc;
+    }, (a, b) -> {
+      for (int i = 0; i < n; i++) {
+        a[i].combine(b[i]);
+      }
+      return a;
+    });
+    Histogram[] out = new Histogram[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = h[i].result();
+    }
+    return out;
+  }
+
+  /** The labelled statistics: one join of pool and scores, one aggregate; the deterministic network runs in the tasks. */
+  static LabeledPartial labeled(SparkSession spark, ScoreSettings s, Dataset<Row> pool, Dataset<Row> scores,
+      String id, ReportSettings r, double[] entropyRange, double[] baldRange) {
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    byte[] model = ScoringParts.readModel(s.model(), hadoop);
+    Network net = Network.fromBytes(model, s.model());
+    int[] shape = InputShapes.expected(net, s.inputShape().stream().mapToInt(Integer::intValue).toArray());
+    Broadcast<byte[]> bytes = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(model);
+    Probabilities conversion = s.probabilities();
+    Dataset<Row> joined = pool.select(col(s.idColumn()).cast("string").as("__k"), RunInputs.featuresColumn(pool.schema(), s).as("__x"),
+            col(r.labelColumn()).cast("int").as("__y"))
+        .filter(col("__y").isNotNull())
+        .join(scores.select(col(id).cast("string").as("__k"), col("probabilities"), col("entropy"), col("bald")), "__k")
+        .select(col("__k"), col("__x"), col("__y"), col("probabilities"), col("entropy"), col("bald"));
+    int bins = Calibration.DEFAULT_BINS;
+    String source = s.model();
+    LabeledPartial zero = new LabeledPartial(bins, entropyRange, baldRange, COVERAGE_BINS);
+    return joined.queryExecution().toRdd().toJavaRDD().mapPartitions(it -> {
+      LabeledPartial part = new LabeledPartial(bins, entropyRange, baldRange, COVERAGE_BINS);
+      Network det = null;
+      List<float[]> xs = new ArrayList<>(BATCH);
+      List<Integer> ys = new ArrayList<>(BATCH);
+      while (it.hasNext()) {
+        org.apache.spark.sql.catalyst.InternalRow row = it.next();
+        float[] x = row.getArray(1).toFloatArray();
+        int y = row.getInt(2);
+        double[] p = row.getArray(3).toDoubleArray();
+        part.mc.add(p, y);
+        int predicted = argmax(p);
+        part.entropy.add(row.getDouble(4), predicted == y);
+        part.bald.add(row.getDouble(5), predicted == y);
+        xs.add(x);
+        ys.add(y);
+        if (xs.size() == BATCH || !it.hasNext()) {
+          if (det == null) {
+            det = Network.fromBytes(bytes.value(), source);
+          }
+          deterministic(det, shape, conversion, xs, ys, part);
+          xs.clear();
+          ys.clear();
+        }
+      }
+      return List.of(part).iterator();
+    }).fold(zero, LabeledPartial::combine);
+  }
+
+  private static int argmax(double[] p) {
+    int a = 0;
+    for (int k = 1; k < p.length; k++) {
+      if (p[k] > p[a]) {
+        a = k;
+      }
+    }
+    return a;
+  }
+
+  /** DL4J's own deterministic output of a batch, as probabilities the way the run converts its samples. */
+  private static void deterministic(Network net, int[] shape, Probabilities conversion, List<float[]> xs, List<Integer> ys,
+      LabeledPartial part) {
+    int n = xs.size();
+    int len = xs.get(0).length;
+    float[] flat = new float[n * len];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(xs.get(i), 0, flat, i * len, len);
+    }
+    long[] dims = new long[shape.length + 1];
+    dims[0] = n;
+    for (int d = 0; d < shape.length; d++) {
+      dims[d + 1] = shape[d];
+    }
+    INDArray out = net.output(Nd4j.create(flat, dims, 'c'))[0];
+    int c = (int) (out.length() / n);
+    Samples smp = Samples.of(out.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c').data().asFloat(), n, c, 1);
+    if (c == 1) {
+      smp = smp.asTwoClasses();
+      c = 2;
+    }
+    float[] v = smp.toFloatArray();
+    OutputShape os = OutputShape.of(c);
+    for (int i = 0; i < n; i++) {
+      conversion.apply(v, i * c, os, 1, i, null);
+      double[] p = new double[c];
+      for (int k = 0; k < c; k++) {
+        p[k] = v[i * c + k];
+      }
+      part.deterministic.add(p, ys.get(i));
+    }
+  }
+}
