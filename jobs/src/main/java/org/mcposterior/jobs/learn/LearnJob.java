@@ -3,23 +3,23 @@ package org.mcposterior.jobs.learn;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Consumer;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.mcposterior.jobs.score.InvalidInputException;
+import org.mcposterior.jobs.score.ScoringParts;
 import org.mcposterior.training.ActivePool;
 import org.mcposterior.training.CurveSummary;
 
 /**
  * A whole {@code learn} run: checks (settings, output, data files, every seed's pool) before any
- * training, the loop ({@link LearnRun}), and the outputs, written to a sibling
- * {@code <out>.tmp-<uuid>} and renamed into {@code --out} only when complete, so a failed run
- * leaves nothing in {@code --out} (and an {@code --overwrite} rerun keeps the old output until
- * the new one is whole).
+ * training, the loop ({@link LearnRun}), and the outputs, written aside and swapped into
+ * {@code --out} only when complete by the output protocol of {@code score} ({@link #writeAside}),
+ * so a failed run leaves {@code --out} as it was, and {@code --overwrite} replaces only an earlier
+ * mcposterior output.
  *
  * <p>{@link LearnMerge} combines finished runs; {@link LearnOutputs} makes the summary and writes
  * the files both kinds of output hold.
@@ -36,7 +36,7 @@ public final class LearnJob {
       throw new InvalidInputException("--out " + s.out() + " and --data " + s.data() + " overlap; a run never writes"
           + " into its input: choose an --out outside the data directory");
     }
-    if (Files.exists(out) && !s.overwrite()) {
+    if (Files.exists(out) && !s.overwrite()) { // before reading the data; the claim checks again
       throw new InvalidInputException("output " + s.out() + " already exists; choose another --out, or pass"
           + " --overwrite to replace it once the new output is complete");
     }
@@ -51,28 +51,51 @@ public final class LearnJob {
     for (long seed : s.seeds()) { // refuses a pool too small for a balanced initial set, before any training
       ActivePool.draw(d.train().labels(), LearnRun.CLASSES, s.poolSize(), s.initial(), seed);
     }
-    Path tmp = out.resolveSibling(out.getFileName() + ".tmp-" + UUID.randomUUID());
-    Files.createDirectories(tmp);
-    Thread cleanup = cleanupOnExit(tmp);
-    boolean ownSession = SparkSession.getDefaultSession().isEmpty();
-    SparkSession spark = session(s.master());
-    try {
-      List<LearnRun.Curve> curves = new LearnRun(s, spark, tmp.resolve("work"), log).run(d);
-      LearnRun.deleteTree(tmp.resolve("work"));
-      Map<String, Map<String, CurveSummary>> bySeeds = LearnOutputs.summaries(s, curves);
-      Map<String, Object> summary = LearnOutputs.summary(s, curves, bySeeds, (System.nanoTime() - t0) / 1e9);
-      LearnOutputs.write(spark, tmp, summary, curves);
-      Files.writeString(tmp.resolve("curves.html"), CurvesPage.html(s, bySeeds, summary));
-      commit(tmp, out);
-      log.accept("learn: wrote " + out.resolve("summary.json") + ", steps.json, steps/ and curves.html");
-      return summary;
-    } catch (Throwable e) {
-      LearnRun.deleteTree(tmp);
-      throw e;
-    } finally {
-      removeHook(cleanup);
-      if (ownSession) {
-        spark.stop();
+    return writeAside(s.out(), s.overwrite(), Map.of("--data", s.data().toString()), tmp -> {
+      boolean ownSession = SparkSession.getDefaultSession().isEmpty();
+      SparkSession spark = session(s.master());
+      try {
+        List<LearnRun.Curve> curves = new LearnRun(s, spark, tmp.resolve("work"), log).run(d);
+        LearnRun.deleteTree(tmp.resolve("work"));
+        Map<String, Map<String, CurveSummary>> bySeeds = LearnOutputs.summaries(s, curves);
+        Map<String, Object> summary = LearnOutputs.summary(s, curves, bySeeds, (System.nanoTime() - t0) / 1e9);
+        LearnOutputs.write(spark, tmp, summary, curves);
+        Files.writeString(tmp.resolve("curves.html"), CurvesPage.html(s, bySeeds, summary));
+        return summary;
+      } finally {
+        if (ownSession) {
+          spark.stop();
+        }
+      }
+    }, () -> log.accept("learn: wrote " + out.resolve("summary.json") + ", steps.json, steps/ and curves.html"));
+  }
+
+  /** What a run writes into its temporary output folder; returns the run's summary. */
+  interface Body {
+    Map<String, Object> write(Path tmp) throws IOException;
+  }
+
+  /**
+   * Writes an output as {@code score} does (DESIGN.md, invariant 8, through {@link ScoringParts#prepareOutput}):
+   * {@code out} claimed, refused when it overlaps an input, exists without {@code overwrite} or is
+   * not an earlier mcposterior output; {@code body} writes a temporary folder beside it, swapped
+   * into place only when complete; a failed or stopped run leaves {@code out} as it was.
+   */
+  static Map<String, Object> writeAside(Path out, boolean overwrite, Map<String, String> inputs, Body body,
+      Runnable done) throws IOException {
+    try (ScoringParts.Output o = ScoringParts.prepareOutput(out.toString(), overwrite, inputs, new Configuration())) {
+      Path tmp = o.localTmp();
+      Thread cleanup = cleanupOnExit(tmp);
+      try {
+        Map<String, Object> summary = body.write(tmp);
+        o.commit();
+        done.run();
+        return summary;
+      } catch (Throwable e) {
+        o.abort(e);
+        throw e;
+      } finally {
+        removeHook(cleanup);
       }
     }
   }
@@ -115,16 +138,4 @@ public final class LearnJob {
         .config("spark.ui.enabled", conf.get("spark.ui.enabled", "false")).getOrCreate();
   }
 
-  /** Moves the complete output {@code tmp} into {@code out}, replacing an old output only after the move. */
-  static void commit(Path tmp, Path out) throws IOException {
-    Path old = null;
-    if (Files.exists(out)) {
-      old = out.resolveSibling(out.getFileName() + ".old-" + UUID.randomUUID());
-      Files.move(out, old, StandardCopyOption.ATOMIC_MOVE);
-    }
-    Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
-    if (old != null) {
-      LearnRun.deleteTree(old);
-    }
-  }
 }

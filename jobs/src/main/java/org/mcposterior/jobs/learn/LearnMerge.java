@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Consumer;
 import org.apache.spark.sql.SparkSession;
 import org.mcposterior.jobs.score.InvalidInputException;
@@ -17,8 +16,8 @@ import org.mcposterior.training.CurveSummary;
 
 /**
  * {@code learn --merge}: combines finished runs (their {@code summary.json} and {@code steps.json})
- * into one output with curves over all their seeds, written like a run's own (a temporary sibling,
- * renamed into {@code --out} when complete).
+ * into one output with curves over all their seeds, written like a run's own ({@link
+ * LearnJob#writeAside}).
  */
 public final class LearnMerge {
   private LearnMerge() {}
@@ -113,27 +112,26 @@ public final class LearnMerge {
         log.accept("learn: note: " + h + " has " + n + " of " + seeds.size() + " seeds");
       }
     }
-    Path tmp = out.resolveSibling(out.getFileName() + ".tmp-" + UUID.randomUUID());
-    Files.createDirectories(tmp);
-    boolean ownSession = SparkSession.getDefaultSession().isEmpty();
-    SparkSession spark = LearnJob.session(null);
-    try {
-      Map<String, Map<String, CurveSummary>> bySeeds = LearnOutputs.summaries(s, curves);
-      Map<String, Object> summary = LearnOutputs.summary(s, curves, bySeeds, (System.nanoTime() - t0) / 1e9);
-      summary.put("merged_from", runs.stream().map(Path::toString).toList());
-      LearnOutputs.write(spark, tmp, summary, curves);
-      Files.writeString(tmp.resolve("curves.html"), CurvesPage.html(s, bySeeds, summary));
-      LearnJob.commit(tmp, out);
-      log.accept("learn: merged " + runs.size() + " runs into " + out);
-      return summary;
-    } catch (Throwable e) {
-      LearnRun.deleteTree(tmp);
-      throw e;
-    } finally {
-      if (ownSession) {
-        spark.stop();
-      }
+    Map<String, String> inputs = new LinkedHashMap<>();
+    for (int i = 0; i < runs.size(); i++) {
+      inputs.put("--merge " + (i + 1), runs.get(i).toString());
     }
+    return LearnJob.writeAside(outPath, overwrite, inputs, tmp -> {
+      boolean ownSession = SparkSession.getDefaultSession().isEmpty();
+      SparkSession spark = LearnJob.session(null);
+      try {
+        Map<String, Map<String, CurveSummary>> bySeeds = LearnOutputs.summaries(s, curves);
+        Map<String, Object> summary = LearnOutputs.summary(s, curves, bySeeds, (System.nanoTime() - t0) / 1e9);
+        summary.put("merged_from", runs.stream().map(Path::toString).toList());
+        LearnOutputs.write(spark, tmp, summary, curves);
+        Files.writeString(tmp.resolve("curves.html"), CurvesPage.html(s, bySeeds, summary));
+        return summary;
+      } finally {
+        if (ownSession) {
+          spark.stop();
+        }
+      }
+    }, () -> log.accept("learn: merged " + runs.size() + " runs into " + out));
   }
 
   private static StepResult step(JsonNode n) {

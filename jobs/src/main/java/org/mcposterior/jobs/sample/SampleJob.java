@@ -15,6 +15,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
+import org.mcposterior.spark.ValidatedPool;
 import org.mcposterior.evaluation.Histogram;
 import org.mcposterior.evaluation.PosteriorSummary;
 import org.mcposterior.jobs.report.HistogramChart;
@@ -178,15 +179,15 @@ public final class SampleJob {
 
   private static Inputs readInputs(SparkSession spark, ScoreSettings ss, SampleSettings s, int[] shape) {
     int len = Math.toIntExact(InputShapes.product(shape));
-    ScoringParts.Pool pool = ScoringParts.readPool(spark, ss, s.input(), len, "input");
+    ValidatedPool pool = ScoringParts.readPool(spark, ss, s.input(), len, "input");
     long limit = Math.max(1, s.maxValues() / s.iterations());
     if (pool.scored() > limit) {
       throw new InvalidSettingsException("input " + s.input() + " has " + pool.scored() + " rows; sample draws "
           + s.iterations() + " iterations for at most " + limit + " inputs; sample a few inputs, or use score for"
           + " pools");
     }
-    List<ScoringParts.Example> rows = new ArrayList<>(ScoringParts.examples(pool).collect());
-    rows.sort(java.util.Comparator.comparing(ScoringParts.Example::key));
+    List<ValidatedPool.Example> rows = new ArrayList<>(pool.examples().collect());
+    rows.sort(java.util.Comparator.comparing(ValidatedPool.Example::key));
     List<String> ids = new ArrayList<>();
     float[] x = new float[rows.size() * len];
     for (int i = 0; i < rows.size(); i++) {

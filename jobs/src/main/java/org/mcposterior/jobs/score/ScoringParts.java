@@ -1,71 +1,26 @@
 package org.mcposterior.jobs.score;
 
 import java.io.IOException;
-import java.io.Serializable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.StructField;
 import org.mcposterior.models.Network;
 import org.mcposterior.spark.ModelFiles;
-import org.mcposterior.spark.PosteriorScorer;
 import org.mcposterior.spark.ValidatedPool;
 import org.mcposterior.stochastic.StochasticNetwork;
 
 /**
  * The pieces of the scoring job that the {@code sample} and {@code report} commands reuse, so they
  * read pools, models and outputs exactly as {@code score} does: pool reading and validation, model
- * reading, the stochastic view the settings ask for, the fast example iterator and the data-safe
- * output directory. A thin public door onto package-private parts; nothing is done here.
+ * reading, the stochastic view the settings ask for and the data-safe output directory (the
+ * validated pool's examples come from {@link ValidatedPool#examples()}). A thin public door onto package-private parts; nothing is done here.
  */
 public final class ScoringParts {
-  /** Internal column of a read pool: the id as a string (the example key of the masks). */
-  public static final String KEY = ValidatedPool.KEY;
-  /** Internal column of a read pool: the features as {@code array<float>}. */
-  public static final String FEATURES = ValidatedPool.FEATURES;
-  /** Column of the scores output with the chosen heuristic's ranking key. */
-  public static final String PRIORITY = PosteriorScorer.PRIORITY;
-
   private ScoringParts() {}
 
-  /** A validated pool: the id column, {@link #KEY} and {@link #FEATURES}. */
-  public record Pool(ValidatedPool validated) {
-    public Dataset<Row> rows() {
-      return validated.rows();
-    }
-
-    public StructField idField() {
-      return validated.idField();
-    }
-
-    public long total() {
-      return validated.total();
-    }
-
-    public long skipped() {
-      return validated.skipped();
-    }
-
-    public long scored() {
-      return validated.scored();
-    }
-  }
-
-  /** One example: its key (the id as a string) and features. */
-  public record Example(String key, float[] features) implements Serializable {}
-
   /** Reads and validates a pool exactly as {@code score} does (schema, lengths, unique ids, finite values). */
-  public static Pool readPool(SparkSession spark, ScoreSettings s, String path, int featureLength, String what) {
-    ValidatedPool p = PoolReader.read(spark, s, path, featureLength, what);
-    return new Pool(p);
-  }
-
-  /** The rows of a read pool as examples, copied from Spark's internal rows without boxing. */
-  public static JavaRDD<Example> examples(Pool pool) {
-    return pool.validated().examples().map(e -> new Example(e.key(), e.features()));
+  public static ValidatedPool readPool(SparkSession spark, ScoreSettings s, String path, int featureLength, String what) {
+    return PoolReader.read(spark, s, path, featureLength, what);
   }
 
   /** The model file's bytes, through Hadoop's file systems. */
@@ -93,6 +48,19 @@ public final class ScoringParts {
 
     public FileSystem fs() {
       return dir.fs();
+    }
+
+    /**
+     * The temporary output folder as a local path, for writers that use java.nio.
+     *
+     * @throws InvalidSettingsException when {@code --out} is not on the local file system
+     */
+    public java.nio.file.Path localTmp() {
+      if (!"file".equals(dir.fs().getScheme())) {
+        throw new InvalidSettingsException("--out " + dir.out() + " is on " + dir.fs().getScheme() + "://; this command"
+            + " writes a local folder: choose an --out on this machine's file system");
+      }
+      return java.nio.file.Path.of(dir.tmpPath().toUri().getPath());
     }
 
     public void commit() throws IOException {

@@ -103,4 +103,20 @@ class LearnBadInputTest {
     assertTrue(err.toString().contains("already exists"), err.toString());
     assertEquals("user data", Files.readString(out.resolve("mine.txt")));
   }
+
+  @Test
+  void overwriteReplacesOnlyAnEarlierMcposteriorOutput() throws Exception {
+    Path out = Files.createDirectories(dir.resolve("not-ours"));
+    Files.writeString(out.resolve("mine.txt"), "user data");
+    StringWriter err = new StringWriter();
+    int code = Main.execute(new PrintWriter(new StringWriter()), new PrintWriter(err), "learn", "--out", out.toString(),
+        "--overwrite", "--pool-size", "1000", "--steps", "1");
+    assertEquals(1, code, err.toString());
+    assertTrue(err.toString().contains("is not an mcposterior output"), err.toString());
+    assertEquals("user data", Files.readString(out.resolve("mine.txt")));
+    try (var files = Files.list(dir)) {
+      assertEquals(0, files.filter(p -> p.getFileName().toString().startsWith("not-ours.")).count(),
+          "no claim or temporary output left beside --out");
+    }
+  }
 }
