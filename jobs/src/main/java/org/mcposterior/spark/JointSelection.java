@@ -8,7 +8,6 @@ import java.util.Locale;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.mcposterior.heuristics.BatchBald;
 import org.mcposterior.heuristics.Epig;
@@ -47,18 +46,35 @@ final class JointSelection {
     Dataset<Row> candidateRows = pool.rows()
         .join(org.apache.spark.sql.functions.broadcast(candidates.select(col(id))), id)
         .select(col(id), col(ValidatedPool.KEY), col(ValidatedPool.FEATURES));
-    SparkSession spark = scores.sparkSession();
     Samples cs = scorer.collectSamples(candidateRows, masks, "mcposterior joint candidates sampled");
     List<Row> keys = candidateRows.select(col(id), col(ValidatedPool.KEY)).orderBy(col(ValidatedPool.KEY))
         .collectAsList();
-    MaskProvenance provenance = new MaskProvenance(s.seed(), 0, s.iterations(), masks == MaskMode.CONSISTENT);
+    MaskProvenance provenance = provenance(s, masks);
     int[] picked = target == null ? batchBald(s, cs, provenance, k)
         : epig(scorer, target, cs, provenance, k, masks);
-    List<Row> pickedRows = new ArrayList<>();
-    for (int i = 0; i < picked.length; i++) {
-      pickedRows.add(RowFactory.create(keys.get(picked[i]).getString(1), (double) (picked.length - i)));
+    List<String> pickedKeys = new ArrayList<>();
+    for (int p : picked) {
+      pickedKeys.add(keys.get(p).getString(1));
     }
-    Dataset<Row> order = spark.createDataFrame(pickedRows, DataTypes.createStructType(List.of(
+    return inPickOrder(scores, id, pickedKeys);
+  }
+
+  /** What core is told of samples drawn under {@code masks} with the settings' seed and iterations. */
+  static MaskProvenance provenance(ScorerSettings s, MaskMode masks) {
+    return new MaskProvenance(s.seed(), 0, s.iterations(), masks == MaskMode.CONSISTENT);
+  }
+
+  /**
+   * The rows of {@code scores} whose example key (the id as a string) is in {@code pickedKeys},
+   * with {@code priority} replaced by the pick order: the first pick gets the number of picks,
+   * the last 1.
+   */
+  static Dataset<Row> inPickOrder(Dataset<Row> scores, String id, List<String> pickedKeys) {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < pickedKeys.size(); i++) {
+      rows.add(RowFactory.create(pickedKeys.get(i), (double) (pickedKeys.size() - i)));
+    }
+    Dataset<Row> order = scores.sparkSession().createDataFrame(rows, DataTypes.createStructType(List.of(
         DataTypes.createStructField(PICK_KEY, DataTypes.StringType, false),
         DataTypes.createStructField(PICK, DataTypes.DoubleType, false))));
     return scores.join(order, scores.col(id).cast("string").equalTo(order.col(PICK_KEY)))

@@ -8,12 +8,9 @@ import java.util.Comparator;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
 import org.mcposterior.heuristics.BatchBald;
 import org.mcposterior.heuristics.Epig;
 import org.mcposterior.heuristics.MaskProvenance;
-import org.mcposterior.randomness.MaskMode;
 import org.mcposterior.stats.Samples;
 
 /**
@@ -26,16 +23,12 @@ final class SampledSelection {
 
   private SampledSelection() {}
 
-  static MaskProvenance provenance(ScorerSettings s) {
-    return new MaskProvenance(s.seed(), 0, s.iterations(), s.maskMode() == MaskMode.CONSISTENT);
-  }
-
   /** {@code scores} reduced to the picks, priority = k for the first pick down to 1. */
   static Dataset<Row> picks(ScorerSettings s, Dataset<Row> scores, Dataset<Row> targetScores, int k) {
     String id = s.idColumn();
     Keyed candidates = collect(scores.orderBy(col("bald").desc(), col(id).asc()).limit(s.candidateCount(k)), id,
         s.iterations());
-    MaskProvenance masks = provenance(s);
+    MaskProvenance masks = JointSelection.provenance(s, s.maskMode());
     int n = Math.min(k, candidates.samples.batchSize());
     int[] picked;
     if (targetScores == null) {
@@ -45,15 +38,11 @@ final class SampledSelection {
       Samples target = collect(targetScores, id, s.iterations()).samples;
       picked = new Epig(target, masks, s.probabilities()).select(candidates.samples, masks, n);
     }
-    List<Row> rows = new ArrayList<>();
-    for (int i = 0; i < picked.length; i++) {
-      rows.add(RowFactory.create(candidates.keys.get(picked[i]), (double) (picked.length - i)));
+    List<String> pickedKeys = new ArrayList<>();
+    for (int p : picked) {
+      pickedKeys.add(candidates.keys.get(p));
     }
-    Dataset<Row> order = scores.sparkSession().createDataFrame(rows, DataTypes.createStructType(List.of(
-        DataTypes.createStructField("__pick_key", DataTypes.StringType, false),
-        DataTypes.createStructField("__pick", DataTypes.DoubleType, false))));
-    return scores.drop(SAMPLES).join(order, scores.col(id).cast("string").equalTo(order.col("__pick_key")))
-        .drop(ScoreRows.PRIORITY).withColumnRenamed("__pick", ScoreRows.PRIORITY).drop("__pick_key");
+    return JointSelection.inPickOrder(scores.drop(SAMPLES), id, pickedKeys);
   }
 
   private record Keyed(List<String> keys, Samples samples) {}

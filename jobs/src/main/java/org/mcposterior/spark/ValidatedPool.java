@@ -189,7 +189,13 @@ public final class ValidatedPool {
         + Arrays.toString(schema.fieldNames()));
   }
 
-  private static Column featuresColumn(StructType schema, ScorerSettings s, String what) {
+  /**
+   * The features of {@code schema}'s rows as {@code array<float>}, from the settings' features
+   * column (array of numbers or ML vector) or feature columns, as the scoring reads them.
+   *
+   * @throws InvalidInputException if a column is missing or of another type
+   */
+  public static Column featuresColumn(StructType schema, ScorerSettings s, String what) {
     if (s.featuresColumn() != null) {
       StructField f = field(schema, s.featuresColumn(), "--features-col", what);
       DataType t = f.dataType();

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,10 +14,7 @@ import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -76,18 +72,7 @@ class PosteriorScorerTest {
 
   /** An in-memory DataFrame of rows [from, to) of {@code x}, ids "ex-i" (as Fixtures.parquetPool). */
   static Dataset<Row> frame(float[][] x, int from, int to) {
-    List<Row> rows = new ArrayList<>();
-    for (int i = from; i < to; i++) {
-      Float[] f = new Float[x[i].length];
-      for (int j = 0; j < f.length; j++) {
-        f[j] = x[i][j];
-      }
-      rows.add(RowFactory.create("ex-" + i, f));
-    }
-    StructType schema = DataTypes.createStructType(List.of(
-        DataTypes.createStructField("id", DataTypes.StringType, true),
-        DataTypes.createStructField("features", DataTypes.createArrayType(DataTypes.FloatType, true), true)));
-    return spark.createDataFrame(rows, schema);
+    return Fixtures.frame(spark, x, from, to);
   }
 
   static ScorerSettingsBuilder settings() {

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.mcposterior.spark.ValidatedPool;
 import org.mcposterior.jobs.score.ScoreSettings;
 import org.mcposterior.jobs.score.ScoringParts;
 import org.mcposterior.models.InputShapes;
@@ -111,7 +112,7 @@ final class PickSamples {
   static Map<String, float[]> pickFeatures(SparkSession spark, ScoreSettings s, List<String> keys) {
     Dataset<Row> pool = RunInputs.rawPool(spark, s);
     Map<String, float[]> out = new HashMap<>();
-    for (Row r : pool.select(col(s.idColumn()).cast("string").as("__k"), RunInputs.featuresColumn(pool.schema(), s).as("__x"))
+    for (Row r : pool.select(col(s.idColumn()).cast("string").as("__k"), ValidatedPool.featuresColumn(pool.schema(), s.scorer(), "pool").as("__x"))
         .filter(col("__k").isin(keys.toArray())).collectAsList()) {
       List<Float> l = r.getList(1);
       if (l == null) {

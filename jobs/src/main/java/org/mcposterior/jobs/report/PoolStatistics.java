@@ -12,6 +12,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.mcposterior.spark.ValidatedPool;
 import org.mcposterior.evaluation.Calibration;
 import org.mcposterior.evaluation.Histogram;
 import org.mcposterior.evaluation.HistogramAccumulator;
@@ -73,7 +74,7 @@ final class PoolStatistics {
     int[] shape = InputShapes.expected(net, s.inputShape().stream().mapToInt(Integer::intValue).toArray());
     Broadcast<byte[]> bytes = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(model);
     Probabilities conversion = s.probabilities();
-    Dataset<Row> joined = pool.select(col(s.idColumn()).cast("string").as("__k"), RunInputs.featuresColumn(pool.schema(), s).as("__x"),
+    Dataset<Row> joined = pool.select(col(s.idColumn()).cast("string").as("__k"), ValidatedPool.featuresColumn(pool.schema(), s.scorer(), "pool").as("__x"),
             col(r.labelColumn()).cast("int").as("__y"))
         .filter(col("__y").isNotNull())
         .join(scores.select(col(id).cast("string").as("__k"), col("probabilities"), col("entropy"), col("bald")), "__k")

@@ -13,14 +13,11 @@ import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.IntegralType;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.mcposterior.jobs.score.ScoreSettings;
 
@@ -79,20 +76,6 @@ final class RunInputs {
           + s.format() + ": " + firstLine(e.getMessage()) + "; the report reads the pool for labels, images and"
           + " resampling: run the report where the pool is reachable at that path", e);
     }
-  }
-
-  /** The features column exactly as the run read it ({@code --features-col} or {@code --feature-cols}) as {@code array<float>}. */
-  static Column featuresColumn(StructType schema, ScoreSettings s) {
-    if (s.featuresColumn() != null) {
-      StructField f = schema.apply(s.featuresColumn());
-      DataType t = f.dataType();
-      if (t instanceof ArrayType) {
-        return col(f.name()).cast("array<float>");
-      }
-      return org.apache.spark.ml.functions.vector_to_array(col(f.name()), "float32");
-    }
-    return org.apache.spark.sql.functions.array(s.featureColumns().stream().map(c -> col(c).cast("float"))
-        .toArray(Column[]::new));
   }
 
   static void checkLabels(Dataset<Row> pool, ScoreSettings s, String label, int classes) {

@@ -39,10 +39,10 @@ public final class Fixtures {
     return x;
   }
 
-  /** A Parquet pool with string ids "ex-<i>" and an array<float> features column. */
-  public static Path parquetPool(SparkSession spark, Path dir, String name, float[][] x, int partitions) {
+  /** An in-memory pool of rows [from, to) of {@code x}: string ids "ex-<i>" and an array<float> features column. */
+  public static Dataset<Row> frame(SparkSession spark, float[][] x, int from, int to) {
     List<Row> rows = new ArrayList<>();
-    for (int i = 0; i < x.length; i++) {
+    for (int i = from; i < to; i++) {
       Float[] f = new Float[x[i].length];
       for (int j = 0; j < f.length; j++) {
         f[j] = x[i][j];
@@ -52,7 +52,12 @@ public final class Fixtures {
     StructType schema = DataTypes.createStructType(List.of(
         DataTypes.createStructField("id", DataTypes.StringType, true),
         DataTypes.createStructField("features", DataTypes.createArrayType(DataTypes.FloatType, true), true)));
-    Dataset<Row> df = spark.createDataFrame(rows, schema).repartition(partitions);
+    return spark.createDataFrame(rows, schema);
+  }
+
+  /** A Parquet pool of {@link #frame} in {@code partitions} partitions. */
+  public static Path parquetPool(SparkSession spark, Path dir, String name, float[][] x, int partitions) {
+    Dataset<Row> df = frame(spark, x, 0, x.length).repartition(partitions);
     Path p = dir.resolve(name);
     df.write().parquet(p.toString());
     return p;
