@@ -84,9 +84,10 @@ public final class LearnJob {
   static Map<String, Object> writeAside(Path out, boolean overwrite, Map<String, String> inputs, Body body,
       Runnable done) throws IOException {
     try (ScoringParts.Output o = ScoringParts.prepareOutput(out.toString(), overwrite, inputs, new Configuration())) {
-      Path tmp = o.localTmp();
-      Thread cleanup = cleanupOnExit(tmp);
+      Thread cleanup = null;
       try {
+        Path tmp = o.localTmp(); // refuses an --out on a remote file system; the claim is undone then
+        cleanup = cleanupOnExit(tmp);
         Map<String, Object> summary = body.write(tmp);
         o.commit();
         done.run();
@@ -95,7 +96,9 @@ public final class LearnJob {
         o.abort(e);
         throw e;
       } finally {
-        removeHook(cleanup);
+        if (cleanup != null) {
+          removeHook(cleanup);
+        }
       }
     }
   }
