@@ -12,7 +12,6 @@ import org.apache.spark.sql.SparkSession;
 import org.mcposterior.jobs.score.InvalidInputException;
 import org.mcposterior.jobs.score.ScoringParts;
 import org.mcposterior.training.ActivePool;
-import org.mcposterior.training.CurveSummary;
 
 /**
  * A whole {@code learn} run: checks (settings, output, data files, every seed's pool) before any
@@ -57,11 +56,7 @@ public final class LearnJob {
       try {
         List<LearnRun.Curve> curves = new LearnRun(s, spark, tmp.resolve("work"), log).run(d);
         LearnRun.deleteTree(tmp.resolve("work"));
-        Map<String, Map<String, CurveSummary>> bySeeds = LearnOutputs.summaries(s, curves);
-        Map<String, Object> summary = LearnOutputs.summary(s, curves, bySeeds, (System.nanoTime() - t0) / 1e9);
-        LearnOutputs.write(spark, tmp, summary, curves);
-        Files.writeString(tmp.resolve("curves.html"), CurvesPage.html(s, bySeeds, summary));
-        return summary;
+        return LearnOutputs.writeAll(spark, tmp, s, curves, t0, Map.of());
       } finally {
         if (ownSession) {
           spark.stop();

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.spark.sql.SparkSession;
 import org.mcposterior.jobs.score.InvalidInputException;
-import org.mcposterior.training.CurveSummary;
 
 /**
  * {@code learn --merge}: combines finished runs (their {@code summary.json} and {@code steps.json})
@@ -120,12 +119,8 @@ public final class LearnMerge {
       boolean ownSession = SparkSession.getDefaultSession().isEmpty();
       SparkSession spark = LearnJob.session(null);
       try {
-        Map<String, Map<String, CurveSummary>> bySeeds = LearnOutputs.summaries(s, curves);
-        Map<String, Object> summary = LearnOutputs.summary(s, curves, bySeeds, (System.nanoTime() - t0) / 1e9);
-        summary.put("merged_from", runs.stream().map(Path::toString).toList());
-        LearnOutputs.write(spark, tmp, summary, curves);
-        Files.writeString(tmp.resolve("curves.html"), CurvesPage.html(s, bySeeds, summary));
-        return summary;
+        return LearnOutputs.writeAll(spark, tmp, s, curves, t0,
+            Map.of("merged_from", runs.stream().map(Path::toString).toList()));
       } finally {
         if (ownSession) {
           spark.stop();

@@ -117,6 +117,20 @@ final class LearnOutputs {
     return m;
   }
 
+  /**
+   * Everything an output holds, into {@code dir}: the summary of {@code curves} (with {@code extra}
+   * entries added), steps as JSON and Parquet, and the curves page; returns the summary.
+   */
+  static Map<String, Object> writeAll(SparkSession spark, Path dir, LearnSettings s, List<LearnRun.Curve> curves,
+      long t0, Map<String, Object> extra) throws IOException {
+    Map<String, Map<String, CurveSummary>> bySeeds = summaries(s, curves);
+    Map<String, Object> summary = summary(s, curves, bySeeds, (System.nanoTime() - t0) / 1e9);
+    summary.putAll(extra);
+    write(spark, dir, summary, curves);
+    Files.writeString(dir.resolve("curves.html"), CurvesPage.html(s, bySeeds, summary));
+    return summary;
+  }
+
   /** Writes {@code summary.json}, {@code steps.json} and {@code steps/} (Parquet) into {@code dir}. */
   static void write(SparkSession spark, Path dir, Map<String, Object> summary, List<LearnRun.Curve> curves)
       throws IOException {
