@@ -71,6 +71,10 @@ public final class ScoreCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "Replace an existing --out once the new output is complete.")
   boolean overwrite;
 
+  @Option(names = "--no-resume", negatable = false, description = "Start fresh: do not reuse the partitions a killed"
+      + " run on the same --out with the same settings finished (reused by default).")
+  boolean noResume;
+
   @Option(names = "--batch-size", defaultValue = "256", description = "Examples per sampler call (default ${DEFAULT-VALUE}).")
   int batchSize;
 
@@ -128,7 +132,7 @@ public final class ScoreCommand implements Callable<Integer> {
         .dropConnect(dropConnect == null ? Double.NaN : dropConnect, dropConnectLayers).probabilities(probabilities)
         .skipInvalid(onInvalid.equals("skip")).partitions(partitions).iterationShards(iterationShards)
         .candidates(candidates).build();
-    return ScoreSettings.builder().model(model).pool(pool).out(out).format(format).target(target).overwrite(overwrite)
+    return ScoreSettings.builder().model(model).pool(pool).out(out).format(format).target(target).overwrite(overwrite).resume(!noResume)
         .topK(topK).master(master).scorer(scorer).build();
   }
 
@@ -138,13 +142,13 @@ public final class ScoreCommand implements Callable<Integer> {
     var reportSettings = report == null ? null : org.mcposterior.jobs.report.ReportSettings.of(out, report, overwrite,
         null, inputShape != null && (inputShape.size() == 2 || inputShape.size() == 3) ? inputShape : null);
     if (report != null) {
-      org.mcposterior.jobs.report.ReportFile.check(java.nio.file.Path.of(report), overwrite); // before any work
       java.util.Map<String, String> inputs = new java.util.LinkedHashMap<>();
       inputs.put("--out", out);
       inputs.put("--model", model);
       inputs.put("--pool", pool);
       inputs.put("--target", target);
       org.mcposterior.jobs.report.ReportFile.checkOutside(java.nio.file.Path.of(report), inputs);
+      org.mcposterior.jobs.report.ReportFile.check(java.nio.file.Path.of(report), overwrite); // before any work
     }
     boolean ownSession = SparkSession.getDefaultSession().isEmpty();
     SparkSession spark = session("mcposterior score", master);

@@ -171,7 +171,7 @@ public final class PosteriorScorer {
     JavaRDD<Row> scored = plan.shards() == 1 ? Sampling.unsharded(examples, task, rows, settings)
         : Sampling.sharded(examples, task, rows, settings, plan, jsc);
     Dataset<Row> scores = spark.createDataFrame(scored, ScoreRows.schema(pool.idField(), settings.writeSamples()));
-    return new ScoredPool(pool, scores, plan, progress);
+    return new ScoredPool(pool, scored, scores, plan, progress);
   }
 
   /**

@@ -12,11 +12,14 @@ import org.apache.spark.util.LongAccumulator;
 public final class ScoredPool {
   private final ValidatedPool pool;
   private final Dataset<Row> scores;
+  private final org.apache.spark.api.java.JavaRDD<Row> rows;
   private final ShardPlan plan;
   private final LongAccumulator progress;
 
-  ScoredPool(ValidatedPool pool, Dataset<Row> scores, ShardPlan plan, LongAccumulator progress) {
+  ScoredPool(ValidatedPool pool, org.apache.spark.api.java.JavaRDD<Row> rows, Dataset<Row> scores, ShardPlan plan,
+      LongAccumulator progress) {
     this.pool = pool;
+    this.rows = rows;
     this.scores = scores;
     this.plan = plan;
     this.progress = progress;
@@ -34,6 +37,27 @@ public final class ScoredPool {
    */
   public Dataset<Row> scores() {
     return scores;
+  }
+
+  /**
+   * {@link #scores()} without the rows of the partitions in {@code skip} (numbered as Spark numbers
+   * this DataFrame's partitions, and so its part files): those partitions compute nothing. For
+   * resuming a run whose part files for them are kept: with the same pool, settings and plan, the
+   * other partitions hold exactly the rows they would have held (DESIGN.md, invariant 4).
+   */
+  public Dataset<Row> scoresSkipping(java.util.Set<Integer> skip) {
+    if (skip.isEmpty()) {
+      return scores;
+    }
+    java.util.Set<Integer> done = new java.util.HashSet<>(skip);
+    org.apache.spark.api.java.JavaRDD<Row> rest = rows.mapPartitionsWithIndex(
+        (i, it) -> done.contains(i) ? java.util.Collections.<Row>emptyIterator() : it, true);
+    return scores.sparkSession().createDataFrame(rest, scores.schema());
+  }
+
+  /** Partitions of the scores DataFrame (the part files it writes): the pool's partitions, times the shards when sharded. */
+  public int outputPartitions() {
+    return rows.getNumPartitions();
   }
 
   /** Partitions of the work grid. */

@@ -78,7 +78,7 @@ public final class LearnJob {
    */
   static Map<String, Object> writeAside(Path out, boolean overwrite, Map<String, String> inputs, Body body,
       Runnable done) throws IOException {
-    try (ScoringParts.Output o = ScoringParts.prepareOutput(out.toString(), overwrite, inputs, new Configuration())) {
+    try (ScoringParts.Output o = ScoringParts.prepareOutput(out.toString(), overwrite, inputs, new Configuration(), "learn")) {
       Thread cleanup = null;
       try {
         Path tmp = o.localTmp(); // refuses an --out on a remote file system; the claim is undone then

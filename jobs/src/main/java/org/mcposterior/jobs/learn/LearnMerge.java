@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.spark.sql.SparkSession;
 import org.mcposterior.jobs.score.InvalidInputException;
+import org.mcposterior.jobs.score.ScoringParts;
 
 /**
  * {@code learn --merge}: combines finished runs (their {@code summary.json} and {@code steps.json})
@@ -50,6 +51,7 @@ public final class LearnMerge {
       if (out.startsWith(a) || a.startsWith(out)) {
         throw new InvalidInputException("--out " + outPath + " and --merge input " + run + " overlap; choose another --out");
       }
+      ScoringParts.requireOutput("--merge", run.toString(), "learn", new org.apache.hadoop.conf.Configuration());
       JsonNode summary, steps;
       try {
         summary = json.readTree(run.resolve("summary.json").toFile());

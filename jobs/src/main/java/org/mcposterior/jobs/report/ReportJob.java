@@ -66,7 +66,6 @@ public final class ReportJob {
    * integers in the classes' range. Returns the run.
    */
   static Run check(SparkSession spark, ReportSettings r) {
-    ReportFile.check(Path.of(r.out()), r.overwrite());
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     Map<String, Object> summary = RunInputs.readSummary(r.scores(), hadoop);
     ScoreSettings s = settingsOf(summary, r.scores());
@@ -76,6 +75,7 @@ public final class ReportJob {
     inputs.put("the run's --pool", s.pool());
     inputs.put("the run's --target", s.target());
     ReportFile.checkOutside(Path.of(r.out()), inputs);
+    ReportFile.check(Path.of(r.out()), r.overwrite()); // after checkOutside: an input is named as such
     return new Run(summary, s);
   }
 

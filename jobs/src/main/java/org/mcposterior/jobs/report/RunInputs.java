@@ -30,6 +30,7 @@ final class RunInputs {
   private RunInputs() {}
 
   static Map<String, Object> readSummary(String scores, Configuration hadoop) {
+    org.mcposterior.jobs.score.ScoringParts.requireOutput("--scores", scores, "score", hadoop);
     try {
       org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(scores);
       FileSystem fs = dir.getFileSystem(hadoop);

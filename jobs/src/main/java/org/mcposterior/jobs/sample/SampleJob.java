@@ -54,7 +54,7 @@ public final class SampleJob {
     java.util.Map<String, String> inputs = new java.util.LinkedHashMap<>();
     inputs.put("--model", s.model());
     inputs.put("--input", s.input());
-    try (ScoringParts.Output out = ScoringParts.prepareOutput(s.out(), s.overwrite(), inputs, hadoop)) {
+    try (ScoringParts.Output out = ScoringParts.prepareOutput(s.out(), s.overwrite(), inputs, hadoop, "sample")) {
       return run(spark, s, ss, hadoop, out, t0);
     }
   }

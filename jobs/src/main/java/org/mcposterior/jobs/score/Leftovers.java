@@ -1,83 +1,159 @@
 package org.mcposterior.jobs.score;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
+import org.mcposterior.spark.RunManifest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What runs that did not finish left beside {@code --out}, recognised and cleaned by the next run
- * on the same {@code --out} (DESIGN.md, invariant 8): a dead run's moved-aside old output is put
- * back (or removed, when a new output is in place), and a temporary folder is deleted only when it
- * carries a run's {@link OutputDir#MARKER}; anything else is reported and left alone. Logs under
- * {@link OutputDir}'s logger, as the output protocol's other steps do.
+ * What runs that did not finish left beside {@code --out}, recognised by the next run on the same
+ * {@code --out} (DESIGN.md, invariant 8). Only paths named by a validated run id are touched:
+ * {@code <out>.old-<run>} of a dead claim's run (its moved-aside earlier output: put back, or
+ * removed once a newer output is in place and it still matches its manifest), and
+ * {@code <out>.tmp-<run>} folders whose marker file names that same run id, or whose manifest does
+ * (a run killed inside its commit). Those temporary folders are a dead run's work: the scoring
+ * job may resume from them, other runs delete them. Anything else that looks like a leftover is
+ * reported and left alone. Logs under {@link OutputDir}'s logger, as the output protocol's other
+ * steps do.
  */
 final class Leftovers {
   private static final Logger LOG = LoggerFactory.getLogger(OutputDir.class);
 
   private Leftovers() {}
 
-  /** Undoes what a dead run (one that left its claim) left behind, then removes its claim. */
+  /** Undoes a dead run's interrupted swap ({@code <out>.old-<run>}), then removes its claim file. */
   static void recoverDeadRun(FileSystem fs, Path out, OutputClaim.Holder h) throws IOException {
-    if (h != null) {
-      Path old = UserPaths.sibling(out, ".old-" + h.runId());
-      Path tmp = UserPaths.sibling(out, ".tmp-" + h.runId());
-      if (fs.exists(old)) {
-        if (!fs.exists(out)) {
-          FileContext.getFileContext(out.toUri(), fs.getConf()).rename(old, out, Options.Rename.NONE);
-          LOG.warn("a dead run ({}) had moved the previous output aside: put back at {}", h.describe(), out);
-        } else {
-          fs.delete(old, true);
-          LOG.warn("a dead run ({}) had replaced {}: removed the previous output it left at {}", h.describe(), out, old);
-        }
-      }
-      if (fs.exists(new Path(tmp, OutputDir.MARKER))) {
-        fs.delete(tmp, true);
-        LOG.warn("removed the temporary output {} of a dead run ({})", tmp, h.describe());
+    Path old = UserPaths.sibling(out, ".old-" + h.runId()); // h.runId() is validated: a UUID, no path characters
+    if (isDirectory(fs, old)) {
+      if (!exists(fs, out)) {
+        FileContext.getFileContext(out.toUri(), fs.getConf()).rename(old, out, Options.Rename.NONE);
+        LOG.warn("a dead run ({}) had moved the previous output aside: put back at {}", h.describe(), out);
+      } else if (RunManifest.check(fs, old).valid()) {
+        fs.delete(old, true);
+        LOG.warn("a dead run ({}) had replaced {}: removed the previous output it left at {}", h.describe(), out, old);
+      } else {
+        LOG.warn("a dead run ({}) left {}, which no longer matches its manifest, so it is left alone: look at it and"
+            + " delete it if it is not needed", h.describe(), old);
       }
     }
-    OutputClaim.removeStale(fs, out);
+    OutputClaim.removeStale(fs, out, h);
   }
 
   /**
-   * Temporary folders of runs that died before the claim format existed or after their claim was
-   * gone ({@code <out>.tmp-*}, other than this run's {@code tmp}): deleted when they carry a run's
-   * marker, reported otherwise.
+   * The temporary folders of dead runs beside {@code out} (not {@code self}'s), newest first:
+   * {@code <out>.tmp-<run>}, a folder (not a link), holding the marker that names {@code <run>}
+   * or a valid manifest of {@code <run>}. Other {@code <out>.tmp-*} and {@code <out>.old-*} entries
+   * are reported and left alone. Call only while holding the claim on {@code out}: then no live
+   * run writes any of them.
    */
-  static void clean(FileSystem fs, Path out, Path tmp) throws IOException {
-    for (Path leftover : siblings(fs, out, ".tmp-")) {
-      if (leftover.getName().equals(tmp.getName())) {
+  static List<Path> deadRunFolders(FileSystem fs, Path out, String self) throws IOException {
+    List<Path> found = new ArrayList<>();
+    String prefix = out.getName();
+    for (Path p : siblings(fs, out)) {
+      String name = p.getName();
+      boolean tmp = name.startsWith(prefix + ".tmp-");
+      boolean old = name.startsWith(prefix + ".old-");
+      if (!tmp && !old) {
         continue;
       }
-      if (fs.getFileStatus(leftover).isDirectory() && fs.exists(new Path(leftover, OutputDir.MARKER))) {
-        fs.delete(leftover, true);
-        LOG.warn("removed the temporary output {} of an earlier run that did not finish", leftover);
-      } else {
-        LOG.warn("{} looks like the temporary output of an earlier run that did not finish (it has no {} marker, so"
-            + " it is left alone): delete it if nothing is writing it", leftover, OutputDir.MARKER);
+      String run = name.substring(prefix.length() + 5);
+      if (run.equals(self)) {
+        continue;
       }
+      if (tmp && RunManifest.RUN_ID.matcher(run).matches() && isDirectory(fs, p) && ownedBy(fs, p, run)) {
+        found.add(p);
+      } else {
+        LOG.warn("{} looks like something an earlier run left beside --out, but no claim or marker shows which run"
+            + " made it, so it is left alone: delete it if nothing is writing it", p);
+      }
+    }
+    found.sort(Comparator.comparingLong((Path p) -> mtime(fs, p)).reversed());
+    return found;
+  }
+
+  /** Deletes dead runs' temporary folders found by {@link #deadRunFolders}. */
+  static void delete(FileSystem fs, List<Path> deadRunFolders, String why) throws IOException {
+    for (Path p : deadRunFolders) {
+      fs.delete(p, true);
+      LOG.warn("removed the temporary output {} of an earlier run that did not finish ({})", p, why);
+    }
+  }
+
+  /** Whether {@code dir}'s marker, or else its manifest, names {@code run}. */
+  static boolean ownedBy(FileSystem fs, Path dir, String run) throws IOException {
+    Path marker = UserPaths.sibling(dir, "/" + OutputDir.MARKER);
+    if (exists(fs, marker)) {
+      byte[] b = readSmall(fs, marker);
+      return b != null && new String(b, StandardCharsets.UTF_8).equals(OutputDir.markerText(run));
+    }
+    RunManifest.Check c = RunManifest.check(fs, dir);
+    return c.valid() && c.manifest().runId().equals(run);
+  }
+
+  private static byte[] readSmall(FileSystem fs, Path p) throws IOException {
+    if (OutputClaim.isLocal(fs)) {
+      java.nio.file.Path l = java.nio.file.Path.of(p.toUri().getPath());
+      return Files.isRegularFile(l, LinkOption.NOFOLLOW_LINKS) && Files.size(l) < 256 ? Files.readAllBytes(l) : null;
+    }
+    try (var in = fs.open(p)) {
+      byte[] b = in.readNBytes(256);
+      return b.length < 256 ? b : null;
+    }
+  }
+
+  static boolean exists(FileSystem fs, Path p) throws IOException {
+    return OutputClaim.isLocal(fs) ? Files.exists(java.nio.file.Path.of(p.toUri().getPath()), LinkOption.NOFOLLOW_LINKS)
+        : fs.exists(p);
+  }
+
+  static boolean isDirectory(FileSystem fs, Path p) throws IOException {
+    return OutputClaim.isLocal(fs)
+        ? Files.isDirectory(java.nio.file.Path.of(p.toUri().getPath()), LinkOption.NOFOLLOW_LINKS)
+        : fs.exists(p) && fs.getFileStatus(p).isDirectory();
+  }
+
+  /** Whether the folder {@code p} is empty (java.nio on the local file system: names with a colon). */
+  static boolean isEmptyFolder(FileSystem fs, Path p) throws IOException {
+    if (OutputClaim.isLocal(fs)) {
+      try (var s = Files.list(java.nio.file.Path.of(p.toUri().getPath()))) {
+        return s.findAny().isEmpty();
+      }
+    }
+    return fs.listStatus(p).length == 0;
+  }
+
+  private static long mtime(FileSystem fs, Path p) {
+    try {
+      return fs.getFileStatus(p).getModificationTime();
+    } catch (IOException e) {
+      return 0;
     }
   }
 
   /**
-   * The entries beside {@code --out} named {@code <out><infix>...}. On the local file system they
-   * are listed with java.nio: Hadoop's listing builds a path from every name in the folder and
+   * The entries beside {@code --out} whose names start with its name. On the local file system
+   * they are listed with java.nio: Hadoop's listing builds a path from every name in the folder and
    * fails on a name with a colon.
    */
-  private static List<Path> siblings(FileSystem fs, Path out, String infix) throws IOException {
-    String prefix = out.getName() + infix;
+  private static List<Path> siblings(FileSystem fs, Path out) throws IOException {
+    String prefix = out.getName() + ".";
     List<Path> found = new ArrayList<>();
     if (OutputClaim.isLocal(fs)) {
-      try (var entries = java.nio.file.Files.newDirectoryStream(java.nio.file.Path.of(out.getParent().toUri()))) {
+      try (var entries = Files.newDirectoryStream(java.nio.file.Path.of(out.getParent().toUri().getPath()))) {
         for (java.nio.file.Path e : entries) {
           if (e.getFileName().toString().startsWith(prefix)) {
-            found.add(new Path(e.toUri()));
+            found.add(UserPaths.sibling(out, e.getFileName().toString().substring(out.getName().length())));
           }
         }
       }

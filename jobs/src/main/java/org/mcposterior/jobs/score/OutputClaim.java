@@ -63,57 +63,136 @@ final class OutputClaim implements AutoCloseable {
     return UserPaths.sibling(out, ".lock");
   }
 
-  /** Takes the claim, or returns empty when the file already exists (alive or not: the caller decides). */
+  /**
+   * Takes the claim, or returns empty when a claim file already exists (alive or not: the caller
+   * decides). The file appears whole: its content is written to a private sibling first and linked
+   * (local file system) or renamed (Hadoop file systems) into place, an operation that fails when
+   * the claim file exists; so a reader never sees half a claim, and a file that does not parse is
+   * not a claim.
+   */
   static Optional<OutputClaim> tryTake(FileSystem fs, Path out) throws IOException {
     Path file = fileOf(out);
     Holder me = new Holder(UUID.randomUUID().toString(), host(), ProcessHandle.current().pid(), processStart(
         ProcessHandle.current()), Instant.now().toString());
     byte[] content = encode(me);
+    Path staged = UserPaths.sibling(out, ".lock-" + me.runId());
     if (isLocal(fs)) {
-      java.nio.file.Path p = java.nio.file.Path.of(file.toUri());
+      java.nio.file.Path s = java.nio.file.Path.of(staged.toUri().getPath());
+      Files.write(s, content, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
       try {
-        Files.write(p, content, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
+        Files.createLink(java.nio.file.Path.of(file.toUri().getPath()), s);
       } catch (FileAlreadyExistsException e) {
         return Optional.empty();
+      } finally {
+        Files.deleteIfExists(s);
       }
     } else {
-      try (OutputStream o = fs.create(file, false)) {
+      try (OutputStream o = fs.create(staged, false)) {
         o.write(content);
+      }
+      try {
+        org.apache.hadoop.fs.FileContext.getFileContext(file.toUri(), fs.getConf()).rename(staged, file,
+            org.apache.hadoop.fs.Options.Rename.NONE);
       } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
         return Optional.empty();
+      } finally {
+        fs.delete(staged, false);
       }
     }
     return Optional.of(new OutputClaim(fs, file, me));
   }
 
-  /** The holder recorded in {@code out}'s claim file, or empty when there is none or it cannot be parsed yet. */
+  /**
+   * What is at {@code out}'s claim file: nothing (empty), a valid claim (its holder), or a file that
+   * is not a claim ({@link NotAClaimException}). Parsed strictly, as untrusted input: every key once,
+   * no other key, a run id of the fixed form ({@link org.mcposterior.spark.RunManifest#RUN_ID}), a
+   * host name of host-name characters, numbers that are numbers. No path is built from it before
+   * it passed.
+   */
   static Optional<Holder> holder(FileSystem fs, Path out) throws IOException {
     Path file = fileOf(out);
     byte[] bytes;
     try {
       if (isLocal(fs)) {
-        bytes = Files.readAllBytes(java.nio.file.Path.of(file.toUri()));
+        java.nio.file.Path p = java.nio.file.Path.of(file.toUri().getPath());
+        if (Files.isSymbolicLink(p) || (Files.exists(p) && !Files.isRegularFile(p))) {
+          throw new NotAClaimException(file, "it is not a regular file");
+        }
+        if (Files.size(p) > 4096) {
+          throw new NotAClaimException(file, "it is " + Files.size(p) + " bytes, a claim is a few lines");
+        }
+        bytes = Files.readAllBytes(p);
       } else {
+        if (fs.getFileStatus(file).isDirectory()) {
+          throw new NotAClaimException(file, "it is a folder");
+        }
         try (InputStream in = fs.open(file)) {
-          bytes = in.readAllBytes();
+          bytes = in.readNBytes(4097);
         }
       }
     } catch (NoSuchFileException | java.io.FileNotFoundException e) {
       return Optional.empty();
     }
-    Properties p = new Properties();
-    p.load(new java.io.StringReader(new String(bytes, StandardCharsets.UTF_8)));
-    if (p.getProperty("run") == null || p.getProperty("pid") == null) {
-      return Optional.empty();
-    }
-    return Optional.of(new Holder(p.getProperty("run"), p.getProperty("host", "?"),
-        Long.parseLong(p.getProperty("pid")), Long.parseLong(p.getProperty("process_start", "0")),
-        p.getProperty("since", "?")));
+    return Optional.of(parse(file, bytes));
   }
 
-  /** Whether the claim file of {@code out} (held by {@code h}, or not yet readable when null) belongs to a live run. */
+  private static final java.util.Set<String> KEYS = java.util.Set.of("run", "host", "pid", "process_start", "since");
+
+  private static Holder parse(Path file, byte[] bytes) {
+    if (bytes.length > 4096) {
+      throw new NotAClaimException(file, "it is over 4 KiB, a claim is a few lines");
+    }
+    String text;
+    try {
+      text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new NotAClaimException(file, "it is not text");
+    }
+    java.util.Map<String, String> kv = new java.util.HashMap<>();
+    for (String line : text.split("\n", -1)) {
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      int eq = line.indexOf('=');
+      String k = eq < 0 ? line : line.substring(0, eq);
+      if (eq < 0 || !KEYS.contains(k) || kv.put(k, line.substring(eq + 1)) != null) {
+        throw new NotAClaimException(file, "the line '" + shorten(line) + "' is not one of a claim's");
+      }
+    }
+    if (!kv.keySet().equals(KEYS)) {
+      throw new NotAClaimException(file, "it lacks " + new java.util.TreeSet<>(
+          KEYS.stream().filter(k -> !kv.containsKey(k)).toList()));
+    }
+    if (!org.mcposterior.spark.RunManifest.RUN_ID.matcher(kv.get("run")).matches()) {
+      throw new NotAClaimException(file, "its run id '" + shorten(kv.get("run")) + "' is not of the form a run writes");
+    }
+    if (!kv.get("host").matches("[A-Za-z0-9._-]{1,253}") || !kv.get("pid").matches("[1-9][0-9]{0,18}")
+        || !kv.get("process_start").matches("[0-9]{1,19}") || !kv.get("since").matches("[0-9TZ:.+-]{1,40}")) {
+      throw new NotAClaimException(file, "its host, pid, process_start or since value is malformed");
+    }
+    return new Holder(kv.get("run"), kv.get("host"), Long.parseLong(kv.get("pid")),
+        Long.parseLong(kv.get("process_start")), kv.get("since"));
+  }
+
+  private static String shorten(String s) {
+    String t = s.replaceAll("\\p{Cntrl}", "?");
+    return t.length() <= 40 ? t : t.substring(0, 37) + "...";
+  }
+
+  /** A file at {@code <out>.lock} that is not an mcposterior claim: reported, and left alone. */
+  static final class NotAClaimException extends org.mcposterior.spark.InvalidInputException {
+    private static final long serialVersionUID = 1L;
+
+    NotAClaimException(Path file, String why) {
+      super("the claim file " + file + " beside --out is not an mcposterior claim (" + why + "), so no run is taken to"
+          + " hold --out and the file was left as it is; if it is yours, move it or choose another --out, and if it is"
+          + " a damaged claim and no mcposterior run writes --out, delete it");
+    }
+  }
+
+  /** Whether the claim file of {@code out}, held by {@code h}, belongs to a live run. */
   static boolean alive(FileSystem fs, Path out, Holder h) throws IOException {
-    if (h != null && h.host().equals(host())) {
+    if (h.host().equals(host())) {
       Optional<ProcessHandle> p = ProcessHandle.of(h.pid());
       return p.isPresent() && p.get().isAlive() && processStart(p.get()) == h.processStart();
     }
@@ -125,9 +204,12 @@ final class OutputClaim implements AutoCloseable {
     }
   }
 
-  /** Removes a dead run's claim file. */
-  static void removeStale(FileSystem fs, Path out) throws IOException {
-    delete(fs, fileOf(out));
+  /** Removes a dead run's claim file, if it still names that run (another run may have taken over meanwhile). */
+  static void removeStale(FileSystem fs, Path out, Holder dead) throws IOException {
+    Optional<Holder> now = holder(fs, out);
+    if (now.isPresent() && now.get().runId().equals(dead.runId())) {
+      delete(fs, fileOf(out));
+    }
   }
 
   /**
@@ -148,7 +230,11 @@ final class OutputClaim implements AutoCloseable {
 
   /** Whether the claim file still names this run (nobody removed or replaced it). */
   boolean stillOurs(Path out) throws IOException {
-    return holder(fs, out).map(h -> h.runId().equals(self.runId())).orElse(false);
+    try {
+      return holder(fs, out).map(h -> h.runId().equals(self.runId())).orElse(false);
+    } catch (NotAClaimException e) {
+      return false; // replaced by something else: not ours to delete
+    }
   }
 
   private void touch() {

@@ -7,10 +7,10 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileContext;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
+import org.mcposterior.spark.RunManifest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,40 +18,62 @@ import org.slf4j.LoggerFactory;
  * The output protocol of a run (DESIGN.md, invariant 8): a run writes only under its own
  * {@code --out}, which never is, holds or lies inside one of its inputs; it claims {@code --out}
  * exclusively ({@link OutputClaim}); it writes everything to {@code <out>.tmp-<run>} and swaps it in
- * only when complete; it replaces an existing output only with {@code --overwrite}, only an earlier
- * mcposterior output, and only if that output is still the one seen at the start.
+ * only when complete, with a {@link RunManifest} listing every file it wrote; it replaces an
+ * existing output only with {@code --overwrite}, only an earlier mcposterior output (its manifest
+ * valid and matching its content exactly, or an empty folder), and only if that output is still
+ * the one seen at the start.
  *
- * <p>Commit: {@code out -> <out>.old-<run>}, {@code tmp -> out} (a rename that fails if anything is
- * at {@code out}), then the old output is deleted. A run killed at any point leaves its claim, and
+ * <p>Commit: the manifest is written into the temporary folder, its marker removed, then
+ * {@code out -> <out>.old-<run>}, {@code tmp -> out} (a rename that fails if anything is at
+ * {@code out}), then the old output is deleted. A run killed at any point leaves its claim, and
  * the next run on the same {@code --out} recognises it as dead: it puts a moved-aside old output
- * back if the swap was cut short, and deletes the dead run's temporary folder (only a folder that
- * carries the dead run's marker file).
+ * back if the swap was cut short, and the dead run's temporary folder (only a folder whose marker
+ * or manifest names the dead run) is resumed from by {@code score} or deleted.
  *
- * <p>The checks before the claim are {@link OutputRules}'; recognising and cleaning what dead runs
- * left is {@link Leftovers}'.
+ * <p>The checks before the claim are {@link OutputRules}'; recognising what dead runs left is
+ * {@link Leftovers}'.
  */
 final class OutputDir implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OutputDir.class);
-  /** Written first into every temporary folder, so a later run deletes only folders a run made. */
+  /** Written first into every temporary folder, naming its run, so a later run deletes only folders a run made. */
   static final String MARKER = "_MCPOSTERIOR_RUN";
-  /** The file every complete output holds; {@code --overwrite} replaces only folders that have it. */
+  /** The run summary every output holds (not what makes a folder an output: its manifest does). */
   static final String SUMMARY = "summary.json";
+
+  /** Set when the JVM begins to shut down (SIGTERM, a scheduler's kill): a failure then is a stop, not bad input. */
+  private static final java.util.concurrent.atomic.AtomicBoolean SHUTTING_DOWN =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> SHUTTING_DOWN.set(true), "mcposterior-shutdown-flag"));
+  }
 
   private final FileSystem fs;
   private final Path out;
   private final Path tmp;
   private final OutputClaim claim;
-  private final FileStatus previous;
+  private final String command;
+  private final RunManifest previous;
+  private final boolean previousWasEmpty;
   private final List<Path> createdParents;
+  private List<Path> deadRuns;
   private boolean committed;
 
-  private OutputDir(FileSystem fs, Path out, OutputClaim claim, FileStatus previous, List<Path> createdParents) {
+  private OutputDir(FileSystem fs, Path out, OutputClaim claim, String command, RunManifest previous,
+      boolean previousWasEmpty, List<Path> createdParents) {
     this.fs = fs;
     this.out = out;
     this.claim = claim;
+    this.command = command;
     this.previous = previous;
+    this.previousWasEmpty = previousWasEmpty;
     this.createdParents = createdParents;
     this.tmp = UserPaths.sibling(out, ".tmp-" + claim.self().runId());
+  }
+
+  /** The marker file's whole content for {@code runId}. */
+  static String markerText(String runId) {
+    return "run=" + runId + "\n";
   }
 
   /**
@@ -59,11 +81,15 @@ final class OutputDir implements AutoCloseable {
    * other work of the run.
    *
    * @param inputs option name -> path of every input the run reads (absent ones are skipped)
+   * @param command the command writing the output (score, sample, learn), recorded in its manifest
+   * @param keepDeadRuns whether dead runs' temporary folders are kept for {@link #resume} (else deleted now)
    * @throws InvalidSettingsException when {@code out} is not a path or is, holds or lies inside an input
    * @throws InvalidInputException when {@code out} exists (without {@code overwrite}, or is not an
-   *     mcposterior output), is claimed by a live run, or its folder cannot be written
+   *     mcposterior output), is claimed by a live run or by a file that is not a claim, or its folder
+   *     cannot be written
    */
-  static OutputDir claim(String outArg, boolean overwrite, Map<String, String> inputs, Configuration conf) {
+  static OutputDir claim(String outArg, boolean overwrite, Map<String, String> inputs, Configuration conf,
+      String command, boolean keepDeadRuns) {
     Path p = UserPaths.parse("--out", outArg);
     try {
       FileSystem fs = p.getFileSystem(conf);
@@ -76,17 +102,24 @@ final class OutputDir implements AutoCloseable {
       List<Path> created = makeParents(fs, out, outArg);
       OutputClaim claim = take(fs, out, outArg, created);
       try {
-        FileStatus previous = fs.exists(out) ? fs.getFileStatus(out) : null;
-        if (previous != null) {
-          OutputRules.checkReplaceable(fs, out, outArg, overwrite, previous);
+        RunManifest previous = null;
+        boolean previousWasEmpty = false;
+        if (Leftovers.exists(fs, out)) {
+          OutputRules.Existing e = OutputRules.checkReplaceable(fs, out, outArg, overwrite);
+          previous = e.manifest();
+          previousWasEmpty = e.empty();
         }
-        OutputDir d = new OutputDir(fs, out, claim, previous, created);
-        Leftovers.clean(fs, out, d.tmp);
+        OutputDir d = new OutputDir(fs, out, claim, command, previous, previousWasEmpty, created);
+        d.deadRuns = Leftovers.deadRunFolders(fs, out, claim.self().runId());
+        if (!keepDeadRuns) {
+          Leftovers.delete(fs, d.deadRuns, "the " + command + " command does not resume");
+          d.deadRuns = List.of();
+        }
         if (!fs.mkdirs(d.tmp)) {
           throw new InvalidInputException("cannot create the temporary output " + d.tmp + " beside --out " + outArg
               + "; check that its folder can be written");
         }
-        fs.create(new Path(d.tmp, MARKER), false).close();
+        d.writeRaw(MARKER, markerText(claim.self().runId()));
         return d;
       } catch (RuntimeException | IOException e) {
         release(claim, e);
@@ -97,6 +130,133 @@ final class OutputDir implements AutoCloseable {
       throw new InvalidInputException("cannot write the output " + outArg + ": " + e.getMessage() + "; choose an --out in"
           + " a folder this user can write, on a file system with free space", e);
     }
+  }
+
+  /** Writes a small file into the temporary folder, raw (no Hadoop .crc file beside it on the local file system). */
+  void writeRaw(String name, String text) throws IOException {
+    Path f = UserPaths.sibling(tmp, "/" + name);
+    byte[] b = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    if (OutputClaim.isLocal(fs)) {
+      java.nio.file.Files.write(java.nio.file.Path.of(f.toUri().getPath()), b);
+    } else {
+      try (var o = fs.create(f, true)) {
+        o.write(b);
+      }
+    }
+  }
+
+  /** The dead runs' temporary folders kept for {@link #resume}, newest first. */
+  List<Path> deadRuns() {
+    return deadRuns;
+  }
+
+  /** The file in a temporary folder that records what its run computes, for a later run to resume from. */
+  static final String RESUME = "_MCPOSTERIOR_RESUME";
+
+  /**
+   * What a run reuses of a dead run's work: the partitions whose part files it keeps in {@code
+   * parts} (by Spark's partition number in the part file names), and a sentence for the console.
+   */
+  record Resumed(java.util.SortedSet<Integer> partitions, String note) {}
+
+  private static final java.util.regex.Pattern PART = java.util.regex.Pattern.compile("part-(\\d{5,9})-.*");
+
+  /**
+   * Records {@code key} (every setting that changes the results, the inputs' identity and the work
+   * grid) in this run's temporary folder, then looks for a dead run with an equal key: its
+   * finished part files in {@code parts} move into this run's folder, and their partitions are
+   * returned to be skipped. Every dead run's folder is deleted afterwards. A dead run with another
+   * key is not reused, and the note says which settings differ.
+   *
+   * @param resume false for {@code --no-resume}: nothing reused, dead runs' folders deleted
+   */
+  Resumed resume(java.util.SortedMap<String, String> key, String parts, boolean resume) throws IOException {
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    writeRaw(RESUME, json.writeValueAsString(key));
+    java.util.SortedSet<Integer> done = new java.util.TreeSet<>();
+    String note = null;
+    for (Path dead : deadRuns) {
+      if (!resume) {
+        note = "an earlier run on this --out did not finish; its partial output " + dead + " is not reused (--no-resume)";
+        break;
+      }
+      java.util.SortedMap<String, String> theirs = readKey(json, dead);
+      if (theirs == null) {
+        note = "an earlier run on this --out did not finish before it started scoring; starting fresh";
+        continue;
+      }
+      if (!theirs.equals(key)) {
+        note = "an earlier run on this --out did not finish, but its partial output is not reused, since it was"
+            + " computed with other settings or inputs (" + difference(theirs, key) + "); starting fresh";
+        continue;
+      }
+      Path from = UserPaths.sibling(dead, "/" + parts);
+      if (Leftovers.isDirectory(fs, from)) {
+        fs.delete(UserPaths.sibling(from, "/_temporary"), true);
+        fs.delete(UserPaths.sibling(from, "/_SUCCESS"), false);
+        FileContext.getFileContext(out.toUri(), fs.getConf()).rename(from, UserPaths.sibling(tmp, "/" + parts),
+            Options.Rename.NONE);
+        for (String name : names(UserPaths.sibling(tmp, "/" + parts))) {
+          java.util.regex.Matcher m = PART.matcher(name);
+          if (m.matches()) {
+            done.add(Integer.parseInt(m.group(1)));
+          }
+        }
+      }
+      note = "resuming the earlier run that did not finish on this --out with the same settings and inputs: "
+          + done.size() + " finished partitions reused";
+      break;
+    }
+    dropDeadRuns(done.isEmpty() ? "not resumed from" : "its finished partitions were moved into this run's output");
+    return new Resumed(done, note);
+  }
+
+  private java.util.SortedMap<String, String> readKey(com.fasterxml.jackson.databind.ObjectMapper json, Path dead) {
+    Path f = UserPaths.sibling(dead, "/" + RESUME);
+    try (java.io.InputStream in = OutputClaim.isLocal(fs)
+        ? java.nio.file.Files.newInputStream(java.nio.file.Path.of(f.toUri().getPath()),
+            java.nio.file.LinkOption.NOFOLLOW_LINKS)
+        : fs.open(f)) {
+      java.util.SortedMap<String, String> m = new java.util.TreeMap<>();
+      json.readTree(in.readNBytes(1 << 20)).fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asText()));
+      return m;
+    } catch (IOException | RuntimeException e) {
+      return null; // no key, or not one: nothing to resume from
+    }
+  }
+
+  private static String difference(java.util.SortedMap<String, String> theirs, java.util.SortedMap<String, String> ours) {
+    java.util.List<String> diffs = new java.util.ArrayList<>();
+    java.util.SortedSet<String> keys = new java.util.TreeSet<>(theirs.keySet());
+    keys.addAll(ours.keySet());
+    for (String k : keys) {
+      String a = theirs.get(k), b = ours.get(k);
+      if (!java.util.Objects.equals(a, b)) {
+        diffs.add(k + (a != null && b != null && a.length() + b.length() < 80 ? " " + a + " -> " + b : " differs"));
+      }
+    }
+    return String.join(", ", diffs);
+  }
+
+  /** File names in a folder (java.nio on the local file system: names with a colon). */
+  private java.util.List<String> names(Path dir) throws IOException {
+    java.util.List<String> names = new java.util.ArrayList<>();
+    if (OutputClaim.isLocal(fs)) {
+      try (var s = java.nio.file.Files.list(java.nio.file.Path.of(dir.toUri().getPath()))) {
+        s.forEach(p -> names.add(p.getFileName().toString()));
+      }
+    } else {
+      for (org.apache.hadoop.fs.FileStatus st : fs.listStatus(dir)) {
+        names.add(st.getPath().getName());
+      }
+    }
+    return names;
+  }
+
+  /** Deletes the dead runs' temporary folders still kept (after a resume decision). */
+  void dropDeadRuns(String why) throws IOException {
+    Leftovers.delete(fs, deadRuns, why);
+    deadRuns = List.of();
   }
 
   /** Creates the missing folders above {@code out}; returns them, deepest last, to remove after a failed run. */
@@ -125,11 +285,20 @@ final class OutputDir implements AutoCloseable {
       if (c.isPresent()) {
         return c.get();
       }
-      OutputClaim.Holder h = OutputClaim.holder(fs, out).orElse(null);
+      OutputClaim.Holder h;
+      try {
+        h = OutputClaim.holder(fs, out).orElse(null);
+      } catch (OutputClaim.NotAClaimException e) {
+        removeCreated(fs, created, null);
+        throw e;
+      }
+      if (h == null) {
+        continue; // released between the two looks: try again
+      }
       if (OutputClaim.alive(fs, out, h)) {
         removeCreated(fs, created, null);
         throw new InvalidInputException("--out " + outArg + " is being written by another mcposterior run ("
-            + (h == null ? "starting now" : h.describe()) + "; claim file " + OutputClaim.fileOf(out)
+            + h.describe() + "; claim file " + OutputClaim.fileOf(out)
             + "); wait until it has finished, or choose another --out");
       }
       Leftovers.recoverDeadRun(fs, out, h);
@@ -162,31 +331,33 @@ final class OutputDir implements AutoCloseable {
    *     the claim was taken away; nothing at {@code --out} is changed then
    */
   void commit() throws IOException {
+    RunManifest manifest = RunManifest.of(fs, tmp, claim.self().runId(), command, java.util.Set.of(MARKER, RESUME));
+    manifest.write(fs, tmp);
     pauseForTests();
     if (!claim.stillOurs(out)) {
       throw new InvalidInputException("the claim " + OutputClaim.fileOf(out) + " on --out was removed or taken by"
           + " another run while this one was going; this run's output was discarded and nothing at " + out
           + " was changed; rerun when no other run writes there");
     }
-    FileStatus now = fs.exists(out) ? fs.getFileStatus(out) : null;
-    if (previous == null && now != null) {
+    boolean now = Leftovers.exists(fs, out);
+    if (previous == null && !previousWasEmpty && now) {
       throw new InvalidInputException("--out " + out + " appeared while this run was going (made by something"
           + " other than this run); it was left as it is and this run's output was discarded: choose another --out,"
           + " or pass --overwrite to replace an earlier mcposterior output");
     }
-    if (previous != null && (now == null || now.getModificationTime() != previous.getModificationTime()
-        || now.isDirectory() != previous.isDirectory())) {
+    if ((previous != null || previousWasEmpty) && !unchanged(now)) {
       throw new InvalidInputException("--out " + out + " changed while this run was going; --overwrite replaces only"
           + " the output seen when the run started, so it was left as it is and this run's output was discarded");
     }
     FileContext fc = FileContext.getFileContext(out.toUri(), fs.getConf());
     Path old = null;
-    if (now != null) {
+    if (now) {
       old = UserPaths.sibling(out, ".old-" + claim.self().runId());
       fc.rename(out, old, Options.Rename.NONE);
     }
     try {
-      fs.delete(new Path(tmp, MARKER), false);
+      fs.delete(UserPaths.sibling(tmp, "/" + RESUME), false);
+      fs.delete(UserPaths.sibling(tmp, "/" + MARKER), false);
       fc.rename(tmp, out, Options.Rename.NONE);
     } catch (IOException e) {
       if (old != null) {
@@ -198,6 +369,18 @@ final class OutputDir implements AutoCloseable {
     if (old != null) {
       fs.delete(old, true);
     }
+  }
+
+  /** Whether {@code --out} is still what the run was allowed to replace: the same output, or an empty folder. */
+  private boolean unchanged(boolean exists) throws IOException {
+    if (!exists || !Leftovers.isDirectory(fs, out)) {
+      return false;
+    }
+    if (previousWasEmpty) {
+      return Leftovers.isEmptyFolder(fs, out);
+    }
+    RunManifest.Check c = RunManifest.check(fs, out);
+    return c.valid() && c.manifest().runId().equals(previous.runId());
   }
 
   /**
@@ -232,6 +415,11 @@ final class OutputDir implements AutoCloseable {
    * failure, which the caller rethrows.
    */
   void abort(Throwable cause) {
+    if (SHUTTING_DOWN.get()) {
+      LOG.warn("the run was stopped; its temporary output {} is kept, so that the same command run again resumes"
+          + " from the partitions it finished", tmp);
+      return;
+    }
     try {
       fs.delete(tmp, true);
     } catch (IOException e) {

@@ -3,15 +3,16 @@ package org.mcposterior.jobs.score;
 import java.io.IOException;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.mcposterior.spark.RunManifest;
 
 /**
  * Where a run may write (DESIGN.md, invariant 8), checked before it claims {@code --out}: never at,
  * inside or around one of its inputs (nor, with {@code --overwrite}, around the working
  * directory), and over an existing {@code --out} only with {@code --overwrite} and only when that
- * is an earlier mcposterior output (it holds {@link OutputDir#SUMMARY}) or an empty folder.
+ * is an earlier mcposterior output (its {@link RunManifest} valid and matching its content exactly)
+ * or an empty folder.
  */
 final class OutputRules {
   private OutputRules() {}
@@ -40,16 +41,33 @@ final class OutputRules {
     }
   }
 
-  static void checkReplaceable(FileSystem fs, Path out, String outArg, boolean overwrite, FileStatus st)
-      throws IOException {
+  /** What is at an existing {@code --out} that may be replaced: an earlier output's manifest, or an empty folder. */
+  record Existing(RunManifest manifest, boolean empty) {}
+
+  /**
+   * Checks that the existing {@code out} may be replaced: only with {@code overwrite}, and only an
+   * empty folder or an earlier mcposterior output whose manifest matches its content exactly.
+   *
+   * @throws InvalidInputException naming what is in the way
+   */
+  static Existing checkReplaceable(FileSystem fs, Path out, String outArg, boolean overwrite) throws IOException {
     if (!overwrite) {
       throw new InvalidInputException("output " + outArg + " already exists; choose another --out, or pass"
           + " --overwrite to replace it once the new output is complete");
     }
-    boolean emptyDir = st.isDirectory() && fs.listStatus(out).length == 0;
-    if (!emptyDir && !(st.isDirectory() && fs.exists(new Path(out, OutputDir.SUMMARY)))) {
-      throw new InvalidInputException("--out " + outArg + " exists and is not an mcposterior output (no " + OutputDir.SUMMARY
-          + " in it); --overwrite replaces only the output of an earlier run: choose another --out");
+    if (!Leftovers.isDirectory(fs, out)) {
+      throw new InvalidInputException("--out " + outArg + " exists and is not a folder, so it is not an mcposterior"
+          + " output; --overwrite replaces only the output of an earlier run: choose another --out");
     }
+    if (Leftovers.isEmptyFolder(fs, out)) {
+      return new Existing(null, true);
+    }
+    RunManifest.Check c = RunManifest.check(fs, out);
+    if (!c.valid()) {
+      throw new InvalidInputException("--out " + outArg + " exists and is not an mcposterior output as a run left it: "
+          + c.problem() + "; --overwrite replaces only an earlier run's output exactly as that run wrote it, so"
+          + " nothing was changed: move what you added out of it, or choose another --out");
+    }
+    return new Existing(c.manifest(), false);
   }
 }

@@ -11,6 +11,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.mcposterior.spark.ModelFiles;
 import org.mcposterior.spark.PosteriorScorer;
@@ -36,6 +37,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ScoreJob {
   private static final Logger LOG = LoggerFactory.getLogger(ScoreJob.class);
+  static final String MCPOSTERIOR_VERSION = "0.1.0";
 
   private ScoreJob() {}
 
@@ -60,7 +62,7 @@ public final class ScoreJob {
       inputs.put("--pool", s.pool());
       inputs.put("--target", s.target());
       Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-      try (OutputDir out = OutputDir.claim(s.out(), s.overwrite(), inputs, hadoop)) {
+      try (OutputDir out = OutputDir.claim(s.out(), s.overwrite(), inputs, hadoop, "score", true)) {
         try {
           return score(spark, s, t0, heap, out, hadoop);
         } catch (Throwable e) {
@@ -91,10 +93,22 @@ public final class ScoreJob {
     LOG.info("scoring {} examples: {} partitions x {} iteration shards, T = {}", pool.scored(), scored.partitions(),
         scored.shards(), s.iterations());
 
+    OutputDir.Resumed resumed = out.resume(ResumeKey.of(spark, s, scorer.fingerprint(), pool, target, scored),
+        "scores", s.resume());
+    if (resumed.note() != null) {
+      LOG.info(resumed.note());
+    }
+    boolean partsKept = out.fs().exists(new Path(out.tmp("scores")));
+    long reusedRows = resumed.partitions().isEmpty() ? 0 : spark.read().parquet(out.tmp("scores")).count();
+
     long t1 = System.nanoTime();
-    try (ProgressLog p = new ProgressLog(scored.progress(), pool.scored() * scored.shards(),
+    long remaining = scored.shards() == 1 ? pool.scored() - reusedRows : pool.scored();
+    try (ProgressLog p = new ProgressLog(scored.progress(), remaining * scored.shards(),
         s.iterations() / (double) scored.shards(), Long.getLong("mcposterior.progressMillis", 10_000))) {
-      scored.scores().write().parquet(out.tmp("scores"));
+      // File output committer algorithm 2: each task's part file lands in scores/ when the task
+      // commits, so a run killed half way leaves its finished partitions for a rerun to resume from.
+      scored.scoresSkipping(resumed.partitions()).write().mode(partsKept ? SaveMode.Append : SaveMode.ErrorIfExists)
+          .option("mapreduce.fileoutputcommitter.algorithm.version", "2").parquet(out.tmp("scores"));
     }
     double scoreSecs = seconds(t1);
     timings.put("score_seconds", scoreSecs);
@@ -120,6 +134,11 @@ public final class ScoreJob {
     counts.put("scored", pool.scored());
     counts.put("top_k", picked);
     summary.put("counts", counts);
+    Map<String, Object> resume = new LinkedHashMap<>();
+    resume.put("reused_partitions", resumed.partitions().size());
+    resume.put("computed_partitions", scored.outputPartitions() - resumed.partitions().size());
+    resume.put("reused_rows", reusedRows);
+    summary.put("resume", resume);
     summary.put("plan", Map.of("partitions", scored.partitions(), "iteration_shards", scored.shards(), "tasks",
         scored.tasks(), "default_parallelism", spark.sparkContext().defaultParallelism()));
     summary.put("timings", timings);
@@ -129,10 +148,13 @@ public final class ScoreJob {
     summary.put("driver_peak_live_heap_bytes", heap.liveBytes());
     summary.put("spark", Map.of("master", spark.sparkContext().master(), "app_id", spark.sparkContext().applicationId(),
         "version", spark.version()));
-    summary.put("versions", Map.of("mcposterior", "0.1.0", "deeplearning4j", "1.0.0-M2.1"));
+    summary.put("versions", Map.of("mcposterior", MCPOSTERIOR_VERSION, "deeplearning4j", "1.0.0-M2.1"));
     writeJson(out.fs(), new Path(out.tmpPath(), OutputDir.SUMMARY), summary);
     out.commit();
-    LOG.info("wrote {} scores and the top {} by {} to {}", pool.scored(), picked, s.heuristic(), s.out());
+    LOG.info("wrote {} scores and the top {} by {} to {}{}", pool.scored(), picked, s.heuristic(), s.out(),
+        resumed.partitions().isEmpty() ? "" : " (" + resumed.partitions().size() + " of " + scored.outputPartitions()
+            + " partitions reused from the earlier run, " + (scored.outputPartitions() - resumed.partitions().size())
+            + " computed)");
     return summary;
   }
 

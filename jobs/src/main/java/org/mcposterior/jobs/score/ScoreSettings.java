@@ -24,12 +24,13 @@ import org.mcposterior.stats.Probabilities;
  * @param format pool format: parquet, csv or json
  * @param target EPIG: the target pool (same format and columns), or null
  * @param overwrite replace an existing output (only once the new one is complete)
+ * @param resume reuse the partitions a dead run with the same result-changing settings finished
  * @param topK how many examples to pick
  * @param master Spark master when not run by spark-submit (default local[*]), or null
  * @param scorer how to sample and score
  */
 public record ScoreSettings(String model, String pool, String out, String format, String target, boolean overwrite,
-    int topK, String master, ScorerSettings scorer) implements Serializable {
+    boolean resume, int topK, String master, ScorerSettings scorer) implements Serializable {
 
   public static final List<String> FORMATS = List.of("parquet", "csv", "json");
 
@@ -164,6 +165,7 @@ public record ScoreSettings(String model, String pool, String out, String format
     m.put("top_k", topK);
     m.put("write_samples", writeSamples());
     m.put("overwrite", overwrite);
+    m.put("resume", resume);
     m.put("batch_size", batchSize());
     m.put("memory_budget", memoryBudgetBytes());
     m.put("dropout", Double.isNaN(dropout()) ? null : dropout());
@@ -174,6 +176,7 @@ public record ScoreSettings(String model, String pool, String out, String format
     m.put("partitions", partitions());
     m.put("iteration_shards", iterationShards());
     m.put("candidates", candidates());
+    m.put("beta", scorer.beta());
     m.put("target", target);
     return m;
   }
@@ -190,6 +193,7 @@ public record ScoreSettings(String model, String pool, String out, String format
     private String format = "parquet";
     private String target;
     private boolean overwrite;
+    private boolean resume = true;
     private int topK = 1000;
     private String master;
     private ScorerSettings scorer = ScorerSettings.defaults();
@@ -226,6 +230,11 @@ public record ScoreSettings(String model, String pool, String out, String format
       return this;
     }
 
+    public Builder resume(boolean v) {
+      resume = v;
+      return this;
+    }
+
     public Builder topK(int v) {
       topK = v;
       return this;
@@ -243,7 +252,7 @@ public record ScoreSettings(String model, String pool, String out, String format
 
     /** @throws InvalidSettingsException naming the first invalid setting */
     public ScoreSettings build() {
-      return new ScoreSettings(model, pool, out, format, target, overwrite, topK, master, scorer);
+      return new ScoreSettings(model, pool, out, format, target, overwrite, resume, topK, master, scorer);
     }
   }
 }

@@ -82,9 +82,46 @@ public final class ScoringParts {
    * Claims {@code out} as {@code score} does (DESIGN.md, invariant 8): refused when it is, holds or
    * lies inside one of {@code inputs} (option name -> path), when it exists without {@code
    * overwrite} or is not an earlier output, or while another run writes it. Close it when done.
+   * {@code command} (sample, learn) is recorded in the output's manifest.
    */
   public static Output prepareOutput(String out, boolean overwrite, java.util.Map<String, String> inputs,
-      Configuration conf) {
-    return new Output(OutputDir.claim(out, overwrite, inputs, conf));
+      Configuration conf, String command) {
+    return new Output(OutputDir.claim(out, overwrite, inputs, conf, command, false));
+  }
+
+  private static final java.util.Map<String, String> OUTPUT_FILES = java.util.Map.of("score",
+      "scores/, top_k/, summary.json and ", "learn", "summary.json, steps.json, steps/ and ", "sample",
+      "samples/, stats/, summary.json and ");
+
+  /**
+   * Checks, before anything of it is read, that {@code path} (given with {@code option}) is a
+   * complete output of the {@code command} command exactly as that run wrote it: its manifest
+   * valid and matching its content (DESIGN.md, invariant 8).
+   *
+   * @throws InvalidInputException naming what is missing, added or changed, and the fix
+   */
+  public static void requireOutput(String option, String path, String command, Configuration conf) {
+    try {
+      org.apache.hadoop.fs.Path p = UserPaths.canonical(UserPaths.parse(option, path), conf);
+      FileSystem fs = p.getFileSystem(conf);
+      if (!Leftovers.isDirectory(fs, p)) {
+        throw new InvalidInputException(option + " " + path + " is not a folder" + (Leftovers.exists(fs, p) ? ""
+            : " (it does not exist)") + "; expected the --out folder of a finished " + command + " run");
+      }
+      org.mcposterior.spark.RunManifest.Check c = org.mcposterior.spark.RunManifest.check(fs, p);
+      if (!c.valid()) {
+        throw new InvalidInputException(option + " " + path + " is not a " + command + " output as its run left it: "
+            + c.problem() + "; nothing was read from it: give the --out folder of a finished " + command + " run,"
+            + " unchanged (" + OUTPUT_FILES.getOrDefault(command, "") + "manifest.json), or rerun that command to"
+            + " make it again");
+      }
+      if (!c.manifest().command().equals(command)) {
+        throw new InvalidInputException(option + " " + path + " is the output of a " + c.manifest().command() + " run;"
+            + " expected the --out folder of a finished " + command + " run");
+      }
+    } catch (IOException e) {
+      throw new InvalidInputException("cannot read " + option + " " + path + ": " + e.getMessage() + "; check that"
+          + " this user can read it", e);
+    }
   }
 }

@@ -68,7 +68,7 @@ class ReportBadInputTest {
   void aFolderThatIsNotAScoreOutput() throws Exception {
     Path empty = Files.createDirectories(dir.resolve("empty"));
     refused(List.of("report", "--scores", empty.toString(), "--out", dir.resolve("r1.html").toString()),
-        empty.toString(), "not a score output", "summary.json");
+        empty.toString(), "not a score output", "summary.json", "no manifest.json");
     refused(List.of("report", "--scores", pool.toString(), "--out", dir.resolve("r1.html").toString()),
         "not a score output", "summary.json");
     refused(List.of("report", "--scores", dir.resolve("nowhere").toString(), "--out", dir.resolve("r1.html").toString()),
@@ -78,7 +78,7 @@ class ReportBadInputTest {
     Files.createDirectories(fake.resolve("top_k"));
     Files.writeString(fake.resolve("summary.json"), "{not json");
     refused(List.of("report", "--scores", fake.toString(), "--out", dir.resolve("r1.html").toString()),
-        "summary.json", "not JSON");
+        "summary.json", "no manifest.json");
   }
 
   @Test
@@ -114,12 +114,19 @@ class ReportBadInputTest {
         "--input-shape", "1,8,8", "--report", existing.toString()), "already exists");
     assertFalse(Files.exists(out));
     assertEquals("old page", Files.readString(existing));
-    // with --overwrite the page is replaced, atomically (no temporary sibling left)
-    ReportFixtures.Run ok = ReportFixtures.cli("report", "--scores", scored.toString(), "--out", existing.toString(),
+    // --overwrite replaces only a page a run wrote (issue 16): a user's own file is refused and kept
+    refused(List.of("report", "--scores", scored.toString(), "--out", existing.toString(), "--overwrite"),
+        existing.toString(), "is not a page an mcposterior run wrote");
+    assertEquals("old page", Files.readString(existing));
+    // a run's page is replaced, atomically (no temporary sibling left)
+    Path page = dir.resolve("page.html");
+    ReportFixtures.Run first = ReportFixtures.cli("report", "--scores", scored.toString(), "--out", page.toString());
+    assertEquals(0, first.code(), first.err());
+    ReportFixtures.Run ok = ReportFixtures.cli("report", "--scores", scored.toString(), "--out", page.toString(),
         "--overwrite");
     assertEquals(0, ok.code(), ok.err());
-    assertTrue(Files.readString(existing).startsWith("<!DOCTYPE html>"));
+    assertTrue(Files.readString(page).startsWith("<!DOCTYPE html>"));
     assertTrue(listing(dir).stream().noneMatch(n -> n.contains(".tmp-")), "no temporary file left");
-    Files.writeString(existing, "old page");
+    Files.delete(page);
   }
 }

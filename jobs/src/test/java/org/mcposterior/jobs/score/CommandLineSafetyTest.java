@@ -181,10 +181,12 @@ class CommandLineSafetyTest {
     assertEquals(1, refused.exitCode(), refused.describe());
     assertTrue(refused.stderr().contains("already exists"), refused.describe());
     assertEquals(previous, Launcher.snapshot(out), "refusing keeps the previous output");
-    assertNoLeftovers(out);
+    assertEquals(1, leftovers(out).size(), "the dead claim is gone; its run's temporary folder is kept for a resume: "
+        + leftovers(out));
 
     Launcher.Result rerun = cli.run(score(out, "--overwrite", "--seed", "6"));
     assertEquals(0, rerun.exitCode(), rerun.describe());
+    assertTrue(rerun.stderr().contains("seed 5 -> 6"), "says why it does not resume: " + rerun.describe());
     assertTrue(Files.readString(out.resolve("summary.json")).contains("\"seed\" : 6"), "the rerun's output");
     assertNoLeftovers(out);
   }
