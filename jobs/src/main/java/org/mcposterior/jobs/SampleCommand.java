@@ -90,6 +90,10 @@ public final class SampleCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     SampleSettings s = settings();
+    java.util.Map<String, String> outInputs = new java.util.LinkedHashMap<>();
+    outInputs.put("--model", s.model());
+    outInputs.put("--input", s.input());
+    org.mcposterior.jobs.score.ScoringParts.precheckOutput(s.out(), s.overwrite(), outInputs); // before Spark starts
     boolean ownSession = SparkSession.getDefaultSession().isEmpty();
     SparkSession spark = ScoreCommand.session("mcposterior sample", master);
     try {

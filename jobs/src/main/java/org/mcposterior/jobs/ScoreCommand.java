@@ -150,6 +150,11 @@ public final class ScoreCommand implements Callable<Integer> {
       org.mcposterior.jobs.report.ReportFile.checkOutside(java.nio.file.Path.of(report), inputs);
       org.mcposterior.jobs.report.ReportFile.check(java.nio.file.Path.of(report), overwrite); // before any work
     }
+    java.util.Map<String, String> outInputs = new java.util.LinkedHashMap<>();
+    outInputs.put("--model", model);
+    outInputs.put("--pool", pool);
+    outInputs.put("--target", target);
+    org.mcposterior.jobs.score.ScoringParts.precheckOutput(out, overwrite, outInputs); // before Spark starts
     boolean ownSession = SparkSession.getDefaultSession().isEmpty();
     SparkSession spark = session("mcposterior score", master);
     try {

@@ -132,6 +132,47 @@ final class OutputDir implements AutoCloseable {
     }
   }
 
+  /**
+   * The checks of {@link #claim} that need no Spark and change nothing, for an {@code --out} on the
+   * local file system, run before the Spark session starts so that a refusal costs no start-up:
+   * {@code out} against the inputs, an existing {@code out} against {@code --overwrite} and its
+   * manifest, and the claim file (not a claim, or a live
+   * run's). {@link #claim} checks all again under the claim.
+   */
+  static void precheck(String outArg, boolean overwrite, Map<String, String> inputs, Configuration conf) {
+    Path p = UserPaths.parse("--out", outArg);
+    try {
+      FileSystem fs = p.getFileSystem(conf);
+      if (!OutputClaim.isLocal(fs)) {
+        return; // a cluster file system may need settings only the Spark session has: claim() checks it
+      }
+      Path out = UserPaths.canonical(p, conf);
+      if (out.getParent() == null) {
+        return; // claim() says why
+      }
+      OutputRules.refuseOverlaps(outArg, out, overwrite, inputs, conf);
+      if (Leftovers.isDirectory(fs, out.getParent())) {
+        Optional<OutputClaim.Holder> h = OutputClaim.holder(fs, out);
+        if (h.isPresent() && OutputClaim.alive(fs, out, h.get())) {
+          throw new InvalidInputException("--out " + outArg + " is being written by another mcposterior run ("
+              + h.get().describe() + "; claim file " + OutputClaim.fileOf(out)
+              + "); wait until it has finished, or choose another --out");
+        }
+      }
+      if (Leftovers.exists(fs, out) && !restorable(fs, out)) {
+        OutputRules.checkReplaceable(fs, out, outArg, overwrite);
+      }
+    } catch (IOException e) {
+      throw new InvalidInputException("cannot write the output " + outArg + ": " + e.getMessage() + "; choose an --out in"
+          + " a folder this user can write, on a file system with free space", e);
+    }
+  }
+
+  /** Whether a dead run's claim may still change what is at {@code out} (its swap was cut short): then only claim() decides. */
+  private static boolean restorable(FileSystem fs, Path out) throws IOException {
+    return OutputClaim.holder(fs, out).isPresent();
+  }
+
   /** Writes a small file into the temporary folder, raw (no Hadoop .crc file beside it on the local file system). */
   void writeRaw(String name, String text) throws IOException {
     Path f = UserPaths.sibling(tmp, "/" + name);

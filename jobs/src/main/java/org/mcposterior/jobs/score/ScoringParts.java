@@ -89,6 +89,15 @@ public final class ScoringParts {
     return new Output(OutputDir.claim(out, overwrite, inputs, conf, command, false));
   }
 
+  /**
+   * Before the Spark session starts: the checks of {@link #prepareOutput} that need no Spark and
+   * change nothing (overlaps with the inputs, an existing {@code out}, a claim file), so a refusal
+   * is immediate. {@link #prepareOutput} repeats them under the claim.
+   */
+  public static void precheckOutput(String out, boolean overwrite, java.util.Map<String, String> inputs) {
+    OutputDir.precheck(out, overwrite, inputs, new Configuration());
+  }
+
   private static final java.util.Map<String, String> OUTPUT_FILES = java.util.Map.of("score",
       "scores/, top_k/, summary.json and ", "learn", "summary.json, steps.json, steps/ and ", "sample",
       "samples/, stats/, summary.json and ");
