@@ -77,6 +77,28 @@ class ScoreJobTest {
     return m;
   }
 
+  /** The API's reader checks the manifest first: an output that lost or gained a file is refused, never read. */
+  @Test
+  void theApiReadsOnlyAnOutputExactlyAsItsRunWroteIt() throws Exception {
+    Path out = score();
+    org.mcposterior.spark.ScoredOutput o = org.mcposterior.spark.ScoredOutput.read(spark, out.toString());
+    assertEquals(150, o.scores().count());
+    assertEquals(7, o.topK().count());
+    assertEquals(new ObjectMapper().readTree(out.resolve("manifest.json").toFile()).get("run").asText(), o.runId());
+
+    Files.writeString(out.resolve("top_k/notes.txt"), "mine");
+    var added = org.junit.jupiter.api.Assertions.assertThrows(org.mcposterior.spark.InvalidInputException.class,
+        () -> org.mcposterior.spark.ScoredOutput.read(spark, out.toString()));
+    assertTrue(added.getMessage().contains("top_k/notes.txt, which the run did not write"), added.getMessage());
+    Files.delete(out.resolve("top_k/notes.txt"));
+    try (var parts = Files.list(out.resolve("scores"))) {
+      Files.delete(parts.filter(p -> p.getFileName().toString().startsWith("part-")).findFirst().orElseThrow());
+    }
+    var lost = org.junit.jupiter.api.Assertions.assertThrows(org.mcposterior.spark.InvalidInputException.class,
+        () -> org.mcposterior.spark.ScoredOutput.read(spark, out.toString()));
+    assertTrue(lost.getMessage().contains("is missing"), lost.getMessage());
+  }
+
   @Test
   void writesScoresTopKAndSummary() throws Exception {
     Path out = score();
