@@ -86,7 +86,7 @@ final class Leftovers {
   static void delete(FileSystem fs, List<Path> deadRunFolders, String why) throws IOException {
     for (Path p : deadRunFolders) {
       fs.delete(p, true);
-      LOG.warn("removed the temporary output {} of an earlier run that did not finish ({})", p, why);
+      LOG.info("removed the temporary output {} of an earlier run that did not finish ({})", p, why);
     }
   }
 
