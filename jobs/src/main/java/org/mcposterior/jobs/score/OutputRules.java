@@ -64,9 +64,12 @@ final class OutputRules {
     }
     RunManifest.Check c = RunManifest.check(fs, out);
     if (!c.valid()) {
+      boolean noManifest = !Leftovers.exists(fs, UserPaths.sibling(out, "/" + RunManifest.FILE));
       throw new InvalidInputException("--out " + outArg + " exists and is not an mcposterior output as a run left it: "
           + c.problem() + "; --overwrite replaces only an earlier run's output exactly as that run wrote it, so"
-          + " nothing was changed: move what you added out of it, or choose another --out");
+          + " nothing was changed: " + (noManifest ? "choose another --out (a folder written before mcposterior kept"
+          + " manifests cannot be told from a folder of yours: delete it yourself if it is one)"
+          : "move what you added out of it, or choose another --out"));
     }
     return new Existing(c.manifest(), false);
   }
