@@ -174,6 +174,16 @@ public final class PlanCompiler {
     }
     double wd = stochastic.weightDropout(conf);
     Class<?> k = conf.getClass();
+    if (k == DenseLayer.class && ((DenseLayer) conf).hasLayerNorm()) {
+      // Layer normalisation of the pre-activations (DL4J's own kernel): the dense kernel has none, so
+      // the layer runs through DL4J, exactly as DL4J's output(x) runs it (DESIGN.md, invariant 9).
+      if (!Double.isNaN(wd)) {
+        throw new UnsupportedLayerException("DropConnect cannot run on " + name + " (DenseLayer with hasLayerNorm(true):"
+            + " its layer normalisation runs in DL4J's own kernel, which takes no dropped weights); score it by its"
+            + " dropout, or choose --dropconnect-layers that exclude it");
+      }
+      return dl4jFallback(Dl4jKernel.Kind.LAYER, n, name, new Tensor[] {cur}, conf.getOutputType(0, cur.type()));
+    }
     if (k == DenseLayer.class || k == OutputLayer.class) {
       return dense(name, layer, (org.deeplearning4j.nn.conf.layers.FeedForwardLayer) conf, cur, wd);
     }

@@ -64,6 +64,22 @@ class InferenceMatchesDl4jTest {
     assertMatchesDl4j(ReferenceNetworks.referenceDropConnectCnn(7), Networks.input(8, 0, 1, 4, 3, 10, 10));
   }
 
+  /** A dense layer with layer normalisation (issue 17: it was computed without it, 0.17 off). */
+  @Test
+  void denseLayerWithLayerNorm() {
+    MultiLayerNetwork net = new MultiLayerNetwork(new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder()
+        .seed(13).list()
+        .layer(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nIn(12).nOut(16).hasLayerNorm(true)
+            .activation(org.nd4j.linalg.activations.Activation.RELU).dropOut(0.7).build())
+        .layer(new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder().nIn(16).nOut(3)
+            .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build())
+        .build());
+    net.init();
+    // a gain away from one, so that a missing normalisation cannot pass
+    net.getLayer(0).getParam("g").assign(Networks.input(14, 0.5, 1.5, 1, 16).reshape(net.getLayer(0).getParam("g").shape()));
+    assertMatchesDl4j(net, Networks.input(15, -2, 2, 9, 12));
+  }
+
   @Test
   void batchNormMlp() {
     MultiLayerNetwork net = Networks.batchNormMlp(9, 0.3);
