@@ -206,6 +206,16 @@ public final class PlanCompiler {
     if (k == BatchNormalization.class && (cur.geometry().isFlat() || cur.geometry().isImage())) {
       return batchNorm(name, layer, (BatchNormalization) conf, cur);
     }
+    if (k == org.deeplearning4j.nn.conf.layers.LossLayer.class) {
+      // No parameters: at inference a loss layer is its activation; its configuration's nOut is 0,
+      // so its declared output type cannot be used (the shape is the input's).
+      Activation a = Activation.of(((org.deeplearning4j.nn.conf.layers.LossLayer) conf).getActivationFn());
+      if (cur.geometry().isFlat()) {
+        return add(name, new ActivationKernel(name, a, cur.geometry().size()), cur.geometry(), cur.type(),
+            new int[] {cur.node()});
+      }
+      return dl4jFallback(Dl4jKernel.Kind.LAYER, n, name, new Tensor[] {cur}, cur.type());
+    }
     if (k == ActivationLayer.class) {
       Activation a = Activation.of(((ActivationLayer) conf).getActivationFn());
       if (cur.geometry().isFlat() || !a.isRowWise()) {

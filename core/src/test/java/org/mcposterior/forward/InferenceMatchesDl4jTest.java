@@ -80,6 +80,20 @@ class InferenceMatchesDl4jTest {
     assertMatchesDl4j(net, Networks.input(15, -2, 2, 9, 12));
   }
 
+  /** A network ending in a LossLayer (issue 17: refused on the executors after the driver's checks passed). */
+  @Test
+  void endingInALossLayer() {
+    MultiLayerNetwork net = new MultiLayerNetwork(new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder()
+        .seed(16).list()
+        .layer(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nIn(12).nOut(10)
+            .activation(org.nd4j.linalg.activations.Activation.TANH).dropOut(0.7).build())
+        .layer(new org.deeplearning4j.nn.conf.layers.LossLayer.Builder()
+            .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build())
+        .build());
+    net.init();
+    assertMatchesDl4j(net, Networks.input(17, -2, 2, 9, 12));
+  }
+
   @Test
   void batchNormMlp() {
     MultiLayerNetwork net = Networks.batchNormMlp(9, 0.3);
