@@ -50,8 +50,8 @@ public sealed interface Noise {
   /**
    * The MC version of a DL4J dropout configuration, converting DL4J's retain probabilities.
    *
-   * @param override drop probability to use instead of the configured one for (spatial, alpha)
-   *     dropout, or NaN to keep the configured one
+   * @param override drop probability to use instead of the configured one for Bernoulli, spatial,
+   *     alpha and Gaussian dropout (GaussianNoise has none: refused), or NaN to keep the configured one
    */
   static Noise of(IDropout d, String layer, double override) {
     boolean keep = Double.isNaN(override);
@@ -72,11 +72,17 @@ public sealed interface Noise {
       if (gd.getRateSchedule() != null) {
         throw scheduled(layer);
       }
-      return new GaussianMultiplicative(Math.sqrt(gd.getRate() / (1.0 - gd.getRate())));
+      double rate = keep ? gd.getRate() : override; // DL4J's rate is a drop probability (Srivastava et al. 2014)
+      return new GaussianMultiplicative(Math.sqrt(rate / (1.0 - rate)));
     }
     if (d instanceof GaussianNoise gn) {
       if (gn.getStddevSchedule() != null) {
         throw scheduled(layer);
+      }
+      if (!keep) {
+        throw new UnsupportedLayerException("layer " + layer + " has GaussianNoise (additive, standard deviation "
+            + gn.getStddev() + "), which has no drop probability for a drop probability override to set; sample it"
+            + " with each layer's own dropout (no drop probability override), or rebuild the layer with the noise you want");
       }
       return new GaussianAdditive(gn.getStddev());
     }
