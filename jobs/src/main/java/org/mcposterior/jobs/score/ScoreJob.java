@@ -103,7 +103,7 @@ public final class ScoreJob {
 
     long t1 = System.nanoTime();
     long remaining = scored.shards() == 1 ? pool.scored() - reusedRows : pool.scored();
-    try (ProgressLog p = new ProgressLog(scored.progress(), remaining * scored.shards(),
+    try (ProgressLog p = new ProgressLog(spark.sparkContext(), scored.progress(), remaining * scored.shards(),
         s.iterations() / (double) scored.shards(), Long.getLong("mcposterior.progressMillis", 10_000))) {
       // File output committer algorithm 2: each task's part file lands in scores/ when the task
       // commits, so a run killed half way leaves its finished partitions for a rerun to resume from.
