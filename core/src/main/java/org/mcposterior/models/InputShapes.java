@@ -58,6 +58,12 @@ public final class InputShapes {
   }
 
   private static int[] fromLayer(InputPreProcessor pre, Layer l) {
+    if (pre == null && l instanceof org.deeplearning4j.nn.conf.layers.EmbeddingLayer) {
+      return new int[] {1}; // one index per example, in [0, nIn): DL4J's own input, not a one-hot vector
+    }
+    if (pre == null && l instanceof org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer e && e.getInputLength() > 0) {
+      return new int[] {e.getInputLength()}; // inputLength indices per example
+    }
     if (pre instanceof FeedForwardToCnnPreProcessor p) {
       return new int[] {Math.toIntExact(p.getNumChannels() * p.getInputHeight() * p.getInputWidth())};
     }

@@ -68,8 +68,9 @@ public final class StochasticNetwork {
    * @throws UnsupportedLayerException for dropout kinds MC sampling cannot run
    */
   public Noise inputNoise(String name, Layer conf) {
-    if (conf.getIDropout() == null) {
-      return null;
+    if (conf.getIDropout() == null || conf instanceof org.deeplearning4j.nn.conf.layers.EmbeddingLayer
+        || conf instanceof org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer) {
+      return null; // DL4J never drops an embedding layer's input (its indices), in training or not
     }
     boolean mcLayer = conf instanceof McDropoutLayer;
     if (!mcLayer && !allDropouts) {

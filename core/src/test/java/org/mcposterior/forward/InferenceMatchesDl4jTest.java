@@ -94,6 +94,24 @@ class InferenceMatchesDl4jTest {
     assertMatchesDl4j(net, Networks.input(17, -2, 2, 9, 12));
   }
 
+  /** A network starting with an EmbeddingLayer takes one index per example, as DL4J does (issue 17). */
+  @Test
+  void startingWithAnEmbeddingLayer() {
+    MultiLayerNetwork net = new MultiLayerNetwork(new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder()
+        .seed(18).dropOut(0.8).list()
+        .layer(new org.deeplearning4j.nn.conf.layers.EmbeddingLayer.Builder().nIn(50).nOut(8)
+            .activation(org.nd4j.linalg.activations.Activation.IDENTITY).build())
+        .layer(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nIn(8).nOut(6)
+            .activation(org.nd4j.linalg.activations.Activation.RELU).build())
+        .layer(new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder().nIn(6).nOut(3)
+            .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build())
+        .build());
+    net.init();
+    assertEquals(1, org.mcposterior.models.InputShapes.expected(Network.of(net), new int[0])[0]);
+    INDArray indices = org.nd4j.linalg.factory.Nd4j.createFromArray(new float[][] {{0}, {7}, {49}, {7}, {23}});
+    assertMatchesDl4j(net, indices);
+  }
+
   @Test
   void batchNormMlp() {
     MultiLayerNetwork net = Networks.batchNormMlp(9, 0.3);
