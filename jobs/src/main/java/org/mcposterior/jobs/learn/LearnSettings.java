@@ -168,8 +168,9 @@ public record LearnSettings(Path data, Path out, boolean overwrite, String netwo
   /** These settings as an ordered map, for the run summary. */
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("data", data.toString());
-    m.put("out", out.toString());
+    // Absolute, so the summary names the same folders wherever it is read from.
+    m.put("data", data.toAbsolutePath().normalize().toString());
+    m.put("out", out.toAbsolutePath().normalize().toString());
     m.put("network", network);
     m.put("posterior", posterior);
     m.put("weight_drop", posterior.equals("dropconnect") ? weightDrop : null);
