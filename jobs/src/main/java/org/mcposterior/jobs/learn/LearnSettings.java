@@ -98,8 +98,8 @@ public record LearnSettings(Path data, Path out, boolean overwrite, String netwo
     int evalChunk = Math.min(Predictions.CHUNK, testSize);
     long maxIterations = MAX_ARRAY / ((long) evalChunk * LearnRun.CLASSES);
     require(iterations <= maxIterations, "--iterations = " + iterations + "; the MC-mean evaluation holds " + evalChunk
-        + " test images x " + LearnRun.CLASSES + " classes x T samples in one Java array (at most 2^31 values): expected 1 to "
-        + maxIterations);
+        + " test images x " + LearnRun.CLASSES + " classes x T samples in one Java array (at most 2^31 values):"
+        + " expected 1 to " + maxIterations);
   }
 
   /**
