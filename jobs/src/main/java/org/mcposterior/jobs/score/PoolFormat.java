@@ -51,6 +51,7 @@ final class PoolFormat {
             + " which Spark skips); expected " + format + " files in it");
       }
       CompressionCodecFactory codecs = new CompressionCodecFactory(conf);
+      Path root = fs.makeQualified(p); // the listing's paths are qualified: name files relative to it
       List<String> wrong = new ArrayList<>();
       List<String> foundFormats = new ArrayList<>();
       int matching = 0;
@@ -65,7 +66,7 @@ final class PoolFormat {
           continue;
         }
         foundFormats.add(found);
-        wrong.add(relative(p, f.getPath()) + " (looks like " + found + (found.equals("binary") || found.equals("parquet")
+        wrong.add(relative(root, f.getPath()) + " (looks like " + found + (found.equals("binary") || found.equals("parquet")
             ? "" : ", starts with '" + preview(head) + "'") + ")");
       }
       if (matching == 0 && wrong.isEmpty()) {
