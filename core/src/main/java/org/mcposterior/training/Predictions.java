@@ -13,7 +13,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * off, DL4J's inference semantics) or the Monte-Carlo mean over T stochastic passes.
  */
 public final class Predictions {
-  private static final int CHUNK = 500;
+  /**
+   * Rows per sampler call: the MC mean holds {@code CHUNK x classes x T} samples in one array, so a
+   * caller can check that T fits before it trains anything.
+   */
+  public static final int CHUNK = 500;
 
   private Predictions() {}
 

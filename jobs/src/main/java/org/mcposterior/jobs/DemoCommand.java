@@ -86,8 +86,24 @@ public final class DemoCommand implements Callable<Integer> {
 
   /** Runs the demo and returns what it measured. */
   public Result run() throws Exception {
-    Files.createDirectories(dir);
     boolean fashion = !synthetic && FashionMnist.available(data);
+    Path model = dir.resolve("model.zip");
+    Path poolPath = dir.resolve("pool.parquet");
+    Path out = dir.resolve("scores");
+    // Every option is checked before anything is trained or Spark starts.
+    if (poolSize < 1 || (fashion && poolSize > 10_000)) {
+      throw new org.mcposterior.jobs.score.InvalidSettingsException("--pool-size = " + poolSize + "; expected "
+          + (fashion ? "1 to 10000 (Fashion-MNIST's test images, the demo's pool)" : "at least 1"));
+    }
+    if (fashion && (trainSize < 1 || trainSize > 60_000)) {
+      throw new org.mcposterior.jobs.score.InvalidSettingsException("--train-size = " + trainSize + "; expected 1 to"
+          + " 60000 (Fashion-MNIST's training images)");
+    }
+    ScoreSettings s = ScoreSettings.builder().model(model.toString()).pool(poolPath.toString()).out(out.toString())
+        .topK(topK).overwrite(true).master(master)
+        .scorer(ScorerSettings.builder().iterations(iterations).seed(seed).build()).build();
+    org.mcposterior.spark.Preflight.check(s.scorer(), topK, master, 0, 0);
+    Files.createDirectories(dir);
     float[][] pool;
     int[] labels = null;
     MultiLayerNetwork net;
@@ -106,17 +122,11 @@ public final class DemoCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "demo: synthetic pool of %d examples x 64 features, dropout MLP 64-128-10%n",
           pool.length);
     }
-    Path model = dir.resolve("model.zip");
     Network.of(net).save(model);
-    Path poolPath = dir.resolve("pool.parquet");
-    Path out = dir.resolve("scores");
     boolean ownSession = SparkSession.getDefaultSession().isEmpty();
     SparkSession spark = ScoreCommand.session("mcposterior demo", master);
     try {
       writePool(spark, poolPath, pool, labels);
-      ScoreSettings s = ScoreSettings.builder().model(model.toString()).pool(poolPath.toString()).out(out.toString())
-          .topK(topK).overwrite(true).master(master)
-          .scorer(ScorerSettings.builder().iterations(iterations).seed(seed).build()).build();
       Map<String, Object> summary = ScoreJob.run(spark, s);
       System.out.printf(Locale.ROOT, "demo: scored %s examples x %d iterations in %.1f s (%,.0f example-iterations/s) on %s%n",
           ((Map<?, ?>) summary.get("counts")).get("scored"), iterations,

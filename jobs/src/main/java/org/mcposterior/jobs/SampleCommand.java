@@ -57,10 +57,12 @@ public final class SampleCommand implements Callable<Integer> {
       description = "Masks: independent or consistent (default ${DEFAULT-VALUE}).")
   MaskMode mode;
 
-  @Option(names = "--dropout", description = "Drop probability for every dropout (default: each layer's own).")
+  @Option(names = "--dropout", converter = ScoreCommand.DropProbabilityConverter.class,
+      description = "Drop probability for every dropout (default: each layer's own).")
   Double dropout;
 
-  @Option(names = "--dropconnect", description = "MC DropConnect weight-drop probability (default: off; 0.9 for --example dropconnect).")
+  @Option(names = "--dropconnect", converter = ScoreCommand.DropProbabilityConverter.class,
+      description = "MC DropConnect weight-drop probability (default: off; 0.9 for --example dropconnect).")
   Double dropConnect;
 
   @Option(names = "--dropconnect-layers", split = ",", description = "Layer types for DropConnect (default Linear).")

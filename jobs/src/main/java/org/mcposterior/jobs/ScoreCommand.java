@@ -139,6 +139,7 @@ public final class ScoreCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ScoreSettings s = settings();
+    org.mcposterior.spark.Preflight.check(s.scorer(), topK, master, 0, 0); // sizes, before the session starts
     var reportSettings = report == null ? null : org.mcposterior.jobs.report.ReportSettings.of(out, report, overwrite,
         null, inputShape != null && (inputShape.size() == 2 || inputShape.size() == 3) ? inputShape : null);
     if (report != null) {
@@ -218,7 +219,7 @@ public final class ScoreCommand implements Callable<Integer> {
         p = Double.NaN;
       }
       if (!Double.isFinite(p)) {
-        throw new TypeConversionException("'" + value + "' is not a drop probability; expected a number in [0, 1),"
+        throw new TypeConversionException("'" + value + "' is not a drop probability; expected a number in (0, 1),"
             + " e.g. 0.5");
       }
       return p;

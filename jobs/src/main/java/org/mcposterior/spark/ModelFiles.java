@@ -42,7 +42,7 @@ public final class ModelFiles {
         return in.readAllBytes();
       }
     } catch (IOException e) {
-      throw new ModelLoadException("cannot read model file " + shown + ": " + e.getMessage(), e);
+      throw new ModelLoadException("cannot read model file " + shown + ": " + CauseText.of(e), e);
     }
   }
 }

@@ -27,6 +27,9 @@ import org.mcposterior.stochastic.StochasticNetwork;
  *
  * <p>Probabilities are drop probabilities (DESIGN.md, invariant 3): {@code dropout(0.3)} drops 30%
  * of the units, whatever DL4J's retain-probability convention.
+ * A drop probability of 0 is refused: it leaves the layer deterministic, so it could only turn a
+ * stochastic model into one whose samples are all equal and whose scores rank rounding noise (a
+ * model with nothing stochastic is refused for the same reason).
  */
 public final class ScorerSettings implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -64,9 +67,15 @@ public final class ScorerSettings implements Serializable {
     require(b.memoryBudgetBytes >= (1 << 20), "--memory-budget = " + b.memoryBudgetBytes
         + " bytes; expected at least 1 MiB");
     require(Double.isNaN(b.dropout) || (b.dropout >= 0 && b.dropout < 1),
-        "--dropout = " + b.dropout + "; expected a drop probability in [0, 1)");
+        "--dropout = " + b.dropout + "; expected a drop probability in (0, 1), e.g. 0.5");
+    require(b.dropout != 0, "--dropout 0 drops nothing, so every sample of an example would be equal and every"
+        + " uncertainty score zero (the ranking would follow rounding noise); expected a drop probability in (0, 1),"
+        + " e.g. 0.5, or leave out --dropout to keep each layer's own");
     require(Double.isNaN(b.dropConnect) || (b.dropConnect >= 0 && b.dropConnect < 1),
-        "--dropconnect = " + b.dropConnect + "; expected a weight-drop probability in [0, 1)");
+        "--dropconnect = " + b.dropConnect + "; expected a weight-drop probability in (0, 1), e.g. 0.5");
+    require(b.dropConnect != 0, "--dropconnect 0 drops no weight, so it adds nothing random (a model without dropout"
+        + " would give equal samples and zero scores); expected a weight-drop probability in (0, 1), e.g. 0.5, or"
+        + " leave out --dropconnect");
     require(b.probabilities != null, "--probabilities must be auto, given or logits");
     require(b.partitions >= 0, "--partitions = " + b.partitions
         + "; expected >= 0 (0 keeps the pool's partitioning)");

@@ -38,9 +38,11 @@ public final class LearnCommand implements Callable<Integer> {
       + " and sampled with --weight-drop on the dense layers) (default ${DEFAULT-VALUE}).")
   String posterior;
 
-  @Option(names = "--weight-drop", defaultValue = "0.5", description = "DropConnect weight-drop probability"
-      + " (default ${DEFAULT-VALUE}).")
-  double weightDrop;
+  @Option(names = "--weight-drop", description = "DropConnect weight-drop probability, with --posterior dropconnect"
+      + " (default " + DEFAULT_WEIGHT_DROP + ").")
+  Double weightDrop;
+
+  static final double DEFAULT_WEIGHT_DROP = 0.5;
 
   @Option(names = "--iterations", defaultValue = "20", description = "T: stochastic passes per example"
       + " (default ${DEFAULT-VALUE}).")
@@ -108,8 +110,15 @@ public final class LearnCommand implements Callable<Integer> {
       throw new InvalidSettingsException("training options (--learning-rate, --l2, --epochs, --batch-size,"
           + " --min-batches): " + e.getMessage(), e);
     }
-    return new LearnSettings(data, out, overwrite, network, posterior, weightDrop, iterations, heuristics, seeds, poolSize,
-        initial, query, steps, testSize, training, candidates, master);
+    // --weight-drop only means something for DropConnect; given with MC dropout it would be ignored.
+    if (weightDrop != null && posterior != null && "dropout".equalsIgnoreCase(posterior.trim())) {
+      throw new InvalidSettingsException("--weight-drop " + weightDrop + " is DropConnect's weight-drop probability,"
+          + " but --posterior " + posterior + " samples the network's own dropout; drop --weight-drop, or pass"
+          + " --posterior dropconnect");
+    }
+    return new LearnSettings(data, out, overwrite, network, posterior,
+        weightDrop == null ? DEFAULT_WEIGHT_DROP : weightDrop, iterations, heuristics, seeds, poolSize, initial, query,
+        steps, testSize, training, candidates, master);
   }
 
   @Override
@@ -117,7 +126,9 @@ public final class LearnCommand implements Callable<Integer> {
     if (merge != null && !merge.isEmpty()) {
       LearnMerge.merge(merge, out, overwrite, System.out::println);
     } else {
-      LearnJob.run(settings(), System.out::println);
+      LearnSettings s = settings();
+      s.checkSizes(); // before the data is read and Spark starts
+      LearnJob.run(s, System.out::println);
     }
     return 0;
   }

@@ -10,7 +10,9 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.mcposterior.jobs.score.InvalidInputException;
+import org.mcposterior.jobs.score.InvalidSettingsException;
 import org.mcposterior.jobs.score.ScoringParts;
+import org.mcposterior.spark.CauseText;
 import org.mcposterior.training.ActivePool;
 
 /**
@@ -32,7 +34,8 @@ public final class LearnJob {
     Path out = s.out().toAbsolutePath().normalize();
     Path data = s.data().toAbsolutePath().normalize();
     if (out.startsWith(data) || data.startsWith(out)) {
-      throw new InvalidInputException("--out " + s.out() + " and --data " + s.data() + " overlap; a run never writes"
+      // A usage error (exit 2), as score's and sample's --out overlapping an input: the paths alone show it.
+      throw new InvalidSettingsException("--out " + s.out() + " and --data " + s.data() + " overlap; a run never writes"
           + " into its input: choose an --out outside the data directory");
     }
     if (Files.exists(out) && !s.overwrite()) { // before reading the data; the claim checks again
@@ -44,7 +47,7 @@ public final class LearnJob {
     try {
       d = LearnRun.Data.load(s);
     } catch (IOException e) {
-      throw new InvalidInputException("cannot read Fashion-MNIST from --data " + s.data() + ": " + e.getMessage()
+      throw new InvalidInputException("cannot read Fashion-MNIST from --data " + s.data() + ": " + CauseText.of(e)
           + "; expected the gzipped IDX files of Debian's dataset-fashion-mnist package", e);
     }
     for (long seed : s.seeds()) { // refuses a pool too small for a balanced initial set, before any training

@@ -12,7 +12,9 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.spark.sql.SparkSession;
 import org.mcposterior.jobs.score.InvalidInputException;
+import org.mcposterior.jobs.score.InvalidSettingsException;
 import org.mcposterior.jobs.score.ScoringParts;
+import org.mcposterior.spark.CauseText;
 
 /**
  * {@code learn --merge}: combines finished runs (their {@code summary.json} and {@code steps.json})
@@ -49,7 +51,8 @@ public final class LearnMerge {
     for (Path run : runs) {
       Path a = run.toAbsolutePath().normalize();
       if (out.startsWith(a) || a.startsWith(out)) {
-        throw new InvalidInputException("--out " + outPath + " and --merge input " + run + " overlap; choose another --out");
+        throw new InvalidSettingsException("--out " + outPath + " and --merge input " + run + " overlap; a run never"
+            + " writes where its inputs are: choose an --out outside every --merge input"); // exit 2, as score's
       }
       ScoringParts.requireOutput("--merge", run.toString(), "learn", new org.apache.hadoop.conf.Configuration());
       JsonNode summary, steps;
@@ -58,7 +61,7 @@ public final class LearnMerge {
         steps = json.readTree(run.resolve("steps.json").toFile());
       } catch (IOException e) {
         throw new InvalidInputException("--merge " + run + " is not a finished learn output (summary.json and"
-            + " steps.json): " + e.getMessage(), e);
+            + " steps.json): " + CauseText.of(e), e);
       }
       @SuppressWarnings("unchecked")
       Map<String, Object> settings = json.convertValue(summary.get("settings"), Map.class);
@@ -122,7 +125,7 @@ public final class LearnMerge {
       SparkSession spark = LearnJob.session(null);
       try {
         return LearnOutputs.writeAll(spark, tmp, s, curves, t0,
-            Map.of("merged_from", runs.stream().map(Path::toString).toList()));
+            Map.of("merged_from", runs.stream().map(r -> r.toAbsolutePath().normalize().toString()).toList()));
       } finally {
         if (ownSession) {
           spark.stop();

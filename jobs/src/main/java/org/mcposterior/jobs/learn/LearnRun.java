@@ -173,13 +173,9 @@ public final class LearnRun {
       Object[] labelledIds = Arrays.stream(ap.labelled()).mapToObj(LearnRun::id).toArray();
       spark.read().parquet(pool.toString()).where(not(col("id").isin(labelledIds)))
           .coalesce(Math.max(1, 2 * spark.sparkContext().defaultParallelism())).write().parquet(unlabelled.toString());
-      boolean dropConnect = s.posterior().equals("dropconnect");
       ScoreSettings ss = ScoreSettings.builder().model(model.toString()).pool(unlabelled.toString())
           .out(dir.resolve("score").toString()).topK(s.query()).master(s.master())
-          .scorer(org.mcposterior.spark.ScorerSettings.builder().iterations(s.iterations()).seed(stepSeed(seed, step, 3))
-              .heuristic(heuristic).dropConnect(dropConnect ? s.weightDrop() : Double.NaN, List.of("Linear"))
-              .candidates(s.candidates()).build())
-          .build();
+          .scorer(s.scorer(heuristic, stepSeed(seed, step, 3))).build();
       Map<String, Object> summary = ScoreJob.run(spark, ss);
       log.accept(String.format(Locale.ROOT, "learn: unlabelled pool written in %.1f s; score job timings %s",
           (System.nanoTime() - tw) / 1e9 - ((Number) ((Map<?, ?>) summary.get("timings")).get("total_seconds")).doubleValue(),

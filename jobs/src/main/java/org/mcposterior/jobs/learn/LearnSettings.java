@@ -9,6 +9,9 @@ import java.util.Map;
 import org.mcposterior.heuristics.Heuristics;
 import org.mcposterior.jobs.score.InvalidInputException;
 import org.mcposterior.jobs.score.InvalidSettingsException;
+import org.mcposterior.spark.Preflight;
+import org.mcposterior.spark.ScorerSettings;
+import org.mcposterior.training.Predictions;
 import org.mcposterior.training.TrainingSettings;
 
 /**
@@ -41,6 +44,10 @@ public record LearnSettings(Path data, Path out, boolean overwrite, String netwo
   public static final List<String> POSTERIORS = List.of("dropout", "dropconnect");
   /** Fashion-MNIST's training and test set sizes. */
   public static final int TRAIN_IMAGES = 60_000, TEST_IMAGES = 10_000;
+  /** Values per Fashion-MNIST image (28 x 28). */
+  static final int FEATURES = 28 * 28;
+  /** The largest Java array the JVM allocates. */
+  private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
   public static final List<String> FILES = List.of("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
       "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz");
 
@@ -80,6 +87,19 @@ public record LearnSettings(Path data, Path out, boolean overwrite, String netwo
     require(testSize >= 1 && testSize <= TEST_IMAGES, "--test-size = " + testSize + "; expected 1 to " + TEST_IMAGES);
     require(training != null, "training settings are required");
     require(candidates >= 0, "--candidates = " + candidates + "; expected 0 (10 x --query) or more");
+    List<String> joint = heuristics.stream().filter(Heuristics::isJoint).toList();
+    require(candidates == 0 || !joint.isEmpty(), "--candidates = " + candidates + " sets how many BALD-ranked"
+        + " candidates batch_bald resamples, but --heuristics " + String.join(",", heuristics) + " has no joint"
+        + " heuristic; drop --candidates, or add batch_bald to --heuristics");
+    require(candidates == 0 || candidates >= query, "--candidates = " + candidates + " is below --query = " + query
+        + ": " + String.join(" and ", joint) + " picks its " + query + " examples per step from the candidates, so it"
+        + " needs at least " + query + "; expected --candidates " + query + " or more (or leave it out for 10 x"
+        + " --query)");
+    int evalChunk = Math.min(Predictions.CHUNK, testSize);
+    long maxIterations = MAX_ARRAY / ((long) evalChunk * LearnRun.CLASSES);
+    require(iterations <= maxIterations, "--iterations = " + iterations + "; the MC-mean evaluation holds " + evalChunk
+        + " test images x " + LearnRun.CLASSES + " classes x T samples in one Java array (at most 2^31 values):"
+        + " expected 1 to " + maxIterations);
   }
 
   /**
@@ -117,6 +137,29 @@ public record LearnSettings(Path data, Path out, boolean overwrite, String netwo
     return ((Number) m.get(key)).intValue();
   }
 
+  /**
+   * How a step scores its unlabelled pool with {@code heuristic} (the score job's settings, one
+   * declaration for the loop and for the checks before it): T iterations, the step's seed, MC
+   * DropConnect on the dense layers for {@code --posterior dropconnect}, and the candidates for a
+   * joint heuristic (the others rank every example and take none).
+   */
+  public ScorerSettings scorer(String heuristic, long seed) {
+    return ScorerSettings.builder().iterations(iterations).seed(seed).heuristic(heuristic)
+        .dropConnect(posterior.equals("dropconnect") ? weightDrop : Double.NaN, List.of("Linear"))
+        .candidates(Heuristics.isJoint(heuristic) ? candidates : 0).build();
+  }
+
+  /**
+   * Checks before any data is read or Spark starts that every step's scoring fits (its samples,
+   * the batch and BatchBALD's candidates; see {@link Preflight}): the pool's images have
+   * {@link #FEATURES} values and the network {@link LearnRun#CLASSES} outputs.
+   */
+  public void checkSizes() {
+    for (String h : heuristics) {
+      Preflight.check(scorer(h, 0), query, master, LearnRun.CLASSES, FEATURES);
+    }
+  }
+
   /** Labels after the last step: {@code initial + steps * query}. */
   public int budget() {
     return initial + steps * query;
@@ -125,8 +168,9 @@ public record LearnSettings(Path data, Path out, boolean overwrite, String netwo
   /** These settings as an ordered map, for the run summary. */
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("data", data.toString());
-    m.put("out", out.toString());
+    // Absolute, so the summary names the same folders wherever it is read from.
+    m.put("data", data.toAbsolutePath().normalize().toString());
+    m.put("out", out.toAbsolutePath().normalize().toString());
     m.put("network", network);
     m.put("posterior", posterior);
     m.put("weight_drop", posterior.equals("dropconnect") ? weightDrop : null);

@@ -68,8 +68,7 @@ final class PickSamples {
   /** The picks' samples drawn again, in the driver, with the run's seed, masks and settings. */
   static Map<String, float[][]> resample(SparkSession spark, ScoreSettings s, List<String> keys,
       Map<String, float[]> features) {
-    Network net = Network.fromBytes(ScoringParts.readModel(s.model(), spark.sparkContext().hadoopConfiguration()),
-        s.model());
+    Network net = Network.fromBytes(RunInputs.model(s, spark.sparkContext().hadoopConfiguration()), s.model());
     int[] shape = InputShapes.expected(net, s.inputShape().stream().mapToInt(Integer::intValue).toArray());
     List<String> present = new ArrayList<>();
     for (String k : keys) {

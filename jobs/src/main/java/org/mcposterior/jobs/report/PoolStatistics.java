@@ -17,7 +17,6 @@ import org.mcposterior.evaluation.Calibration;
 import org.mcposterior.evaluation.Histogram;
 import org.mcposterior.evaluation.HistogramAccumulator;
 import org.mcposterior.jobs.score.ScoreSettings;
-import org.mcposterior.jobs.score.ScoringParts;
 import org.mcposterior.models.InputShapes;
 import org.mcposterior.models.Network;
 import org.mcposterior.stats.OutputShape;
@@ -69,7 +68,7 @@ final class PoolStatistics {
   static LabeledPartial labeled(SparkSession spark, ScoreSettings s, Dataset<Row> pool, Dataset<Row> scores,
       String id, ReportSettings r, double[] entropyRange, double[] baldRange) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    byte[] model = ScoringParts.readModel(s.model(), hadoop);
+    byte[] model = RunInputs.model(s, hadoop);
     Network net = Network.fromBytes(model, s.model());
     int[] shape = InputShapes.expected(net, s.inputShape().stream().mapToInt(Integer::intValue).toArray());
     Broadcast<byte[]> bytes = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(model);

@@ -20,6 +20,8 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.IntegralType;
 import org.apache.spark.sql.types.StructType;
 import org.mcposterior.jobs.score.ScoreSettings;
+import org.mcposterior.jobs.score.ScoringParts;
+import org.mcposterior.spark.CauseText;
 
 /**
  * What the report reads of the run it describes, each checked with a {@link ReportInputException}
@@ -52,7 +54,7 @@ final class RunInputs {
         m = read;
       } catch (com.fasterxml.jackson.core.JacksonException e) {
         throw new ReportInputException("--scores " + scores + "/summary.json is not a score run summary (not JSON: "
-            + firstLine(e.getOriginalMessage()) + "); expected the summary.json a score run writes", e);
+            + CauseText.clean(e.getOriginalMessage()) + "); expected the summary.json a score run writes", e);
       }
       if (!"succeeded".equals(m.get("status")) || !(m.get("settings") instanceof Map)) {
         throw new ReportInputException("--scores " + scores + "/summary.json is not the summary of a finished score"
@@ -60,12 +62,14 @@ final class RunInputs {
       }
       return m;
     } catch (IOException e) {
-      throw new ReportInputException("cannot read --scores " + scores + ": " + e.getMessage(), e);
+      throw new ReportInputException("cannot read --scores " + scores + ": " + CauseText.of(e), e);
     }
   }
 
   /** The run's pool as Spark reads it, checked to exist. */
   static Dataset<Row> rawPool(SparkSession spark, ScoreSettings s) {
+    requireReachable("--pool", s.pool(), "the pool for labels, images and resampling",
+        spark.sparkContext().hadoopConfiguration());
     try {
       var reader = spark.read().format(s.format());
       if (s.format().equals("csv")) {
@@ -74,8 +78,49 @@ final class RunInputs {
       return reader.load(s.pool());
     } catch (Exception e) {
       throw new ReportInputException("the run's pool " + s.pool() + " (from its summary.json) cannot be read as "
-          + s.format() + ": " + firstLine(e.getMessage()) + "; the report reads the pool for labels, images and"
+          + s.format() + ": " + CauseText.of(e) + "; the report reads the pool for labels, images and"
           + " resampling: run the report where the pool is reachable at that path", e);
+    }
+  }
+
+  /** The run's model file's bytes, checked to exist first. */
+  static byte[] model(ScoreSettings s, Configuration hadoop) {
+    requireReachable("--model", s.model(), "the model to resample the picks and to compare with dropout off", hadoop);
+    return ScoringParts.readModel(s.model(), hadoop);
+  }
+
+  /**
+   * Checks that an input path from the run's summary names something here. Summaries now store
+   * fully qualified paths; an older one holds the path as the user typed it, which, when relative,
+   * resolves against the folder the score run was started from, not this report's. That case is
+   * told apart, so the paragraph says why a path that worked for the run is missing now.
+   *
+   * @param option the run's option that gave the path
+   * @param why what the report reads it for
+   */
+  static void requireReachable(String option, String value, String why, Configuration hadoop) {
+    org.apache.hadoop.fs.Path p;
+    try {
+      p = new org.apache.hadoop.fs.Path(value);
+    } catch (IllegalArgumentException colonInName) {
+      p = new org.apache.hadoop.fs.Path("./" + value);
+    }
+    try {
+      FileSystem fs = p.getFileSystem(hadoop);
+      if (fs.exists(p)) {
+        return;
+      }
+      if (!p.isAbsolute()) {
+        throw new ReportInputException("the run's " + option + " " + value + " (from its summary.json) is a relative"
+            + " path, as an older mcposterior stored it; from this report's folder it is " + fs.makeQualified(p)
+            + ", which does not exist; the report reads " + why + ": run the report from the folder the score run"
+            + " was started in, or rerun score (its summary now stores absolute paths)");
+      }
+      throw new ReportInputException("the run's " + option + " " + value + " (from its summary.json) does not exist;"
+          + " the report reads " + why + ": run the report where that path is reachable");
+    } catch (IOException e) {
+      throw new ReportInputException("the run's " + option + " " + value + " (from its summary.json) cannot be read: "
+          + CauseText.of(e) + "; the report reads " + why, e);
     }
   }
 
@@ -102,13 +147,5 @@ final class RunInputs {
       throw new ReportInputException("the pool's label column '" + label + "' holds values from " + lo + " to " + hi
           + ", but the model has " + classes + " classes; expected class indices 0 to " + (classes - 1));
     }
-  }
-
-  private static String firstLine(String s) {
-    if (s == null) {
-      return "unknown error";
-    }
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
   }
 }

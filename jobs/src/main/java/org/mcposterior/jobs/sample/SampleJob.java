@@ -23,6 +23,7 @@ import org.mcposterior.jobs.report.HtmlPage;
 import org.mcposterior.jobs.score.InvalidSettingsException;
 import org.mcposterior.jobs.score.ScoreSettings;
 import org.mcposterior.jobs.score.ScoringParts;
+import org.mcposterior.jobs.score.SummaryPaths;
 import org.mcposterior.models.InputShapes;
 import org.mcposterior.models.Network;
 import org.mcposterior.models.ReferenceNetworks;
@@ -140,7 +141,8 @@ public final class SampleJob {
 
       Map<String, Object> summary = new LinkedHashMap<>();
       summary.put("status", "succeeded");
-      summary.put("settings", s.toMap());
+      summary.put("settings", s.example() != null ? SummaryPaths.qualified(s.toMap(), hadoop, "out")
+          : SummaryPaths.qualified(s.toMap(), hadoop, "model", "input", "out"));
       summary.put("model_fingerprint", net.fingerprint());
       summary.put("shape", samples.shape());
       summary.put("input_shape", in.shape());

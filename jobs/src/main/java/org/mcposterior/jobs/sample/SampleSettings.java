@@ -42,6 +42,10 @@ public record SampleSettings(String example, String model, String input, String 
     require(out != null && !out.isBlank(), "--out is required: the output directory");
     require(bins >= 1 && bins <= 1000, "--bins = " + bins + "; expected 1 to 1000 (the reference uses 50)");
     require(maxValues > 0, "the sample limit must be positive");
+    // Checked here, before Spark starts: even one input with one output would hold T samples.
+    require(iterations <= maxValues, "--iterations = " + iterations + "; sample holds every sample in memory, at most "
+        + maxValues + " (inputs x outputs x iterations): expected at most " + maxValues + " iterations for one input"
+        + " with one output (fewer for more), or use score --write-samples for more");
     // validated like score's settings (an example has placeholders for model and input)
     score(example, model, input, out, format, idColumn, featuresColumn, featureColumns, inputShape, iterations, seed,
         maskMode, dropout, dropConnect, dropConnectLayers, overwrite, master);

@@ -3,23 +3,37 @@ package org.mcposterior.jobs.score;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.Optional;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.io.compress.CompressionCodecFactory;
+import org.mcposterior.spark.CauseText;
 
 /**
- * Looks at a pool before Spark reads it: the path exists, and its first data file is in the
- * format given with {@code --format} (a Parquet file starts with the magic bytes {@code PAR1}; a
- * text file whose first character is <code>{</code> is JSON lines, any other text is read as CSV).
- * A wrong format is then one sentence that names the format the file has, instead of Spark's
- * footer-reading stack trace.
+ * Looks at a pool before Spark reads it: the path exists, it holds data, and every data file is in
+ * the format given with {@code --format} (a Parquet file starts with the magic bytes {@code PAR1};
+ * a text file whose first character is <code>{</code> or {@code [} is JSON lines, any other text
+ * is read as CSV; a compressed text file, e.g. {@code part-0.csv.gz}, is looked at decompressed, as
+ * Spark reads it). A wrong format is then one sentence that names the format the files have, and
+ * a stray file among the right ones (a {@code README.txt} in a Parquet folder) is named with the
+ * fix, instead of Spark's footer-reading error in the middle of the run.
+ *
+ * <p>The files are the ones Spark reads: every file below the path, except names starting with
+ * {@code .} or {@code _} (Spark's hidden files; {@code _} only when the name has no {@code =},
+ * which marks a partition folder). Each is opened for its first 256 bytes, one request per file:
+ * on an object store with many thousands of part files this adds seconds before the run.
  */
 final class PoolFormat {
   private static final byte[] PARQUET_MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
+  private static final int HEAD = 256;
+  /** Files named in a message; the count says how many more there are. */
+  private static final int NAMED = 3;
 
   private PoolFormat() {}
 
@@ -31,25 +45,83 @@ final class PoolFormat {
         throw new InvalidInputException(option + " " + path + " does not exist; expected a " + format + " file or a"
             + " folder of them: check the path");
       }
-      Optional<FileStatus> first = firstDataFile(fs, p);
-      if (first.isEmpty()) {
-        throw new InvalidInputException(option + " " + path + " holds no data files (only hidden or _-prefixed ones);"
-            + " expected " + format + " files in it");
+      List<FileStatus> files = dataFiles(fs, p);
+      if (files.isEmpty()) {
+        throw new InvalidInputException(option + " " + path + " holds no data files (only hidden or _-prefixed ones,"
+            + " which Spark skips); expected " + format + " files in it");
       }
-      byte[] head = new byte[256];
-      int n;
-      try (InputStream in = fs.open(first.get().getPath())) {
-        n = in.readNBytes(head, 0, head.length);
+      CompressionCodecFactory codecs = new CompressionCodecFactory(conf);
+      Path root = fs.makeQualified(p); // the listing's paths are qualified: name files relative to it
+      List<String> wrong = new ArrayList<>();
+      List<String> foundFormats = new ArrayList<>();
+      int matching = 0;
+      for (FileStatus f : files) {
+        if (f.getLen() == 0) {
+          continue;
+        }
+        byte[] head = head(fs, f.getPath(), codecs);
+        String found = sniff(head);
+        if (found == null || found.equals(format)) {
+          matching += found == null ? 0 : 1;
+          continue;
+        }
+        foundFormats.add(found);
+        wrong.add(relative(root, f.getPath()) + " (looks like " + found + (found.equals("binary") || found.equals("parquet")
+            ? "" : ", starts with '" + preview(head) + "'") + ")");
       }
-      String found = sniff(Arrays.copyOf(head, n));
-      if (found != null && !found.equals(format)) {
-        throw new InvalidInputException(option + " " + path + " is not " + format + ": its file "
-            + first.get().getPath().getName() + " looks like " + found + (found.equals("binary") || found.equals("parquet") ? "" : " (it starts with '"
-            + preview(head, n) + "')") + "; pass --format " + (found.equals("binary") ? "parquet, csv or json" : found)
-            + " to read it as it is, or point " + option + " at the right file");
+      if (matching == 0 && wrong.isEmpty()) {
+        throw new InvalidInputException(option + " " + path + " is empty: its " + (files.size() == 1 ? "file holds"
+            : files.size() + " files hold") + " no bytes, so there are no examples; expected at least one example");
       }
+      if (wrong.isEmpty()) {
+        return;
+      }
+      if (matching == 0) {
+        // Nothing is in the given format: the format is wrong, not the folder.
+        String found = foundFormats.get(0);
+        boolean oneFormat = foundFormats.stream().allMatch(found::equals) && !found.equals("binary");
+        throw new InvalidInputException(option + " " + path + " is not " + format + ": its file " + wrong.get(0)
+            + (wrong.size() > 1 ? " and " + (wrong.size() - 1) + " more" : "") + "; pass --format "
+            + (oneFormat ? found : "parquet, csv or json") + " to read it as it is, or point " + option
+            + " at the right " + (fs.getFileStatus(p).isDirectory() ? "folder" : "file"));
+      }
+      throw new InvalidInputException(option + " " + path + " holds " + wrong.size() + " file(s) that are not " + format
+          + " among its " + matching + " " + format + " file(s): " + String.join(", ", wrong.subList(0,
+          Math.min(NAMED, wrong.size()))) + (wrong.size() > NAMED ? " and " + (wrong.size() - NAMED) + " more" : "")
+          + "; Spark reads every file in the folder as " + format + ": remove or move " + (wrong.size() == 1
+          ? "it" : "them") + " out of " + path + " (or rename to start with _ or ., which Spark skips)");
     } catch (IOException e) {
-      throw new InvalidInputException(option + " " + path + " cannot be read: " + e.getMessage(), e);
+      throw new InvalidInputException(option + " " + path + " cannot be read: " + CauseText.of(e), e);
+    }
+  }
+
+  /**
+   * {@code file}, decompressed when its name says it is compressed (as Spark's text readers do),
+   * so a caller reads what Spark reads.
+   */
+  static InputStream open(FileSystem fs, Path file, CompressionCodecFactory codecs) throws IOException {
+    InputStream in = fs.open(file);
+    CompressionCodec codec = codecs.getCodec(file);
+    if (codec == null) {
+      return in;
+    }
+    try {
+      return codec.createInputStream(in);
+    } catch (IOException | RuntimeException e) {
+      in.close();
+      throw e;
+    }
+  }
+
+  private static byte[] head(FileSystem fs, Path file, CompressionCodecFactory codecs) throws IOException {
+    try (InputStream in = open(fs, file, codecs)) {
+      return in.readNBytes(HEAD);
+    } catch (IOException e) {
+      // A file that claims a compression it does not have (or is damaged) is not text Spark can read.
+      if (codecs.getCodec(file) != null) {
+        return new byte[] {0};
+      }
+      throw e;
     }
   }
 
@@ -71,27 +143,41 @@ final class PoolFormat {
     return t.startsWith("{") || t.startsWith("[") ? "json" : "csv";
   }
 
-  private static Optional<FileStatus> firstDataFile(FileSystem fs, Path p) throws IOException {
+  /** The files Spark reads below {@code p} (itself, if a file), in path order. */
+  static List<FileStatus> dataFiles(FileSystem fs, Path p) throws IOException {
+    List<FileStatus> out = new ArrayList<>();
     FileStatus st = fs.getFileStatus(p);
     if (st.isFile()) {
-      return Optional.of(st);
+      out.add(st);
+      return out;
     }
-    FileStatus[] children = fs.listStatus(p);
+    collect(fs, p, out);
+    return out;
+  }
+
+  private static void collect(FileSystem fs, Path dir, List<FileStatus> out) throws IOException {
+    FileStatus[] children = fs.listStatus(dir);
     Arrays.sort(children, Comparator.comparing(c -> c.getPath().getName()));
     for (FileStatus c : children) {
       String name = c.getPath().getName();
-      if (name.startsWith("_") || name.startsWith(".")) {
+      if ((name.startsWith("_") && !name.contains("=")) || name.startsWith(".") || name.endsWith("._COPYING_")) {
         continue;
       }
-      Optional<FileStatus> f = c.isFile() ? (c.getLen() > 0 ? Optional.of(c) : Optional.empty()) : firstDataFile(fs, c.getPath());
-      if (f.isPresent()) {
-        return f;
+      if (c.isFile()) {
+        out.add(c);
+      } else {
+        collect(fs, c.getPath(), out);
       }
     }
-    return Optional.empty();
   }
 
-  private static String preview(byte[] head, int n) {
-    return new String(head, 0, Math.min(n, 24), StandardCharsets.UTF_8).replaceAll("\\s+", " ");
+  /** {@code file}'s path below the pool folder {@code root}, or its name when the pool is the file. */
+  private static String relative(Path root, Path file) {
+    String r = root.toUri().getPath(), f = file.toUri().getPath();
+    return f.startsWith(r + "/") ? f.substring(r.length() + 1) : file.getName();
+  }
+
+  private static String preview(byte[] head) {
+    return new String(head, 0, Math.min(head.length, 24), StandardCharsets.UTF_8).replaceAll("\\s+", " ");
   }
 }

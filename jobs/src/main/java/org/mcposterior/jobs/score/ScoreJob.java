@@ -124,7 +124,7 @@ public final class ScoreJob {
 
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("status", "succeeded");
-    summary.put("settings", s.toMap());
+    summary.put("settings", SummaryPaths.qualified(s.toMap(), hadoop, "model", "pool", "out", "target"));
     summary.put("seed", s.seed());
     summary.put("model_fingerprint", scorer.fingerprint());
     summary.put("input_shape", scorer.inputShape());

@@ -44,6 +44,16 @@ public record ScoreSettings(String model, String pool, String out, String format
     require(topK > 0, "--top-k = " + topK + "; expected a positive number of examples to pick, e.g. 1000");
     require(!Heuristics.needsTarget(scorer.heuristic()) || target != null, "--heuristic " + scorer.heuristic()
         + " needs --target, the pool whose predictions should become more certain");
+    // An option the run would ignore is refused: a user who gave it expects it to change something.
+    require(target == null || Heuristics.needsTarget(scorer.heuristic()), "--target " + target + " is EPIG's target"
+        + " pool, but --heuristic " + scorer.heuristic() + " does not use one; drop --target, or pass --heuristic epig");
+    require(scorer.candidates() == 0 || scorer.jointHeuristic(), "--candidates = " + scorer.candidates() + " sets how"
+        + " many BALD-ranked candidates batch_bald and epig resample, but --heuristic " + scorer.heuristic()
+        + " ranks every example itself; drop --candidates, or pass --heuristic batch_bald or epig");
+    require(scorer.candidates() == 0 || scorer.candidates() >= topK, "--candidates = " + scorer.candidates()
+        + " is below --top-k = " + topK + ": " + scorer.heuristic() + " picks its " + topK + " examples from the"
+        + " candidates, so it needs at least " + topK + "; expected --candidates " + topK + " or more (or leave it out"
+        + " for 10 x --top-k), or a smaller --top-k");
   }
 
   private static void require(boolean ok, String message) {

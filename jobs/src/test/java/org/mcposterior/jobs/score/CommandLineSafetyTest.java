@@ -290,6 +290,7 @@ class CommandLineSafetyTest {
       assertEquals(1, r.exitCode(), r.describe());
       assertTrue(r.progressThenOneParagraph(), r.describe());
       assertTrue(r.stderr().contains("a disk filled up"), r.describe());
+      assertFalse(r.stderr().contains("java."), "no Java class name (Hadoop wraps the cause in one): " + r.describe());
       try (Stream<Path> left = Files.list(full)) {
         assertEquals(List.of(), left.toList(), "the partial output is removed");
       }
