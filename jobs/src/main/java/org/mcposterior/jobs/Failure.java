@@ -35,6 +35,11 @@ record Failure(int exitCode, String paragraph) {
     List<Throwable> chain = chain(t);
     String details = log == null ? " (rerun with --verbose for the stack trace)"
         : " (stack trace in " + log + ", or rerun with --verbose)";
+    if (org.mcposterior.jobs.score.ScoringParts.stopping()) {
+      return new Failure(FAILED, "the run was stopped before it finished: the process was asked to end (a SIGTERM from"
+          + " a scheduler or a node being preempted, or Ctrl-C); nothing was written to --out. A score run keeps the"
+          + " partitions it finished beside --out: the same command run again resumes from them" + details);
+    }
     for (Throwable c : chain) {
       if (c instanceof InvalidSettingsException) {
         return new Failure(USAGE, clean(c.getMessage()));

@@ -48,6 +48,11 @@ final class OutputDir implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> SHUTTING_DOWN.set(true), "mcposterior-shutdown-flag"));
   }
 
+  /** Whether the JVM has begun to shut down (a signal asked the process to end) while a run was writing. */
+  static boolean stopping() {
+    return SHUTTING_DOWN.get();
+  }
+
   private final FileSystem fs;
   private final Path out;
   private final Path tmp;

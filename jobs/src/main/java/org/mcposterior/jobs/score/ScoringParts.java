@@ -23,6 +23,14 @@ public final class ScoringParts {
     return PoolReader.read(spark, s, path, featureLength, what);
   }
 
+  /**
+   * Whether the process was asked to end (SIGTERM, Ctrl-C) while a run was writing: a failure then is
+   * that stop, whatever Spark threw as its context shut down.
+   */
+  public static boolean stopping() {
+    return OutputDir.stopping();
+  }
+
   /** The model file's bytes, through Hadoop's file systems. */
   public static byte[] readModel(String model, Configuration conf) {
     return ModelFiles.read(UserPaths.parse("--model", model), model, conf);

@@ -375,6 +375,11 @@ class CommandLineMessagesTest {
     JsonNode summary = json.readTree(old.resolve("summary.json").toFile());
     ((ObjectNode) summary.get("settings")).put("model", relModel).put("pool", relPool);
     json.writerWithDefaultPrettyPrinter().writeValue(old.resolve("summary.json").toFile(), summary);
+    // ... with a manifest that matches it, so that the report reads it (an output without one is refused first)
+    org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.getLocal(new org.apache.hadoop.conf.Configuration());
+    org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(old.toUri());
+    org.mcposterior.spark.RunManifest.of(fs, dir, java.util.UUID.randomUUID().toString(), "score", java.util.Set.of())
+        .write(fs, dir);
     Launcher.Result r = refused(inElsewhere, 1, List.of("the run's --pool ../inputs/pool", "is a relative path",
         "does not exist", "run the report from the folder the score run was started in"), "report", "--scores",
         old.toString(), "--out", "old-report.html");

@@ -251,7 +251,7 @@ class OutputOwnershipTest {
         .asInt());
     assertSameScores(out, clean);
 
-    // Killed again, then rerun with another seed: nothing reused, and the console says why.
+    // Stopped again (SIGTERM), then rerun with another seed: nothing reused, and the console says why.
     Path se2 = world.resolve("logs/killed2.err");
     Process again = cli.start(world.resolve("logs/killed2.out"), se2, concat(args, out.toString(), "--overwrite"));
     Path key = null;
@@ -263,7 +263,15 @@ class OutputOwnershipTest {
       }
       Thread.sleep(20);
     }
-    again.destroyForcibly().waitFor();
+    again.destroy(); // SIGTERM, as a scheduler stops a task: the run says so, and keeps its work for a resume
+    assertTrue(again.waitFor(2, java.util.concurrent.TimeUnit.MINUTES), "a stopped run ends");
+    String stopped = Files.readString(se2);
+    assertTrue(stopped.contains("the run was stopped before it finished"), stopped);
+    assertFalse(stopped.contains("Exception"), stopped);
+    try (Stream<Path> s = Files.list(world)) {
+      assertEquals(1, s.filter(p -> p.getFileName().toString().startsWith("resumed.tmp-")).count(),
+          "the stopped run's temporary folder is kept for a resume");
+    }
     List<String> other = new ArrayList<>(List.of(concat(args, out.toString(), "--overwrite")));
     other.set(other.indexOf("11"), "12");
     Launcher.Result reseeded = cli.run(other.toArray(new String[0]));
