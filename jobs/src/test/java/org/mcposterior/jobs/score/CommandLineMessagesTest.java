@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -159,48 +158,16 @@ class CommandLineMessagesTest {
         "--batch-size", "8", "--heuristics", "random", "--iterations", "2"), more);
   }
 
-  /** {@code base} with the options of {@code more}: a value replaces the option's value in {@code base}. */
   static String[] args(List<String> base, String... more) {
-    List<String> a = new ArrayList<>(base);
-    for (int i = 0; i < more.length; i++) {
-      int at = a.indexOf(more[i]);
-      boolean hasValue = i + 1 < more.length && !more[i + 1].startsWith("--");
-      if (at >= 0 && hasValue) {
-        a.set(at + 1, more[++i]);
-      } else {
-        a.add(more[i]);
-        if (hasValue) {
-          a.add(more[++i]);
-        }
-      }
-    }
-    return a.toArray(new String[0]);
-  }
-
-  /** The world outside the logs: inputs, outputs, working directories. */
-  static Map<String, String> files() {
-    Map<String, String> all = Launcher.snapshot(world);
-    all.keySet().removeIf(k -> k.startsWith("logs"));
-    return all;
+    return Launcher.withOptions(base, more);
   }
 
   /**
-   * Runs {@code args} with {@code launcher} and checks the refusal: the exit code, one paragraph
-   * naming every one of {@code mentions}, nothing on standard output, no Java class name or Spark
-   * error code, and no file written, changed or deleted.
+   * {@link Launcher#refused}, and no Java class name or Spark error code in the paragraph.
    */
   static Launcher.Result refused(Launcher launcher, int code, List<String> mentions, String... args) {
-    Map<String, String> before = files();
-    Launcher.Result r = launcher.run(args);
-    assertEquals(code, r.exitCode(), r.describe());
-    assertTrue(r.onlyOneParagraph(), "one paragraph, no stack trace: " + r.describe());
-    assertEquals("", r.stdout().strip(), "nothing on standard output: " + r.describe());
-    assertFalse(r.stderr().contains(" INFO "), "no progress: the run did no work: " + r.describe());
-    for (String m : mentions) {
-      assertTrue(r.stderr().contains(m), "mentions '" + m + "': " + r.describe());
-    }
+    Launcher.Result r = launcher.refused(world, code, mentions, args);
     assertNoJavaOrSparkNames(r);
-    assertEquals(before, files(), "nothing written, changed or deleted: " + r.describe());
     return r;
   }
 

@@ -57,39 +57,17 @@ class CommandLineSafetyTest {
 
   /** score with the test's defaults; an option in {@code more} replaces the default's value. */
   static String[] score(Path out, String... more) {
-    List<String> a = new java.util.ArrayList<>(List.of("score", "--model", model.toString(), "--pool", pool.toString(),
-        "--out", out.toString(), "--iterations", "8", "--top-k", "5", "--seed", "3"));
-    for (int i = 0; i < more.length; i++) {
-      int at = a.indexOf(more[i]);
-      boolean hasValue = i + 1 < more.length && !more[i + 1].startsWith("--");
-      if (at >= 0 && hasValue) {
-        a.set(at + 1, more[++i]);
-      } else {
-        a.add(more[i]);
-        if (hasValue) {
-          a.add(more[++i]);
-        }
-      }
-    }
-    return a.toArray(new String[0]);
+    return Launcher.withOptions(List.of("score", "--model", model.toString(), "--pool", pool.toString(), "--out",
+        out.toString(), "--iterations", "8", "--top-k", "5", "--seed", "3"), more);
   }
 
   /** The world outside the logs: inputs, outputs, working directory. */
   static Map<String, String> files() {
-    Map<String, String> all = Launcher.snapshot(world);
-    all.keySet().removeIf(k -> k.startsWith("logs"));
-    return all;
+    return Launcher.worldFiles(world);
   }
 
   static Launcher.Result refused(int code, String mention, String... args) {
-    Map<String, String> before = files();
-    Launcher.Result r = cli.run(args);
-    assertEquals(code, r.exitCode(), r.describe());
-    assertTrue(r.onlyOneParagraph(), "one paragraph, no stack trace: " + r.describe());
-    assertEquals("", r.stdout().strip(), "nothing on standard output: " + r.describe());
-    assertTrue(r.stderr().contains(mention), "mentions '" + mention + "': " + r.describe());
-    assertEquals(before, files(), "nothing written, changed or deleted: " + r.describe());
-    return r;
+    return cli.refused(world, code, List.of(mention), args);
   }
 
   @Test

@@ -134,6 +134,53 @@ final class Launcher {
     }
   }
 
+  /**
+   * {@code base} with the options of {@code more}: an option of {@code base} given again with a value
+   * takes that value, any other is added.
+   */
+  static String[] withOptions(List<String> base, String... more) {
+    List<String> a = new ArrayList<>(base);
+    for (int i = 0; i < more.length; i++) {
+      int at = a.indexOf(more[i]);
+      boolean hasValue = i + 1 < more.length && !more[i + 1].startsWith("--");
+      if (at >= 0 && hasValue) {
+        a.set(at + 1, more[++i]);
+      } else {
+        a.add(more[i]);
+        if (hasValue) {
+          a.add(more[++i]);
+        }
+      }
+    }
+    return a.toArray(new String[0]);
+  }
+
+  /** Every file below {@code world} but its {@code logs} folder (inputs, outputs, working directories), hashed. */
+  static Map<String, String> worldFiles(Path world) {
+    Map<String, String> all = snapshot(world);
+    all.keySet().removeIf(k -> k.startsWith("logs"));
+    return all;
+  }
+
+  /**
+   * Runs {@code args} and checks the refusal as a user meets it: the exit code, exactly one paragraph
+   * (no stack trace, no progress) naming every one of {@code mentions}, nothing on standard output,
+   * and no file below {@code world} (but its logs) written, changed or deleted.
+   */
+  Result refused(Path world, int code, List<String> mentions, String... args) {
+    Map<String, String> before = worldFiles(world);
+    Result r = run(args);
+    org.junit.jupiter.api.Assertions.assertEquals(code, r.exitCode(), r.describe());
+    org.junit.jupiter.api.Assertions.assertTrue(r.onlyOneParagraph(), "one paragraph, no stack trace: " + r.describe());
+    org.junit.jupiter.api.Assertions.assertEquals("", r.stdout().strip(), "nothing on standard output: " + r.describe());
+    for (String m : mentions) {
+      org.junit.jupiter.api.Assertions.assertTrue(r.stderr().contains(m), "mentions '" + m + "': " + r.describe());
+    }
+    org.junit.jupiter.api.Assertions.assertEquals(before, worldFiles(world),
+        "nothing written, changed or deleted: " + r.describe());
+    return r;
+  }
+
   /** Waits until {@code file} exists (at most {@code timeout}). */
   static void awaitFile(Path file, Process p, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();

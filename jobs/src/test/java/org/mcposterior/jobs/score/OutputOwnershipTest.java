@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -59,35 +58,14 @@ class OutputOwnershipTest {
     spark.stop();
   }
 
-  /** score with the test's defaults; an option in {@code more} that takes a value replaces the default's value. */
+  /** score with the test's defaults; an option in {@code more} replaces the default's value. */
   static String[] score(Path out, String... more) {
-    List<String> a = new ArrayList<>(List.of("score", "--model", model.toString(), "--pool", pool.toString(), "--out",
-        out.toString(), "--iterations", "8", "--top-k", "5", "--seed", "3", "--master", "local[2]"));
-    for (int i = 0; i < more.length; i++) {
-      int at = a.indexOf(more[i]);
-      if (at >= 0 && i + 1 < more.length && !more[i + 1].startsWith("--")) {
-        a.set(at + 1, more[++i]);
-      } else {
-        a.add(more[i]);
-      }
-    }
-    return a.toArray(new String[0]);
-  }
-
-  static Map<String, String> files() {
-    Map<String, String> all = Launcher.snapshot(world);
-    all.keySet().removeIf(k -> k.startsWith("logs"));
-    return all;
+    return Launcher.withOptions(List.of("score", "--model", model.toString(), "--pool", pool.toString(), "--out",
+        out.toString(), "--iterations", "8", "--top-k", "5", "--seed", "3", "--master", "local[2]"), more);
   }
 
   static Launcher.Result refused(int code, String mention, String... args) {
-    Map<String, String> before = files();
-    Launcher.Result r = cli.run(args);
-    assertEquals(code, r.exitCode(), r.describe());
-    assertTrue(r.onlyOneParagraph(), "one paragraph, no stack trace: " + r.describe());
-    assertTrue(r.stderr().contains(mention), "mentions '" + mention + "': " + r.describe());
-    assertEquals(before, files(), "nothing written, changed or deleted: " + r.describe());
-    return r;
+    return cli.refused(world, code, List.of(mention), args);
   }
 
   /** A copy of the earlier output, to damage. */
