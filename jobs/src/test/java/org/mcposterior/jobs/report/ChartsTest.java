@@ -86,11 +86,15 @@ class ChartsTest {
     assertFalse(html.contains("<script"));
     Path out = dir.resolve("r.html");
     ReportFile.write(out, html, false);
-    assertEquals(html, Files.readString(out));
+    String written = Files.readString(out);
+    assertTrue(written.startsWith(html), "the page, then its manifest line");
+    assertTrue(written.substring(html.length()).matches("\\n?<!-- mcposterior-page version=1 run=[0-9a-f-]{36}"
+        + " sha256=[0-9a-f]{64} -->\\n"), written.substring(html.length()));
+    assertEquals(null, ReportFile.problem(out));
     assertThrows(ReportPathException.class, () -> ReportFile.write(out, "other", false));
-    assertEquals(html, Files.readString(out));
+    assertEquals(written, Files.readString(out));
     ReportFile.write(out, "new", true);
-    assertEquals("new", Files.readString(out));
+    assertTrue(Files.readString(out).startsWith("new\n<!-- mcposterior-page "));
     try (var files = Files.list(dir)) {
       assertEquals(1, files.count()); // no temporary sibling left
     }
