@@ -156,6 +156,20 @@ final class OutputDir implements AutoCloseable {
         return; // claim() says why
       }
       OutputRules.refuseOverlaps(outArg, out, overwrite, inputs, conf);
+      java.nio.file.Path above = java.nio.file.Path.of(out.getParent().toUri().getPath());
+      while (above != null && !java.nio.file.Files.exists(above, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        above = above.getParent();
+      }
+      if (above != null && !java.nio.file.Files.isDirectory(above)) {
+        throw new InvalidInputException("--out " + outArg + " cannot be made: " + above + " is a file, not a folder;"
+            + " choose an --out in a folder");
+      }
+      if (above != null && !java.nio.file.Files.isWritable(above) && !Leftovers.exists(fs, out)) {
+        String why = java.nio.file.Files.getFileStore(above).isReadOnly() ? "Read-only file system" : "Permission denied";
+        throw new InvalidInputException("cannot write the output " + outArg + ": the folder " + above + " cannot be"
+            + " written (" + why + "); choose an --out in a folder this user can write, on a file system with free"
+            + " space");
+      }
       if (Leftovers.isDirectory(fs, out.getParent())) {
         Optional<OutputClaim.Holder> h = OutputClaim.holder(fs, out);
         if (h.isPresent() && OutputClaim.alive(fs, out, h.get())) {

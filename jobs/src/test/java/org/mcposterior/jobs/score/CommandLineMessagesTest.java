@@ -52,7 +52,7 @@ class CommandLineMessagesTest {
    * two cores (about a third of such a run's time), and Spark's web UI is not started. Neither
    * changes what a command does or says.
    */
-  static final String FAST_START = "-XX:TieredStopAtLevel=1 -Dspark.ui.enabled=false";
+  static final String FAST_START = Launcher.FAST_START;
   static final int FEATURES = 12;
 
   @TempDir static Path world;

@@ -47,7 +47,8 @@ class CommandLineSafetyTest {
     spark.read().parquet(pool.toString()).coalesce(1).write().json(inputs.resolve("pool-json").toString());
     spark.read().parquet(pool.toString()).selectExpr("id", "features[0] as a", "features[1] as b").coalesce(1).write()
         .option("header", "true").csv(inputs.resolve("pool-csv").toString());
-    cli = new Launcher(Files.createDirectories(world.resolve("cwd")), Files.createDirectories(world.resolve("logs")), "");
+    cli = new Launcher(Files.createDirectories(world.resolve("cwd")), Files.createDirectories(world.resolve("logs")),
+        Launcher.FAST_START);
   }
 
   @AfterAll
@@ -103,7 +104,7 @@ class CommandLineSafetyTest {
     int id = n++;
     Path hook = world.resolve("logs/hook-" + id);
     Launcher withHook = new Launcher(world.resolve("cwd"), world.resolve("logs"),
-        "-Dmcposterior.faults.pauseBeforeCommit=" + hook);
+        Launcher.FAST_START + " -Dmcposterior.faults.pauseBeforeCommit=" + hook);
     Path so = world.resolve("logs/paused-" + id + ".out"), se = world.resolve("logs/paused-" + id + ".err");
     Process p = withHook.start(so, se, args);
     Launcher.awaitFile(hook.resolve("paused"), p, Duration.ofMinutes(3));

@@ -52,6 +52,12 @@ final class Launcher {
     }
   }
 
+  /**
+   * JVM options for runs that do little numeric work (refusals, tiny pools): the client compiler
+   * only and no Spark UI, which start a run in about two thirds of the time on a 2-core machine.
+   */
+  static final String FAST_START = "-XX:TieredStopAtLevel=1 -Dspark.ui.enabled=false";
+
   private final Path workDir;
   private final Path logs;
   private final String javaOpts;
