@@ -118,7 +118,7 @@ final class PoolReader {
       Row one = bad.filter(input_file_name().equalTo(file)).select(input_file_block_start().as("__start"),
           col(CORRUPT), col(other)).orderBy(col("__start")).first();
       String text = one.getString(1);
-      Path filePath = fromSpark(file);
+      Path filePath = UserPaths.fromSpark(file);
       Line at = find(fs, filePath, codecs, text);
       String where = (at == null ? "a line of " : "line " + at.number() + " of ") + filePath.getName();
       return new InvalidInputException(option + " " + path + " has " + (n == 1 ? "1 malformed JSON line: "
@@ -126,15 +126,6 @@ final class PoolReader {
     } catch (Exception e) { // Spark's AnalysisException is a checked exception thrown unchecked
       return new InvalidInputException(option + " " + path + " has malformed JSON lines (which one could not be"
           + " told: " + CauseText.of(e) + ")" + expected, e);
-    }
-  }
-
-  /** A path as {@code input_file_name()} gives it: a URI, percent-encoded (a space is {@code %20}). */
-  private static Path fromSpark(String file) {
-    try {
-      return new Path(java.net.URI.create(file));
-    } catch (IllegalArgumentException notEncoded) {
-      return new Path(file);
     }
   }
 

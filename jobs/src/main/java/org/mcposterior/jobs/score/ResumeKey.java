@@ -53,7 +53,7 @@ final class ResumeKey {
     String[] files = pool.rows().inputFiles();
     java.util.Arrays.sort(files);
     for (String f : files) {
-      Path p = new Path(f);
+      Path p = UserPaths.fromSpark(f); // percent-encoded: a folder with a space is "a%20b"
       FileStatus st = p.getFileSystem(spark.sparkContext().hadoopConfiguration()).getFileStatus(p);
       b.append(f).append(' ').append(st.getLen()).append(' ').append(st.getModificationTime()).append('\n');
     }

@@ -70,6 +70,18 @@ final class UserPaths {
     return new Path(u.getScheme(), u.getAuthority(), path + suffix);
   }
 
+  /**
+   * A file's path as Spark names it ({@code input_file_name()}, {@code Dataset.inputFiles()}): a
+   * URI, percent-encoded (a space is {@code %20}), so {@code new Path(String)} would name another file.
+   */
+  static Path fromSpark(String file) {
+    try {
+      return new Path(URI.create(file));
+    } catch (IllegalArgumentException notEncoded) {
+      return new Path(file);
+    }
+  }
+
   /** Whether {@code inner} is {@code outer} or lies somewhere below it (same file system). */
   static boolean within(Path inner, Path outer) {
     URI i = inner.toUri(), o = outer.toUri();

@@ -77,6 +77,17 @@ class ScoreJobTest {
     return m;
   }
 
+  /** A pool in a folder whose name has a space (Spark names its files percent-encoded: "a%20b"). */
+  @Test
+  void aPoolInAFolderWithASpace() throws Exception {
+    Path spaced = Files.createDirectories(dir.resolve("my pools"));
+    Path p = Fixtures.parquetPool(spark, spaced, "pool one", x, 2);
+    Path out = dir.resolve("out-spaced");
+    ScoreJob.run(spark, Cli.settings("--model", model.toString(), "--pool", p.toString(), "--out", out.toString(),
+        "--iterations", "4", "--seed", "5", "--top-k", "3"));
+    assertEquals(150, scores(out).size());
+  }
+
   /** The API's reader checks the manifest first: an output that lost or gained a file is refused, never read. */
   @Test
   void theApiReadsOnlyAnOutputExactlyAsItsRunWroteIt() throws Exception {
