@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -122,14 +121,7 @@ public final class RunManifest {
     }
     ArrayNode dl = root.putArray("folders");
     folders.forEach(dl::add);
-    byte[] bytes = json.writeValueAsBytes(root);
-    if (isLocal(fs)) {
-      Files.write(local(child(dir, FILE)), bytes); // raw: Hadoop's local file system would add a .crc file beside it
-    } else {
-      try (OutputStream o = fs.create(child(dir, FILE), true)) {
-        o.write(bytes);
-      }
-    }
+    RawFiles.write(fs, RawFiles.child(dir, FILE), json.writeValueAsBytes(root));
   }
 
   /**
@@ -138,8 +130,8 @@ public final class RunManifest {
    * Never throws for what it finds; only for a folder it cannot read at all.
    */
   public static Check check(FileSystem fs, Path dir) throws IOException {
-    Path mf = child(dir, FILE);
-    if (!exists(fs, mf)) {
+    Path mf = RawFiles.child(dir, FILE);
+    if (!RawFiles.isFile(fs, mf)) {
       return new Check(null, "it has no " + FILE + ", the list of files an mcposterior run writes into its output");
     }
     RunManifest m;
@@ -185,10 +177,40 @@ public final class RunManifest {
     return new Check(m, null);
   }
 
+  /** What a complete output of each command holds besides its manifest, for messages. */
+  private static final Map<String, String> CONTENTS = Map.of("score", "scores/, top_k/, summary.json", "learn",
+      "summary.json, steps.json, steps/", "sample", "samples/, stats/, summary.json");
+
+  /**
+   * The manifest of {@code dir}, which must be a complete output of the {@code command} command
+   * exactly as its run wrote it (the check readers make before they read anything of it).
+   *
+   * @param name how messages name the folder, e.g. {@code --scores /data/run}
+   * @throws InvalidInputException naming what is missing, added or changed, or the other command,
+   *     and the fix
+   */
+  public static RunManifest require(FileSystem fs, Path dir, String command, String name) throws IOException {
+    String expected = "expected the --out folder of a finished " + command + " run";
+    if (!RawFiles.isDirectory(fs, dir)) {
+      throw new InvalidInputException(name + " is not a folder" + (RawFiles.exists(fs, dir) ? "" : " (it does not exist)")
+          + "; " + expected);
+    }
+    Check c = check(fs, dir);
+    if (!c.valid()) {
+      throw new InvalidInputException(name + " is not a " + command + " output as its run left it: " + c.problem()
+          + "; nothing was read from it: give the --out folder of a finished " + command + " run, unchanged ("
+          + CONTENTS.getOrDefault(command, "its files") + " and " + FILE + "), or rerun that command to make it again");
+    }
+    if (!c.manifest().command().equals(command)) {
+      throw new InvalidInputException(name + " is the output of a " + c.manifest().command() + " run; " + expected);
+    }
+    return c.manifest();
+  }
+
   /** Reads and validates a manifest file strictly; no path is built from its content before it is validated. */
   private static RunManifest parse(FileSystem fs, Path mf) throws IOException {
     JsonNode root;
-    try (InputStream in = open(fs, mf)) {
+    try (InputStream in = RawFiles.open(fs, mf)) {
       root = new ObjectMapper().readTree(in);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalArgumentException("not JSON");
@@ -245,8 +267,8 @@ public final class RunManifest {
     Map<String, Long> files = new TreeMap<>();
     Set<String> folders = new TreeSet<>();
     List<String> links = new ArrayList<>();
-    if (isLocal(fs)) {
-      java.nio.file.Path root = local(dir);
+    if (RawFiles.isLocal(fs)) {
+      java.nio.file.Path root = RawFiles.local(dir);
       try (Stream<java.nio.file.Path> all = Files.walk(root)) {
         for (java.nio.file.Path p : (Iterable<java.nio.file.Path>) all::iterator) {
           if (p.equals(root)) {
@@ -292,36 +314,12 @@ public final class RunManifest {
       throw new IllegalStateException("every Java runtime has SHA-256", e);
     }
     byte[] buf = new byte[1 << 16];
-    try (InputStream in = open(fs, child(dir, rel))) {
+    try (InputStream in = RawFiles.open(fs, RawFiles.child(dir, rel))) {
       for (int n; (n = in.read(buf)) > 0; ) {
         md.update(buf, 0, n);
       }
     }
     return HexFormat.of().formatHex(md.digest());
-  }
-
-  /** Opens a file as raw bytes (on the local file system without Hadoop's checksum layer). */
-  private static InputStream open(FileSystem fs, Path p) throws IOException {
-    return isLocal(fs) ? Files.newInputStream(local(p), LinkOption.NOFOLLOW_LINKS) : fs.open(p);
-  }
-
-  private static boolean exists(FileSystem fs, Path p) throws IOException {
-    return isLocal(fs) ? Files.isRegularFile(local(p), LinkOption.NOFOLLOW_LINKS) : fs.isFile(p);
-  }
-
-  /** {@code dir/rel}, built from URI parts so that a colon in a name is not read as a scheme. */
-  private static Path child(Path dir, String rel) {
-    java.net.URI u = dir.toUri();
-    String path = u.getPath().endsWith("/") ? u.getPath() + rel : u.getPath() + "/" + rel;
-    return new Path(u.getScheme(), u.getAuthority(), path);
-  }
-
-  private static java.nio.file.Path local(Path p) {
-    return java.nio.file.Path.of(p.toUri().getPath());
-  }
-
-  private static boolean isLocal(FileSystem fs) {
-    return "file".equals(fs.getUri().getScheme());
   }
 
   private static void requireRunId(String runId) {

@@ -40,21 +40,9 @@ public final class ScoredOutput {
     try {
       FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
       Path q = fs.makeQualified(dir);
-      if (!fs.exists(q) || !fs.getFileStatus(q).isDirectory()) {
-        throw new InvalidInputException(path + " is not a folder; expected the --out folder of a finished score run");
-      }
-      RunManifest.Check c = RunManifest.check(fs, q);
-      if (!c.valid()) {
-        throw new InvalidInputException(path + " is not a complete score output as its run left it: " + c.problem()
-            + "; give the --out folder of a finished score run, unchanged");
-      }
-      if (!"score".equals(c.manifest().command())) {
-        throw new InvalidInputException(path + " is the output of a " + c.manifest().command() + " run; expected the"
-            + " --out folder of a finished score run");
-      }
-      return new ScoredOutput(spark, q, c.manifest());
+      return new ScoredOutput(spark, q, RunManifest.require(fs, q, "score", path));
     } catch (IOException e) {
-      throw new InvalidInputException("cannot read " + path + ": " + e.getMessage(), e);
+      throw new InvalidInputException("cannot read " + path + ": " + CauseText.of(e), e);
     }
   }
 

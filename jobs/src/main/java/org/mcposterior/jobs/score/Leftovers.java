@@ -2,16 +2,14 @@ package org.mcposterior.jobs.score;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.hadoop.fs.FileContext;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
+import org.mcposterior.spark.RawFiles;
 import org.mcposterior.spark.RunManifest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,8 +33,8 @@ final class Leftovers {
   /** Undoes a dead run's interrupted swap ({@code <out>.old-<run>}), then removes its claim file. */
   static void recoverDeadRun(FileSystem fs, Path out, OutputClaim.Holder h) throws IOException {
     Path old = UserPaths.sibling(out, ".old-" + h.runId()); // h.runId() is validated: a UUID, no path characters
-    if (isDirectory(fs, old)) {
-      if (!exists(fs, out)) {
+    if (RawFiles.isDirectory(fs, old)) {
+      if (!RawFiles.exists(fs, out)) {
         FileContext.getFileContext(out.toUri(), fs.getConf()).rename(old, out, Options.Rename.NONE);
         LOG.warn("a dead run ({}) had moved the previous output aside: put back at {}", h.describe(), out);
       } else if (RunManifest.check(fs, old).valid()) {
@@ -71,7 +69,7 @@ final class Leftovers {
       if (run.equals(self)) {
         continue;
       }
-      if (tmp && RunManifest.RUN_ID.matcher(run).matches() && isDirectory(fs, p) && ownedBy(fs, p, run)) {
+      if (tmp && RunManifest.RUN_ID.matcher(run).matches() && RawFiles.isDirectory(fs, p) && ownedBy(fs, p, run)) {
         found.add(p);
       } else {
         LOG.warn("{} looks like something an earlier run left beside --out, but no claim or marker shows which run"
@@ -92,45 +90,13 @@ final class Leftovers {
 
   /** Whether {@code dir}'s marker, or else its manifest, names {@code run}. */
   static boolean ownedBy(FileSystem fs, Path dir, String run) throws IOException {
-    Path marker = UserPaths.sibling(dir, "/" + OutputDir.MARKER);
-    if (exists(fs, marker)) {
-      byte[] b = readSmall(fs, marker);
+    Path marker = RawFiles.child(dir, OutputDir.MARKER);
+    if (RawFiles.exists(fs, marker)) {
+      byte[] b = RawFiles.readBelow(fs, marker, 256);
       return b != null && new String(b, StandardCharsets.UTF_8).equals(OutputDir.markerText(run));
     }
     RunManifest.Check c = RunManifest.check(fs, dir);
     return c.valid() && c.manifest().runId().equals(run);
-  }
-
-  private static byte[] readSmall(FileSystem fs, Path p) throws IOException {
-    if (OutputClaim.isLocal(fs)) {
-      java.nio.file.Path l = java.nio.file.Path.of(p.toUri().getPath());
-      return Files.isRegularFile(l, LinkOption.NOFOLLOW_LINKS) && Files.size(l) < 256 ? Files.readAllBytes(l) : null;
-    }
-    try (var in = fs.open(p)) {
-      byte[] b = in.readNBytes(256);
-      return b.length < 256 ? b : null;
-    }
-  }
-
-  static boolean exists(FileSystem fs, Path p) throws IOException {
-    return OutputClaim.isLocal(fs) ? Files.exists(java.nio.file.Path.of(p.toUri().getPath()), LinkOption.NOFOLLOW_LINKS)
-        : fs.exists(p);
-  }
-
-  static boolean isDirectory(FileSystem fs, Path p) throws IOException {
-    return OutputClaim.isLocal(fs)
-        ? Files.isDirectory(java.nio.file.Path.of(p.toUri().getPath()), LinkOption.NOFOLLOW_LINKS)
-        : fs.exists(p) && fs.getFileStatus(p).isDirectory();
-  }
-
-  /** Whether the folder {@code p} is empty (java.nio on the local file system: names with a colon). */
-  static boolean isEmptyFolder(FileSystem fs, Path p) throws IOException {
-    if (OutputClaim.isLocal(fs)) {
-      try (var s = Files.list(java.nio.file.Path.of(p.toUri().getPath()))) {
-        return s.findAny().isEmpty();
-      }
-    }
-    return fs.listStatus(p).length == 0;
   }
 
   private static long mtime(FileSystem fs, Path p) {
@@ -141,27 +107,13 @@ final class Leftovers {
     }
   }
 
-  /**
-   * The entries beside {@code --out} whose names start with its name. On the local file system
-   * they are listed with java.nio: Hadoop's listing builds a path from every name in the folder and
-   * fails on a name with a colon.
-   */
+  /** The entries beside {@code --out} whose names start with its name and a dot. */
   private static List<Path> siblings(FileSystem fs, Path out) throws IOException {
     String prefix = out.getName() + ".";
     List<Path> found = new ArrayList<>();
-    if (OutputClaim.isLocal(fs)) {
-      try (var entries = Files.newDirectoryStream(java.nio.file.Path.of(out.getParent().toUri().getPath()))) {
-        for (java.nio.file.Path e : entries) {
-          if (e.getFileName().toString().startsWith(prefix)) {
-            found.add(UserPaths.sibling(out, e.getFileName().toString().substring(out.getName().length())));
-          }
-        }
-      }
-    } else {
-      for (FileStatus st : fs.listStatus(out.getParent())) {
-        if (st.getPath().getName().startsWith(prefix)) {
-          found.add(st.getPath());
-        }
+    for (String name : RawFiles.names(fs, out.getParent())) {
+      if (name.startsWith(prefix)) {
+        found.add(UserPaths.sibling(out, name.substring(out.getName().length())));
       }
     }
     return found;

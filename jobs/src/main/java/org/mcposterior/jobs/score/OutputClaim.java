@@ -4,20 +4,19 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.mcposterior.spark.RawFiles;
 
 /**
  * An exclusive claim on one output path for the duration of a run: the file {@code <out>.lock}
@@ -42,13 +41,15 @@ final class OutputClaim implements AutoCloseable {
   }
 
   private final FileSystem fs;
+  private final Path out;
   private final Path file;
   private final Holder self;
   private final ScheduledExecutorService heartbeat;
 
-  private OutputClaim(FileSystem fs, Path file, Holder self) {
+  private OutputClaim(FileSystem fs, Path out, Holder self) {
     this.fs = fs;
-    this.file = file;
+    this.out = out;
+    this.file = fileOf(out);
     this.self = self;
     this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "mcposterior-output-claim");
@@ -76,11 +77,11 @@ final class OutputClaim implements AutoCloseable {
         ProcessHandle.current()), Instant.now().toString());
     byte[] content = encode(me);
     Path staged = UserPaths.sibling(out, ".lock-" + me.runId());
-    if (isLocal(fs)) {
-      java.nio.file.Path s = java.nio.file.Path.of(staged.toUri().getPath());
+    if (RawFiles.isLocal(fs)) {
+      java.nio.file.Path s = RawFiles.local(staged);
       Files.write(s, content, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
       try {
-        Files.createLink(java.nio.file.Path.of(file.toUri().getPath()), s);
+        Files.createLink(RawFiles.local(file), s);
       } catch (FileAlreadyExistsException e) {
         return Optional.empty();
       } finally {
@@ -99,7 +100,7 @@ final class OutputClaim implements AutoCloseable {
         fs.delete(staged, false);
       }
     }
-    return Optional.of(new OutputClaim(fs, file, me));
+    return Optional.of(new OutputClaim(fs, out, me));
   }
 
   /**
@@ -113,8 +114,8 @@ final class OutputClaim implements AutoCloseable {
     Path file = fileOf(out);
     byte[] bytes;
     try {
-      if (isLocal(fs)) {
-        java.nio.file.Path p = java.nio.file.Path.of(file.toUri().getPath());
+      if (RawFiles.isLocal(fs)) {
+        java.nio.file.Path p = RawFiles.local(file);
         if (Files.isSymbolicLink(p) || (Files.exists(p) && !Files.isRegularFile(p))) {
           throw new NotAClaimException(file, "it is not a regular file");
         }
@@ -217,8 +218,8 @@ final class OutputClaim implements AutoCloseable {
    * system would build a checksum file's path from the name, which fails on a colon.
    */
   private static void delete(FileSystem fs, Path file) throws IOException {
-    if (isLocal(fs)) {
-      Files.deleteIfExists(java.nio.file.Path.of(file.toUri()));
+    if (RawFiles.isLocal(fs)) {
+      Files.deleteIfExists(RawFiles.local(file));
     } else {
       fs.delete(file, false);
     }
@@ -229,7 +230,7 @@ final class OutputClaim implements AutoCloseable {
   }
 
   /** Whether the claim file still names this run (nobody removed or replaced it). */
-  boolean stillOurs(Path out) throws IOException {
+  boolean stillOurs() throws IOException {
     try {
       return holder(fs, out).map(h -> h.runId().equals(self.runId())).orElse(false);
     } catch (NotAClaimException e) {
@@ -250,9 +251,7 @@ final class OutputClaim implements AutoCloseable {
   @Override
   public void close() throws IOException {
     heartbeat.shutdownNow();
-    URI u = file.toUri();
-    Path out = new Path(u.getScheme(), u.getAuthority(), u.getPath().substring(0, u.getPath().length() - ".lock".length()));
-    if (stillOurs(out)) {
+    if (stillOurs()) {
       delete(fs, file);
     }
   }
@@ -262,10 +261,6 @@ final class OutputClaim implements AutoCloseable {
         + "run=" + h.runId() + "\nhost=" + h.host() + "\npid=" + h.pid() + "\nprocess_start=" + h.processStart()
         + "\nsince=" + h.since() + "\n";
     return s.getBytes(StandardCharsets.UTF_8);
-  }
-
-  static boolean isLocal(FileSystem fs) {
-    return "file".equals(fs.getUri().getScheme());
   }
 
   private static long processStart(ProcessHandle p) {

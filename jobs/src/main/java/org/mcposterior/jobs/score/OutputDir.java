@@ -10,6 +10,7 @@ import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
+import org.mcposterior.spark.RawFiles;
 import org.mcposterior.spark.RunManifest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,7 +110,7 @@ final class OutputDir implements AutoCloseable {
       try {
         RunManifest previous = null;
         boolean previousWasEmpty = false;
-        if (Leftovers.exists(fs, out)) {
+        if (RawFiles.exists(fs, out)) {
           OutputRules.Existing e = OutputRules.checkReplaceable(fs, out, outArg, overwrite);
           previous = e.manifest();
           previousWasEmpty = e.empty();
@@ -132,8 +133,7 @@ final class OutputDir implements AutoCloseable {
         throw e;
       }
     } catch (IOException e) {
-      throw new InvalidInputException("cannot write the output " + outArg + ": " + e.getMessage() + "; choose an --out in"
-          + " a folder this user can write, on a file system with free space", e);
+      throw cannotWrite(outArg, org.mcposterior.spark.CauseText.of(e), e);
     }
   }
 
@@ -148,7 +148,7 @@ final class OutputDir implements AutoCloseable {
     Path p = UserPaths.parse("--out", outArg);
     try {
       FileSystem fs = p.getFileSystem(conf);
-      if (!OutputClaim.isLocal(fs)) {
+      if (!RawFiles.isLocal(fs)) {
         return; // a cluster file system may need settings only the Spark session has: claim() checks it
       }
       Path out = UserPaths.canonical(p, conf);
@@ -161,30 +161,40 @@ final class OutputDir implements AutoCloseable {
         above = above.getParent();
       }
       if (above != null && !java.nio.file.Files.isDirectory(above)) {
-        throw new InvalidInputException("--out " + outArg + " cannot be made: " + above + " is a file, not a folder;"
-            + " choose an --out in a folder");
+        throw underAFile(outArg, above);
       }
-      if (above != null && !java.nio.file.Files.isWritable(above) && !Leftovers.exists(fs, out)) {
+      if (above != null && !java.nio.file.Files.isWritable(above) && !RawFiles.exists(fs, out)) {
         String why = java.nio.file.Files.getFileStore(above).isReadOnly() ? "Read-only file system" : "Permission denied";
-        throw new InvalidInputException("cannot write the output " + outArg + ": the folder " + above + " cannot be"
-            + " written (" + why + "); choose an --out in a folder this user can write, on a file system with free"
-            + " space");
+        throw cannotWrite(outArg, "the folder " + above + " cannot be written (" + why + ")", null);
       }
-      if (Leftovers.isDirectory(fs, out.getParent())) {
+      if (RawFiles.isDirectory(fs, out.getParent())) {
         Optional<OutputClaim.Holder> h = OutputClaim.holder(fs, out);
         if (h.isPresent() && OutputClaim.alive(fs, out, h.get())) {
-          throw new InvalidInputException("--out " + outArg + " is being written by another mcposterior run ("
-              + h.get().describe() + "; claim file " + OutputClaim.fileOf(out)
-              + "); wait until it has finished, or choose another --out");
+          throw claimedByLiveRun(outArg, out, h.get());
         }
       }
-      if (Leftovers.exists(fs, out) && !restorable(fs, out)) {
+      if (RawFiles.exists(fs, out) && !restorable(fs, out)) {
         OutputRules.checkReplaceable(fs, out, outArg, overwrite);
       }
     } catch (IOException e) {
-      throw new InvalidInputException("cannot write the output " + outArg + ": " + e.getMessage() + "; choose an --out in"
-          + " a folder this user can write, on a file system with free space", e);
+      throw cannotWrite(outArg, org.mcposterior.spark.CauseText.of(e), e);
     }
+  }
+
+  private static InvalidInputException claimedByLiveRun(String outArg, Path out, OutputClaim.Holder h) {
+    return new InvalidInputException("--out " + outArg + " is being written by another mcposterior run ("
+        + h.describe() + "; claim file " + OutputClaim.fileOf(out) + "); wait until it has finished, or choose another"
+        + " --out");
+  }
+
+  private static InvalidInputException cannotWrite(String outArg, String why, Throwable cause) {
+    return new InvalidInputException("cannot write the output " + outArg + ": " + why + "; choose an --out in a folder"
+        + " this user can write, on a file system with free space", cause);
+  }
+
+  private static InvalidInputException underAFile(String outArg, Object file) {
+    return new InvalidInputException("--out " + outArg + " cannot be made: " + file + " is a file, not a folder;"
+        + " choose an --out in a folder");
   }
 
   /** Whether a dead run's claim may still change what is at {@code out} (its swap was cut short): then only claim() decides. */
@@ -194,20 +204,7 @@ final class OutputDir implements AutoCloseable {
 
   /** Writes a small file into the temporary folder, raw (no Hadoop .crc file beside it on the local file system). */
   void writeRaw(String name, String text) throws IOException {
-    Path f = UserPaths.sibling(tmp, "/" + name);
-    byte[] b = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    if (OutputClaim.isLocal(fs)) {
-      java.nio.file.Files.write(java.nio.file.Path.of(f.toUri().getPath()), b);
-    } else {
-      try (var o = fs.create(f, true)) {
-        o.write(b);
-      }
-    }
-  }
-
-  /** The dead runs' temporary folders kept for {@link #resume}, newest first. */
-  List<Path> deadRuns() {
-    return deadRuns;
+    RawFiles.write(fs, RawFiles.child(tmp, name), text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   /** The file in a temporary folder that records what its run computes, for a later run to resume from. */
@@ -250,13 +247,13 @@ final class OutputDir implements AutoCloseable {
             + " computed with other settings or inputs (" + difference(theirs, key) + "); starting fresh";
         continue;
       }
-      Path from = UserPaths.sibling(dead, "/" + parts);
-      if (Leftovers.isDirectory(fs, from)) {
-        fs.delete(UserPaths.sibling(from, "/_temporary"), true);
-        fs.delete(UserPaths.sibling(from, "/_SUCCESS"), false);
-        FileContext.getFileContext(out.toUri(), fs.getConf()).rename(from, UserPaths.sibling(tmp, "/" + parts),
+      Path from = RawFiles.child(dead, parts);
+      if (RawFiles.isDirectory(fs, from)) {
+        fs.delete(RawFiles.child(from, "_temporary"), true);
+        fs.delete(RawFiles.child(from, "_SUCCESS"), false);
+        FileContext.getFileContext(out.toUri(), fs.getConf()).rename(from, RawFiles.child(tmp, parts),
             Options.Rename.NONE);
-        for (String name : names(UserPaths.sibling(tmp, "/" + parts))) {
+        for (String name : RawFiles.names(fs, RawFiles.child(tmp, parts))) {
           java.util.regex.Matcher m = PART.matcher(name);
           if (m.matches()) {
             done.add(Integer.parseInt(m.group(1)));
@@ -272,11 +269,7 @@ final class OutputDir implements AutoCloseable {
   }
 
   private java.util.SortedMap<String, String> readKey(com.fasterxml.jackson.databind.ObjectMapper json, Path dead) {
-    Path f = UserPaths.sibling(dead, "/" + RESUME);
-    try (java.io.InputStream in = OutputClaim.isLocal(fs)
-        ? java.nio.file.Files.newInputStream(java.nio.file.Path.of(f.toUri().getPath()),
-            java.nio.file.LinkOption.NOFOLLOW_LINKS)
-        : fs.open(f)) {
+    try (java.io.InputStream in = RawFiles.open(fs, RawFiles.child(dead, RESUME))) {
       java.util.SortedMap<String, String> m = new java.util.TreeMap<>();
       json.readTree(in.readNBytes(1 << 20)).fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asText()));
       return m;
@@ -298,21 +291,6 @@ final class OutputDir implements AutoCloseable {
     return String.join(", ", diffs);
   }
 
-  /** File names in a folder (java.nio on the local file system: names with a colon). */
-  private java.util.List<String> names(Path dir) throws IOException {
-    java.util.List<String> names = new java.util.ArrayList<>();
-    if (OutputClaim.isLocal(fs)) {
-      try (var s = java.nio.file.Files.list(java.nio.file.Path.of(dir.toUri().getPath()))) {
-        s.forEach(p -> names.add(p.getFileName().toString()));
-      }
-    } else {
-      for (org.apache.hadoop.fs.FileStatus st : fs.listStatus(dir)) {
-        names.add(st.getPath().getName());
-      }
-    }
-    return names;
-  }
-
   /** Deletes the dead runs' temporary folders still kept (after a resume decision). */
   void dropDeadRuns(String why) throws IOException {
     Leftovers.delete(fs, deadRuns, why);
@@ -328,8 +306,7 @@ final class OutputDir implements AutoCloseable {
       parent = parent.getParent();
     }
     if (parent != null && !fs.getFileStatus(parent).isDirectory()) {
-      throw new InvalidInputException("--out " + outArg + " cannot be made: " + parent + " is a file, not a folder;"
-          + " choose an --out in a folder");
+      throw underAFile(outArg, parent);
     }
     for (Path m : missing) {
       if (!fs.mkdirs(m)) {
@@ -357,9 +334,7 @@ final class OutputDir implements AutoCloseable {
       }
       if (OutputClaim.alive(fs, out, h)) {
         removeCreated(fs, created, null);
-        throw new InvalidInputException("--out " + outArg + " is being written by another mcposterior run ("
-            + h.describe() + "; claim file " + OutputClaim.fileOf(out)
-            + "); wait until it has finished, or choose another --out");
+        throw claimedByLiveRun(outArg, out, h);
       }
       Leftovers.recoverDeadRun(fs, out, h);
     }
@@ -394,12 +369,12 @@ final class OutputDir implements AutoCloseable {
     RunManifest manifest = RunManifest.of(fs, tmp, claim.self().runId(), command, java.util.Set.of(MARKER, RESUME));
     manifest.write(fs, tmp);
     pauseForTests();
-    if (!claim.stillOurs(out)) {
+    if (!claim.stillOurs()) {
       throw new InvalidInputException("the claim " + OutputClaim.fileOf(out) + " on --out was removed or taken by"
           + " another run while this one was going; this run's output was discarded and nothing at " + out
           + " was changed; rerun when no other run writes there");
     }
-    boolean now = Leftovers.exists(fs, out);
+    boolean now = RawFiles.exists(fs, out);
     if (previous == null && !previousWasEmpty && now) {
       throw new InvalidInputException("--out " + out + " appeared while this run was going (made by something"
           + " other than this run); it was left as it is and this run's output was discarded: choose another --out,"
@@ -416,8 +391,8 @@ final class OutputDir implements AutoCloseable {
       fc.rename(out, old, Options.Rename.NONE);
     }
     try {
-      fs.delete(UserPaths.sibling(tmp, "/" + RESUME), false);
-      fs.delete(UserPaths.sibling(tmp, "/" + MARKER), false);
+      fs.delete(RawFiles.child(tmp, RESUME), false);
+      fs.delete(RawFiles.child(tmp, MARKER), false);
       fc.rename(tmp, out, Options.Rename.NONE);
     } catch (IOException e) {
       if (old != null) {
@@ -433,11 +408,11 @@ final class OutputDir implements AutoCloseable {
 
   /** Whether {@code --out} is still what the run was allowed to replace: the same output, or an empty folder. */
   private boolean unchanged(boolean exists) throws IOException {
-    if (!exists || !Leftovers.isDirectory(fs, out)) {
+    if (!exists || !RawFiles.isDirectory(fs, out)) {
       return false;
     }
     if (previousWasEmpty) {
-      return Leftovers.isEmptyFolder(fs, out);
+      return RawFiles.isEmptyFolder(fs, out);
     }
     RunManifest.Check c = RunManifest.check(fs, out);
     return c.valid() && c.manifest().runId().equals(previous.runId());

@@ -5,6 +5,7 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.mcposterior.spark.RawFiles;
 import org.mcposterior.spark.RunManifest;
 
 /**
@@ -55,16 +56,16 @@ final class OutputRules {
       throw new InvalidInputException("output " + outArg + " already exists; choose another --out, or pass"
           + " --overwrite to replace it once the new output is complete");
     }
-    if (!Leftovers.isDirectory(fs, out)) {
+    if (!RawFiles.isDirectory(fs, out)) {
       throw new InvalidInputException("--out " + outArg + " exists and is not a folder, so it is not an mcposterior"
           + " output; --overwrite replaces only the output of an earlier run: choose another --out");
     }
-    if (Leftovers.isEmptyFolder(fs, out)) {
+    if (RawFiles.isEmptyFolder(fs, out)) {
       return new Existing(null, true);
     }
     RunManifest.Check c = RunManifest.check(fs, out);
     if (!c.valid()) {
-      boolean noManifest = !Leftovers.exists(fs, UserPaths.sibling(out, "/" + RunManifest.FILE));
+      boolean noManifest = !RawFiles.exists(fs, RawFiles.child(out, RunManifest.FILE));
       throw new InvalidInputException("--out " + outArg + " exists and is not an mcposterior output as a run left it: "
           + c.problem() + "; --overwrite replaces only an earlier run's output exactly as that run wrote it, so"
           + " nothing was changed: " + (noManifest ? "choose another --out (a folder written before mcposterior kept"

@@ -106,10 +106,6 @@ public final class ScoringParts {
     OutputDir.precheck(out, overwrite, inputs, new Configuration());
   }
 
-  private static final java.util.Map<String, String> OUTPUT_FILES = java.util.Map.of("score",
-      "scores/, top_k/, summary.json and ", "learn", "summary.json, steps.json, steps/ and ", "sample",
-      "samples/, stats/, summary.json and ");
-
   /**
    * Checks, before anything of it is read, that {@code path} (given with {@code option}) is a
    * complete output of the {@code command} command exactly as that run wrote it: its manifest
@@ -120,25 +116,10 @@ public final class ScoringParts {
   public static void requireOutput(String option, String path, String command, Configuration conf) {
     try {
       org.apache.hadoop.fs.Path p = UserPaths.canonical(UserPaths.parse(option, path), conf);
-      FileSystem fs = p.getFileSystem(conf);
-      if (!Leftovers.isDirectory(fs, p)) {
-        throw new InvalidInputException(option + " " + path + " is not a folder" + (Leftovers.exists(fs, p) ? ""
-            : " (it does not exist)") + "; expected the --out folder of a finished " + command + " run");
-      }
-      org.mcposterior.spark.RunManifest.Check c = org.mcposterior.spark.RunManifest.check(fs, p);
-      if (!c.valid()) {
-        throw new InvalidInputException(option + " " + path + " is not a " + command + " output as its run left it: "
-            + c.problem() + "; nothing was read from it: give the --out folder of a finished " + command + " run,"
-            + " unchanged (" + OUTPUT_FILES.getOrDefault(command, "") + "manifest.json), or rerun that command to"
-            + " make it again");
-      }
-      if (!c.manifest().command().equals(command)) {
-        throw new InvalidInputException(option + " " + path + " is the output of a " + c.manifest().command() + " run;"
-            + " expected the --out folder of a finished " + command + " run");
-      }
+      org.mcposterior.spark.RunManifest.require(p.getFileSystem(conf), p, command, option + " " + path);
     } catch (IOException e) {
-      throw new InvalidInputException("cannot read " + option + " " + path + ": " + e.getMessage() + "; check that"
-          + " this user can read it", e);
+      throw new InvalidInputException("cannot read " + option + " " + path + ": " + org.mcposterior.spark.CauseText.of(e)
+          + "; check that this user can read it", e);
     }
   }
 }
