@@ -110,6 +110,14 @@ class InferenceMatchesDl4jTest {
     assertEquals(1, org.mcposterior.models.InputShapes.expected(Network.of(net), new int[0])[0]);
     INDArray indices = org.nd4j.linalg.factory.Nd4j.createFromArray(new float[][] {{0}, {7}, {49}, {7}, {23}});
     assertMatchesDl4j(net, indices);
+    // MC dropout on: the dense and output layers' inputs are dropped, the indices never (as DL4J's own preOutput)
+    StochasticNetwork mc = StochasticNetwork.builder(net).mcDropout().build();
+    assertEquals(null, mc.inputNoise("0", net.getLayer(0).conf().getLayer()));
+    assertEquals(0.2, ((org.mcposterior.stochastic.Noise.Bernoulli) mc.inputNoise("1", net.getLayer(1).conf().getLayer()))
+        .p(), 1e-12);
+    try (PosteriorSampler s = PosteriorSampler.of(mc, SamplerConfig.defaults())) {
+      s.predictOnBatch(indices, 200); // a dropped-and-rescaled index (49 / 0.8) would be out of the vocabulary
+    }
   }
 
   @Test

@@ -68,27 +68,22 @@ class OutputDirResumeTest {
 
   @Test
   void anotherKeyOrNoResumeStartsFreshAndSaysWhy() throws Exception {
-    Path out = dir.resolve("other");
-    deadRun(out, KEY);
     SortedMap<String, String> other = new TreeMap<>(KEY);
     other.put("setting seed", "8");
+    assertStartsFresh(dir.resolve("other"), other, true, "setting seed 7 -> 8");
+    assertStartsFresh(dir.resolve("fresh"), KEY, false, "--no-resume");
+  }
+
+  /** A run on {@code out}, beside a dead run with {@link #KEY}, reuses nothing, says why, and leaves nothing beside it. */
+  void assertStartsFresh(Path out, SortedMap<String, String> key, boolean resume, String why) throws Exception {
+    deadRun(out, KEY);
     try (OutputDir d = claim(out)) {
-      OutputDir.Resumed r = d.resume(other, "scores", true);
+      OutputDir.Resumed r = d.resume(key, "scores", resume);
       assertTrue(r.partitions().isEmpty());
-      assertTrue(r.note().contains("setting seed 7 -> 8"), r.note());
+      assertTrue(r.note().contains(why), r.note());
       d.abort(new IllegalStateException("the test's run ends here"));
     }
     assertEquals(List.of(), beside(out), "the dead run's folder is deleted, this run's released unused");
-
-    Path fresh = dir.resolve("fresh");
-    deadRun(fresh, KEY);
-    try (OutputDir d = claim(fresh)) {
-      OutputDir.Resumed r = d.resume(KEY, "scores", false);
-      assertTrue(r.partitions().isEmpty());
-      assertTrue(r.note().contains("--no-resume"), r.note());
-      d.abort(new IllegalStateException("the test's run ends here"));
-    }
-    assertEquals(List.of(), beside(fresh), "the dead run's folder is deleted");
   }
 
   @Test
