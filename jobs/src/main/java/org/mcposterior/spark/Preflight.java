@@ -15,6 +15,9 @@ import org.mcposterior.heuristics.Heuristics;
  * uses bounds that make it refuse only what that exact check would refuse (see {@link ResourceCheck}).
  */
 public final class Preflight {
+  /** The largest Java array the JVM allocates (the bound every size check here uses). */
+  public static final long MAX_ARRAY = ResourceCheck.MAX_ARRAY;
+
   private Preflight() {}
 
   /**

@@ -46,8 +46,6 @@ public record LearnSettings(Path data, Path out, boolean overwrite, String netwo
   public static final int TRAIN_IMAGES = 60_000, TEST_IMAGES = 10_000;
   /** Values per Fashion-MNIST image (28 x 28). */
   static final int FEATURES = 28 * 28;
-  /** The largest Java array the JVM allocates. */
-  private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
   public static final List<String> FILES = List.of("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
       "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz");
 
@@ -96,7 +94,7 @@ public record LearnSettings(Path data, Path out, boolean overwrite, String netwo
         + " needs at least " + query + "; expected --candidates " + query + " or more (or leave it out for 10 x"
         + " --query)");
     int evalChunk = Math.min(Predictions.CHUNK, testSize);
-    long maxIterations = MAX_ARRAY / ((long) evalChunk * LearnRun.CLASSES);
+    long maxIterations = Preflight.MAX_ARRAY / ((long) evalChunk * LearnRun.CLASSES);
     require(iterations <= maxIterations, "--iterations = " + iterations + "; the MC-mean evaluation holds " + evalChunk
         + " test images x " + LearnRun.CLASSES + " classes x T samples in one Java array (at most 2^31 values):"
         + " expected 1 to " + maxIterations);
