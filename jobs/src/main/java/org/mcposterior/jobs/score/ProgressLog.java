@@ -28,6 +28,7 @@ final class ProgressLog implements AutoCloseable {
   private final SparkListener listener;
   /** Task id -> examples its running task has sampled so far (from heartbeats); removed when it ends. */
   private final Map<Long, Long> running = new ConcurrentHashMap<>();
+  private final LongAccumulator acc;
   private volatile boolean done;
 
   /**
@@ -37,6 +38,7 @@ final class ProgressLog implements AutoCloseable {
   ProgressLog(SparkContext sc, LongAccumulator acc, long units, double iterationsPerUnit, long intervalMillis) {
     long start = System.nanoTime();
     this.sc = sc;
+    this.acc = acc;
     long id = acc.id();
     this.listener = new SparkListener() {
       @Override
@@ -69,7 +71,7 @@ final class ProgressLog implements AutoCloseable {
         } catch (InterruptedException e) {
           return;
         }
-        long v = Math.min(units, acc.value() + running.values().stream().mapToLong(Long::longValue).sum());
+        long v = Math.min(units, sampled());
         double secs = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
         LOG.info(String.format(Locale.ROOT, "sampled %,d of %,d example-shards (%.1f%%) in %.0f s: %,.0f examples/s,"
             + " %,.0f example-iterations/s", v, units, 100.0 * v / Math.max(1, units), secs, v / secs,
@@ -78,6 +80,11 @@ final class ProgressLog implements AutoCloseable {
     }, "mcposterior-progress");
     thread.setDaemon(true);
     thread.start();
+  }
+
+  /** Example-shards sampled so far: finished tasks' (the accumulator) and running tasks' (their last heartbeat). */
+  long sampled() {
+    return acc.value() + running.values().stream().mapToLong(Long::longValue).sum();
   }
 
   @Override
