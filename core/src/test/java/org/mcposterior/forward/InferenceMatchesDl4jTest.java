@@ -80,6 +80,21 @@ class InferenceMatchesDl4jTest {
     assertMatchesDl4j(net, Networks.input(15, -2, 2, 9, 12));
   }
 
+  /** An EmbeddingSequenceLayer takes inputLength indices per example, as DL4J does. */
+  @Test
+  void startingWithAnEmbeddingSequenceLayer() {
+    MultiLayerNetwork net = new MultiLayerNetwork(new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder()
+        .seed(19).list()
+        .layer(new org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer.Builder().nIn(30).nOut(6).inputLength(4)
+            .build())
+        .layer(new org.deeplearning4j.nn.conf.layers.RnnOutputLayer.Builder().nIn(6).nOut(3)
+            .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build())
+        .build());
+    net.init();
+    assertEquals(4, org.mcposterior.models.InputShapes.expected(Network.of(net), new int[0])[0]);
+    assertMatchesDl4j(net, org.nd4j.linalg.factory.Nd4j.createFromArray(new float[][] {{0, 3, 29, 7}, {5, 5, 1, 0}}));
+  }
+
   /** A network ending in a LossLayer (issue 17: refused on the executors after the driver's checks passed). */
   @Test
   void endingInALossLayer() {
