@@ -43,28 +43,7 @@ final class Dl4jKernel implements Kernel {
       in[i].copyTo(0, v, 0, v.length);
       x[i] = Nd4j.create(v, inputs[i].batchShape(rows), 'c').castTo(dataType);
     }
-    Network net = runner.network();
-    LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
-    INDArray y;
-    switch (kind) {
-      case LAYER -> {
-        Layer l = net.layer(node);
-        y = l.activate(x[0], false, mgr);
-        l.clear();
-      }
-      case PREPROCESSOR -> {
-        InputPreProcessor p = net.preprocessor(node);
-        y = p.preProcess(x[0], rows, mgr);
-      }
-      default -> {
-        GraphVertex v = net.vertex(node);
-        for (int i = 0; i < x.length; i++) {
-          v.setInput(i, x[i], mgr);
-        }
-        y = v.doForward(false, mgr);
-        v.clear();
-      }
-    }
+    INDArray y = run(runner.network(), kind, node, x, rows);
     long expected = (long) rows * output.size();
     if (y.length() != expected) {
       throw new IllegalStateException("DL4J " + describe() + " returned shape " + java.util.Arrays.toString(y.shape())
@@ -72,6 +51,35 @@ final class Dl4jKernel implements Kernel {
     }
     float[] res = y.castTo(DataType.FLOAT).dup('c').data().asFloat();
     out.copyFrom(0, res, 0, res.length);
+  }
+
+  /** Runs node {@code node}'s layer, preprocessor or vertex of {@code net} in inference mode on {@code x}. */
+  static INDArray run(Network net, Kind kind, String node, INDArray[] x, int rows) {
+    LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+    switch (kind) {
+      case LAYER -> {
+        Layer l = net.layer(node);
+        try {
+          return l.activate(x[0], false, mgr);
+        } finally {
+          l.clear();
+        }
+      }
+      case PREPROCESSOR -> {
+        return net.preprocessor(node).preProcess(x[0], rows, mgr);
+      }
+      default -> {
+        GraphVertex v = net.vertex(node);
+        try {
+          for (int i = 0; i < x.length; i++) {
+            v.setInput(i, x[i], mgr);
+          }
+          return v.doForward(false, mgr);
+        } finally {
+          v.clear();
+        }
+      }
+    }
   }
 
   @Override

@@ -78,8 +78,10 @@ public record Geometry(int[] dims, Memory memory) {
       case 1 -> InputType.feedForward(dims[0]);
       case 2 -> InputType.recurrent(dims[0], dims[1]);
       case 3 -> InputType.convolutional(dims[1], dims[2], dims[0], f);
+      case 4 -> InputType.convolutional3D(org.deeplearning4j.nn.conf.layers.Convolution3D.DataFormat.NCDHW, dims[1],
+          dims[2], dims[3], dims[0]);
       default -> throw new UnsupportedOperationException("activations of per-example shape " + Arrays.toString(dims)
-          + " are not supported; supported: feed-forward [size], recurrent [size, length], images [c, h, w]");
+          + " are not supported; supported: feed-forward [size], recurrent [size, length], images [c, h, w], volumes [c, d, h, w]");
     };
   }
 

@@ -129,7 +129,7 @@ public final class PlanCompiler {
     for (int i = 0; i < ins.length; i++) {
       types[i] = ins[i].type();
     }
-    return dl4jFallback(Dl4jKernel.Kind.VERTEX, n, n.label(), ins, vc.getOutputType(-1, types));
+    return dl4jFallback(Dl4jKernel.Kind.VERTEX, n, n.label(), ins, () -> vc.getOutputType(-1, types));
   }
 
   // ---------------------------------------------------------------- inputs and outputs
@@ -173,6 +173,10 @@ public final class PlanCompiler {
           new int[] {cur.node()});
     }
     double wd = stochastic.weightDropout(conf);
+    if (Dl4jFallback.isWrapper(layer)) {
+      Dl4jFallback.refuseDropConnect(name, layer, wd);
+      return dl4jFallback(Dl4jKernel.Kind.LAYER, n, name, new Tensor[] {cur}, declared(conf, cur.type()));
+    }
     Class<?> k = conf.getClass();
     if (k == DenseLayer.class && ((DenseLayer) conf).hasLayerNorm()) {
       // Layer normalisation of the pre-activations (DL4J's own kernel): the dense kernel has none, so
@@ -182,7 +186,7 @@ public final class PlanCompiler {
             + " its layer normalisation runs in DL4J's own kernel, which takes no dropped weights); score it by its"
             + " dropout, or choose --dropconnect-layers that exclude it");
       }
-      return dl4jFallback(Dl4jKernel.Kind.LAYER, n, name, new Tensor[] {cur}, conf.getOutputType(0, cur.type()));
+      return dl4jFallback(Dl4jKernel.Kind.LAYER, n, name, new Tensor[] {cur}, declared(conf, cur.type()));
     }
     if (k == DenseLayer.class || k == OutputLayer.class) {
       return dense(name, layer, (org.deeplearning4j.nn.conf.layers.FeedForwardLayer) conf, cur, wd);
@@ -214,7 +218,7 @@ public final class PlanCompiler {
         return add(name, new ActivationKernel(name, a, cur.geometry().size()), cur.geometry(), cur.type(),
             new int[] {cur.node()});
       }
-      return dl4jFallback(Dl4jKernel.Kind.LAYER, n, name, new Tensor[] {cur}, cur.type());
+      return dl4jFallback(Dl4jKernel.Kind.LAYER, n, name, new Tensor[] {cur}, declared(null, cur.type()));
     }
     if (k == ActivationLayer.class) {
       Activation a = Activation.of(((ActivationLayer) conf).getActivationFn());
@@ -223,7 +227,7 @@ public final class PlanCompiler {
             new int[] {cur.node()});
       }
     }
-    return dl4jFallback(Dl4jKernel.Kind.LAYER, n, name, new Tensor[] {cur}, conf.getOutputType(0, cur.type()));
+    return dl4jFallback(Dl4jKernel.Kind.LAYER, n, name, new Tensor[] {cur}, declared(conf, cur.type()));
   }
 
   private Tensor dense(String name, Layer layer, org.deeplearning4j.nn.conf.layers.FeedForwardLayer conf, Tensor in, double wd) {
@@ -326,7 +330,7 @@ public final class PlanCompiler {
       return t;
     }
     Dl4jKernel.Kind kind = n.vertex() instanceof PreprocessorVertex ? Dl4jKernel.Kind.VERTEX : Dl4jKernel.Kind.PREPROCESSOR;
-    return dl4jFallback(kind, n, "preprocessor of " + n.label(), new Tensor[] {in}, pre.getOutputType(in.type()));
+    return dl4jFallback(kind, n, "preprocessor of " + n.label(), new Tensor[] {in}, () -> pre.getOutputType(in.type()));
   }
 
   /** Native handling of the reshaping preprocessors; null when DL4J must run it. */
@@ -379,7 +383,9 @@ public final class PlanCompiler {
     return add(n.label(), new MergeKernel(n.name(), gs, out), out, type, ids(aligned));
   }
 
-  private Tensor dl4jFallback(Dl4jKernel.Kind kind, Network.Node n, String name, Tensor[] ins, InputType outType) {
+  /** A node DL4J runs: refused or measured by {@link Dl4jFallback}, which owns every such decision. */
+  private Tensor dl4jFallback(Dl4jKernel.Kind kind, Network.Node n, String name, Tensor[] ins,
+      java.util.function.Supplier<InputType> declared) {
     Tensor[] aligned = new Tensor[ins.length];
     Geometry[] gs = new Geometry[ins.length];
     for (int i = 0; i < ins.length; i++) {
@@ -388,12 +394,18 @@ public final class PlanCompiler {
           : ins[i];
       gs[i] = aligned[i].geometry();
     }
-    Geometry out = Geometry.of(outType);
-    Dl4jKernel k = new Dl4jKernel(kind, n.name(), gs, out, dataType);
-    return add(name, k, out, outType, ids(aligned));
+    Dl4jFallback.refuseUnsupported(n, name, kind);
+    Dl4jFallback.Output out = Dl4jFallback.probe(network, kind, n, name, gs, declared, dataType);
+    Dl4jKernel k = new Dl4jKernel(kind, n.name(), gs, out.geometry(), dataType);
+    return add(name, k, out.geometry(), out.type(), ids(aligned));
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /** DL4J's declared output type of layer {@code conf} (or {@code in} itself when conf is null), asked lazily. */
+  private static java.util.function.Supplier<InputType> declared(org.deeplearning4j.nn.conf.layers.Layer conf, InputType in) {
+    return () -> conf == null ? in : conf.getOutputType(0, in);
+  }
 
   private Tensor add(String name, Kernel kernel, Geometry g, InputType type, int[] inputs) {
     return add(name, kernel, g, type, inputs, false);

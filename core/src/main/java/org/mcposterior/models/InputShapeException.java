@@ -10,4 +10,9 @@ public final class InputShapeException extends IllegalArgumentException {
   public InputShapeException(String message) {
     super(message);
   }
+
+  /** With the DL4J failure that showed the mismatch. */
+  public InputShapeException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

@@ -1,0 +1,163 @@
+package org.mcposterior.forward;
+
+import java.util.Arrays;
+import java.util.function.Supplier;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.Convolution3D;
+import org.mcposterior.models.InputShapeException;
+import org.mcposterior.models.Network;
+import org.mcposterior.stochastic.UnsupportedLayerException;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The one place that decides, at compile time, whether a layer, vertex or preprocessor that has no
+ * native kernel may run through DL4J ({@link Dl4jKernel}), and with which output geometry.
+ *
+ * <p>DL4J's declared output types ({@code getOutputType}) are wrong for some layers (a
+ * {@code LossLayer} declares {@code nOut = 0}; recurrent outputs often have unknown length), and a
+ * plan built on a wrong geometry fails later, on the executors. So the geometry is measured
+ * instead: the node runs once, in inference mode, on a one-example probe of zeros of its input
+ * geometry, on the driver's network. A node DL4J cannot run at that shape, or that does not keep
+ * one output row per input row (and so cannot share a batch with the MC iterations), is refused
+ * here, before any work, with one paragraph naming it, its class and what the user can do. The
+ * declared type is kept when it agrees with the measured shape (it carries the image format).
+ */
+final class Dl4jFallback {
+  private Dl4jFallback() {}
+
+  /** A fallback node's measured output: its geometry and the DL4J input type downstream layers read. */
+  record Output(Geometry geometry, InputType type) {}
+
+  /**
+   * Refuses nodes whose inference DL4J computes but the plan cannot reproduce; called for every
+   * node that will run through DL4J.
+   *
+   * @throws UnsupportedLayerException naming the node, its class and the fix
+   */
+  static void refuseUnsupported(Network.Node n, String name, Dl4jKernel.Kind kind) {
+    Object conf = configuration(n, kind);
+    if (conf instanceof Convolution3D c && c.getDataFormat() == Convolution3D.DataFormat.NDHWC) {
+      // DL4J's own Convolution3D layer returns NCDHW activations whatever its format, while its
+      // declared output type and every layer after it read NDHWC; output(x) itself is inconsistent.
+      throw new UnsupportedLayerException(name + " (" + conf.getClass().getName() + ") uses the NDHWC data format,"
+          + " for which DL4J 1.0.0-M2.1's own layer returns its activations in NCDHW order; the MC forward pass"
+          + " cannot reproduce an inference DL4J itself gets inconsistent. Rebuild the network with"
+          + " Convolution3D.DataFormat.NCDHW (the default)");
+    }
+  }
+
+  /**
+   * Whether DL4J's layer object wraps another layer whose configuration it reports as its own
+   * (TimeDistributed, MaskZeroLayer, LastTimeStep, Bidirectional...): such a layer's
+   * {@code conf().getLayer()} is the inner layer's, so a native kernel chosen from it would skip
+   * the wrapper's own work. Frozen layers compute exactly their inner layer at inference and are
+   * not counted as wrappers.
+   */
+  static boolean isWrapper(org.deeplearning4j.nn.api.Layer layer) {
+    return layer instanceof org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer
+        && !(layer instanceof org.deeplearning4j.nn.layers.FrozenLayer)
+        && !(layer instanceof org.deeplearning4j.nn.layers.FrozenLayerWithBackprop);
+  }
+
+  /** DropConnect needs a native kernel's weights: refused on a layer DL4J runs. */
+  static void refuseDropConnect(String name, org.deeplearning4j.nn.api.Layer layer, double weightDropout) {
+    if (!Double.isNaN(weightDropout)) {
+      throw new UnsupportedLayerException("DropConnect cannot run on " + name + " (" + layer.getClass().getName()
+          + " wrapping " + layer.conf().getLayer().getClass().getSimpleName() + "): the layer runs in DL4J's own"
+          + " kernel, which takes no dropped weights; score it by its dropout, or choose --dropconnect-layers that"
+          + " exclude it");
+    }
+  }
+
+  /**
+   * Measures the output of node {@code n} on a one-example probe.
+   *
+   * @param kind what of the node runs (its layer, its preprocessor or its vertex)
+   * @param declared DL4J's declared output type; may throw or be wrong, the probe decides
+   * @throws InputShapeException when DL4J cannot run the node at this input shape
+   * @throws UnsupportedLayerException when the node does not map one example to one example
+   */
+  static Output probe(Network net, Dl4jKernel.Kind kind, Network.Node n, String name, Geometry[] ins,
+      Supplier<InputType> declared, DataType dataType) {
+    INDArray[] x = new INDArray[ins.length];
+    for (int i = 0; i < ins.length; i++) {
+      x[i] = Nd4j.zeros(dataType, ins[i].batchShape(1));
+    }
+    String cls = className(n, kind);
+    INDArray y;
+    try {
+      y = Dl4jKernel.run(net, kind, n.name(), x, 1);
+    } catch (RuntimeException e) {
+      throw new InputShapeException(name + " (" + cls + ") cannot run in DL4J on per-example input of shape "
+          + Arrays.toString(Arrays.stream(ins).map(Geometry::toString).toArray()) + ": DL4J says \"" + e.getMessage()
+          + "\". Pass inputs of the shape the network was built for (the InputType given to setInputType), or"
+          + " rebuild the network so that this layer receives the shape it expects", e);
+    }
+    long[] shape = y.shape();
+    if (shape.length < 2 || shape[0] != 1) {
+      throw new UnsupportedLayerException(name + " (" + cls + ") turns one example into output of shape "
+          + Arrays.toString(shape) + ", not one row per example; the MC forward pass runs the iterations of an"
+          + " example as rows of one batch and cannot run a layer that moves values across the batch dimension."
+          + " Remove the layer or score the network with DL4J directly");
+    }
+    int[] dims = new int[shape.length - 1];
+    for (int i = 1; i < shape.length; i++) {
+      dims[i - 1] = Math.toIntExact(shape[i]);
+      if (dims[i - 1] == 0) {
+        throw new UnsupportedLayerException(name + " (" + cls + ") returns an empty output of shape "
+            + Arrays.toString(shape) + " per example; nothing can be sampled from it. Check the layer's nOut");
+      }
+    }
+    InputType t = declaredOrNull(declared);
+    if (t != null) {
+      try {
+        Geometry g = Geometry.of(t);
+        if (Arrays.equals(g.batchShape(1), shape)) {
+          return new Output(g, t);
+        }
+      } catch (RuntimeException e) {
+        // DL4J's declared type has no geometry here (e.g. 3D images): the measured shape decides below
+        t = null;
+      }
+    }
+    Geometry g = new Geometry(dims, Geometry.Memory.CHW);
+    return new Output(g, typeOf(dims, t));
+  }
+
+  /** DL4J's declared output type, or null where DL4J cannot say (the probe then decides alone). */
+  private static InputType declaredOrNull(Supplier<InputType> declared) {
+    try {
+      return declared.get();
+    } catch (RuntimeException e) {
+      return null; // DL4J's getOutputType rejects types it could still run; the measured shape is authoritative
+    }
+  }
+
+  private static InputType typeOf(int[] dims, InputType declared) {
+    return switch (dims.length) {
+      case 1 -> InputType.feedForward(dims[0]);
+      case 2 -> InputType.recurrent(dims[0], dims[1]);
+      case 3 -> InputType.convolutional(dims[1], dims[2], dims[0], CNN2DFormat.NCHW);
+      case 4 -> InputType.convolutional3D(Convolution3D.DataFormat.NCDHW, dims[1], dims[2], dims[3], dims[0]);
+      default -> declared != null ? declared : InputType.feedForward(new Geometry(dims, Geometry.Memory.CHW).size());
+    };
+  }
+
+  private static String className(Network.Node n, Dl4jKernel.Kind kind) {
+    Object o = configuration(n, kind);
+    return o == null ? "unknown" : o.getClass().getName();
+  }
+
+  /** The DL4J configuration object that runs: a layer's, a preprocessor or a vertex. */
+  private static Object configuration(Network.Node n, Dl4jKernel.Kind kind) {
+    return switch (kind) {
+      case LAYER -> n.layer().conf().getLayer();
+      case PREPROCESSOR -> n.preprocessor();
+      case VERTEX -> n.vertex() instanceof org.deeplearning4j.nn.conf.graph.PreprocessorVertex pv ? pv.getPreProcessor()
+          : n.vertex();
+    };
+  }
+}
