@@ -32,24 +32,6 @@ final class Dl4jFallback {
   record Output(Geometry geometry, InputType type) {}
 
   /**
-   * Refuses nodes whose inference DL4J computes but the plan cannot reproduce; called for every
-   * node that will run through DL4J.
-   *
-   * @throws UnsupportedLayerException naming the node, its class and the fix
-   */
-  static void refuseUnsupported(Network.Node n, String name, Dl4jKernel.Kind kind) {
-    Object conf = configuration(n, kind);
-    if (conf instanceof Convolution3D c && c.getDataFormat() == Convolution3D.DataFormat.NDHWC) {
-      // DL4J's own Convolution3D layer returns NCDHW activations whatever its format, while its
-      // declared output type and every layer after it read NDHWC; output(x) itself is inconsistent.
-      throw new UnsupportedLayerException(name + " (" + conf.getClass().getName() + ") uses the NDHWC data format,"
-          + " for which DL4J 1.0.0-M2.1's own layer returns its activations in NCDHW order; the MC forward pass"
-          + " cannot reproduce an inference DL4J itself gets inconsistent. Rebuild the network with"
-          + " Convolution3D.DataFormat.NCDHW (the default)");
-    }
-  }
-
-  /**
    * Whether DL4J's layer object wraps another layer whose configuration it reports as its own
    * (TimeDistributed, MaskZeroLayer, LastTimeStep, Bidirectional...): such a layer's
    * {@code conf().getLayer()} is the inner layer's, so a native kernel chosen from it would skip

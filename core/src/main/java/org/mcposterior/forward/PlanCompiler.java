@@ -394,7 +394,6 @@ public final class PlanCompiler {
           : ins[i];
       gs[i] = aligned[i].geometry();
     }
-    Dl4jFallback.refuseUnsupported(n, name, kind);
     Dl4jFallback.Output out = Dl4jFallback.probe(network, kind, n, name, gs, declared, dataType);
     Dl4jKernel k = new Dl4jKernel(kind, n.name(), gs, out.geometry(), dataType);
     return add(name, k, out.geometry(), out.type(), ids(aligned));
