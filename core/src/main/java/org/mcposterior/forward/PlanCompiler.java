@@ -203,6 +203,18 @@ public final class PlanCompiler {
         return pooling(name, s, cur);
       }
     }
+    if (k == org.deeplearning4j.nn.conf.layers.LocalResponseNormalization.class && cur.geometry().isImage()) {
+      Tensor t = localResponseNormalization(name, (org.deeplearning4j.nn.conf.layers.LocalResponseNormalization) conf, cur);
+      if (t != null) {
+        return t;
+      }
+    }
+    if (k == org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer.class && cur.geometry().isImage()) {
+      Tensor t = globalPooling(name, (org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer) conf, cur);
+      if (t != null) {
+        return t;
+      }
+    }
     if (k == BatchNormalization.class && (cur.geometry().isFlat() || cur.geometry().isImage())) {
       return batchNorm(name, layer, (BatchNormalization) conf, cur);
     }
@@ -291,6 +303,50 @@ public final class PlanCompiler {
     Geometry out = Geometry.image(g.channels(), win.outH(), win.outW(), Geometry.Memory.HWC);
     return add(name, k, out, InputType.convolutional(win.outH(), win.outW(), g.channels(), conf.getCnn2dDataFormat()),
         new int[] {cur.node()});
+  }
+
+  /**
+   * Local response normalisation across channels, natively; null (DL4J runs it) for an even window
+   * {@code n} or non-positive {@code k}, which the kernel does not claim to reproduce.
+   */
+  private Tensor localResponseNormalization(String name, org.deeplearning4j.nn.conf.layers.LocalResponseNormalization conf,
+      Tensor in) {
+    double n = conf.getN();
+    if (n != Math.rint(n) || n < 1 || ((int) n) % 2 == 0 || !(conf.getK() > 0)) {
+      return null;
+    }
+    Geometry g = in.geometry();
+    Tensor cur = toMemory(in, Geometry.Memory.HWC);
+    LrnKernel k = new LrnKernel(name, g.channels(), g.height() * g.width(), (int) n, conf.getK(), conf.getAlpha(),
+        conf.getBeta());
+    return add(name, k, cur.geometry(), in.type(), new int[] {cur.node()});
+  }
+
+  /**
+   * Global pooling of NCHW-typed images over height and width into one value per channel,
+   * natively; null (DL4J runs it) for other pooling dimensions, uncollapsed output, NHWC-typed
+   * input or other pooling types.
+   */
+  private Tensor globalPooling(String name, org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer conf, Tensor in) {
+    int[] dims = conf.getPoolingDimensions();
+    if (!conf.isCollapseDimensions() || formatOf(in.type()) != CNN2DFormat.NCHW
+        || (dims != null && !Arrays.equals(dims, new int[] {2, 3}) && !Arrays.equals(dims, new int[] {3, 2}))) {
+      return null;
+    }
+    GlobalPoolKernel.Reduction r = switch (conf.getPoolingType()) {
+      case MAX -> GlobalPoolKernel.Reduction.MAX;
+      case AVG -> GlobalPoolKernel.Reduction.AVG;
+      case SUM -> GlobalPoolKernel.Reduction.SUM;
+      case PNORM -> GlobalPoolKernel.Reduction.PNORM;
+      default -> null;
+    };
+    if (r == null || (r == GlobalPoolKernel.Reduction.PNORM && conf.getPnorm() < 1)) {
+      return null;
+    }
+    Geometry g = in.geometry();
+    Tensor cur = toMemory(in, Geometry.Memory.HWC);
+    GlobalPoolKernel k = new GlobalPoolKernel(name, r, conf.getPnorm(), g.channels(), g.height() * g.width());
+    return add(name, k, Geometry.flat(g.channels()), InputType.feedForward(g.channels()), new int[] {cur.node()});
   }
 
   /** Batch-norm at inference is affine per channel: read its scale and shift off DL4J's own layer. */
