@@ -28,18 +28,24 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * The native local response normalisation and global pooling kernels equal DL4J's layers on each
- * flag they implement, and the flags they do not implement run as DL4J itself (and still equal it).
+ * flag they implement, and the flags they do not implement run as DL4J itself (and still equal it);
+ * layers that only move values (zero padding, cropping, upsampling, space-to-depth) run as gathers
+ * whose maps are read off DL4J's own layer.
  */
 class NativeNormalisationAndPoolingTest {
 
   /** conv 2->6 3x3 ReLU, then {@code layer}, then (for image output) a dense softmax output of 3. */
   private static MultiLayerNetwork around(Layer layer, CNN2DFormat format, long seed) {
+    return around(layer, format, seed, 7, 6);
+  }
+
+  private static MultiLayerNetwork around(Layer layer, CNN2DFormat format, long seed, int h, int w) {
     MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(ReferenceNetworks.dl4jSeed(seed))
         .weightInit(WeightInit.XAVIER).dataType(DataType.FLOAT).list()
         .layer(new ConvolutionLayer.Builder(3, 3).nIn(2).nOut(6).dataFormat(format).activation(Activation.RELU).build())
         .layer(layer)
         .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX).build())
-        .setInputType(InputType.convolutional(7, 6, 2, format))
+        .setInputType(InputType.convolutional(h, w, 2, format))
         .build();
     MultiLayerNetwork net = new MultiLayerNetwork(conf);
     net.init();
@@ -49,7 +55,12 @@ class NativeNormalisationAndPoolingTest {
   }
 
   private static void check(MultiLayerNetwork net, CNN2DFormat format, String nativeKernel, boolean expectNative) {
-    long[] shape = format == CNN2DFormat.NCHW ? new long[] {4, 2, 7, 6} : new long[] {4, 7, 6, 2};
+    check(net, format, nativeKernel, expectNative, 7, 6);
+  }
+
+  private static void check(MultiLayerNetwork net, CNN2DFormat format, String nativeKernel, boolean expectNative,
+      int h, int w) {
+    long[] shape = format == CNN2DFormat.NCHW ? new long[] {4, 2, h, w} : new long[] {4, h, w, 2};
     InferenceMatchesDl4jTest.assertMatchesDl4j(net, Networks.input(5, -2, 2, shape));
     int[][] perExample = {java.util.Arrays.stream(shape).skip(1).mapToInt(v -> (int) v).toArray()};
     try (PosteriorSampler s = PosteriorSampler.of(StochasticNetwork.of(net),
@@ -88,5 +99,20 @@ class NativeNormalisationAndPoolingTest {
   void globalPooling(PoolingType type, int pnorm, boolean collapse, boolean expectNative) {
     GlobalPoolingLayer gp = new GlobalPoolingLayer.Builder(type).pnorm(pnorm).collapseDimensions(collapse).build();
     check(around(gp, CNN2DFormat.NCHW, 12), CNN2DFormat.NCHW, "global", expectNative);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"NCHW", "NHWC"})
+  void layersThatOnlyMoveValuesRunAsGathers(CNN2DFormat format) {
+    check(around(new org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer.Builder(1, 2, 0, 3).dataFormat(format).build(),
+        format, 13), format, "gather (ZeroPaddingLayer", true);
+    check(around(new org.deeplearning4j.nn.conf.layers.Upsampling2D.Builder().size(new int[] {2, 3}).dataFormat(format)
+        .build(), format, 14), format, "gather (Upsampling2D", true);
+    check(around(new org.deeplearning4j.nn.conf.layers.convolutional.Cropping2D.Builder(1, 0, 1, 2).dataFormat(format)
+        .build(), format, 15), format, "gather (Cropping2D", true);
+    check(around(new org.deeplearning4j.nn.conf.layers.SpaceToDepthLayer.Builder(2, format == CNN2DFormat.NCHW
+        ? org.deeplearning4j.nn.conf.layers.SpaceToDepthLayer.DataFormat.NCHW
+        : org.deeplearning4j.nn.conf.layers.SpaceToDepthLayer.DataFormat.NHWC).build(), format, 16, 6, 8), format,
+        "gather (SpaceToDepthLayer", true, 6, 8);
   }
 }

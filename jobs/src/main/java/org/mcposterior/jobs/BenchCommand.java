@@ -171,7 +171,7 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--batch", defaultValue = "64", description = "Examples per batch, sampler and DL4J alike (default ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--repeats", defaultValue = "3", description = "Timed passes per side after one warm-up pass;"
+    @Option(names = "--repeats", defaultValue = "3", description = "Timed passes per side after warm-up passes (2 s, at most 3);"
         + " the median and the range are printed (default ${DEFAULT-VALUE}).")
     int repeats;
 
@@ -188,6 +188,10 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--threads", description = "Sampler threads, one BLAS thread each (default: the cores).")
     Integer threads;
 
+    @Option(names = "--memory-mib", defaultValue = "1024", description = "The sampler's memory budget, all threads, in"
+        + " MiB (default ${DEFAULT-VALUE}: VGG needs more than the sampler's default 256).")
+    long memoryMib;
+
     @Option(names = "--profile", description = "Also print, per network, the plan nodes taking the most time.")
     boolean profile;
 
@@ -200,7 +204,7 @@ public final class BenchCommand implements Runnable {
       List<String> names = networks != null ? networks : List.copyOf(ZooBenchmark.entries(seed).keySet());
       int cores = Runtime.getRuntime().availableProcessors();
       ZooBenchmark.Settings s = new ZooBenchmark.Settings(names, pool, iterations, batch, repeats, seed,
-          dropout == null ? Double.NaN : dropout, dropConnect, threads == null ? cores : threads, profile);
+          dropout == null ? Double.NaN : dropout, dropConnect, threads == null ? cores : threads, memoryMib << 20, profile);
       out.println(machine());
       ZooBenchmark.LEFT_OUT.forEach((k, v) -> out.println("left out: " + k + ": " + v));
       out.println(ZooBenchmark.HEADER);
@@ -216,7 +220,7 @@ public final class BenchCommand implements Runnable {
       double gemm = figures.isEmpty() ? Double.NaN : figures.get(0).gemm();
       out.printf(Locale.ROOT, "sgemm ceiling: %.1f GFLOP/s (1280x512x512 on %d sampler thread(s) x %d BLAS, same run)%n",
           gemm, s.threads(), s.threads() == 1 ? cores : 1);
-      out.println("ex-it/s: example-iterations per second, median [min-max] of " + repeats + " timed passes after one"
+      out.println("ex-it/s: example-iterations per second, median [min-max] of " + repeats + " timed passes after a"
           + " warm-up, sampler and DL4J alternating; ratio = sampler / DL4J, pass by pass. GFLOP/s count 2 per"
           + " multiply-add of the dense and convolution layers the plan runs natively: the sampler's prefix once per"
           + " example and its stochastic suffix per example-iteration; DL4J's whole network per example-iteration.");

@@ -44,7 +44,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *
  * <p>Each network is made stochastic the way a user would: MC dropout where it declares dropout
  * (its own rates, or one rate for all), otherwise DropConnect on its dense and convolution layers
- * ({@code "Linear", "Conv2d"}). Both sides get a warm-up pass, then {@code repeats} timed passes
+ * ({@code "Linear", "Conv2d"}). Both sides get warm-up passes (until each has run 2 s, at most 3), then {@code repeats} timed passes
  * alternating sampler and DL4J, so machine noise hits both alike; the ratio is taken pass by pass.
  *
  * <p>FLOPs are two per multiply-add of the dense and convolution layers that run in the plan's
@@ -72,29 +72,29 @@ public final class ZooBenchmark {
   public static Map<String, Entry> entries(long seed) {
     long s = ReferenceNetworks.dl4jSeed(seed);
     Map<String, Entry> m = new LinkedHashMap<>();
-    put(m, "mlp", new int[] {784}, 2048, 20, () -> ReferenceNetworks.mlp(seed));
-    put(m, "cnn", new int[] {784}, 1024, 20, () -> ReferenceNetworks.cnn(seed));
-    put(m, "lenet", new int[] {784}, 512, 20, () -> LeNet.builder().numClasses(10).seed(s).build().init());
-    put(m, "simplecnn", new int[] {3, 48, 48}, 256, 20, () -> SimpleCNN.builder().numClasses(10).seed(s).build().init());
-    put(m, "alexnet", new int[] {3, 224, 224}, 16, 20, () -> AlexNet.builder().numClasses(10).seed(s).build().init());
-    put(m, "vgg16", new int[] {3, 224, 224}, 2, 10, () -> VGG16.builder().numClasses(10).seed(s).build().init());
-    put(m, "vgg19", new int[] {3, 224, 224}, 2, 10, () -> VGG19.builder().numClasses(10).seed(s).build().init());
-    put(m, "squeezenet", new int[] {3, 64, 64}, 64, 20,
+    put(m, "mlp", new int[] {784}, 1024, 20, () -> ReferenceNetworks.mlp(seed));
+    put(m, "cnn", new int[] {784}, 256, 20, () -> ReferenceNetworks.cnn(seed));
+    put(m, "lenet", new int[] {784}, 128, 20, () -> LeNet.builder().numClasses(10).seed(s).build().init());
+    put(m, "simplecnn", new int[] {3, 48, 48}, 32, 10, () -> SimpleCNN.builder().numClasses(10).seed(s).build().init());
+    put(m, "alexnet", new int[] {3, 224, 224}, 8, 10, () -> AlexNet.builder().numClasses(10).seed(s).build().init());
+    put(m, "vgg16", new int[] {3, 224, 224}, 1, 3, () -> VGG16.builder().numClasses(10).seed(s).build().init());
+    put(m, "vgg19", new int[] {3, 224, 224}, 1, 3, () -> VGG19.builder().numClasses(10).seed(s).build().init());
+    put(m, "squeezenet", new int[] {3, 64, 64}, 32, 10,
         () -> SqueezeNet.builder().numClasses(10).seed(s).inputShape(new int[] {3, 64, 64}).build().init());
-    put(m, "darknet19", new int[] {3, 64, 64}, 32, 20,
+    put(m, "darknet19", new int[] {3, 64, 64}, 16, 10,
         () -> Darknet19.builder().numClasses(10).seed(s).inputShape(new int[] {3, 64, 64}).build().init());
-    put(m, "tinyyolo", new int[] {3, 128, 128}, 16, 20,
+    put(m, "tinyyolo", new int[] {3, 128, 128}, 8, 10,
         () -> TinyYOLO.builder().numClasses(10).seed(s).inputShape(new int[] {3, 128, 128}).build().init());
-    put(m, "yolo2", new int[] {3, 128, 128}, 4, 10,
+    put(m, "yolo2", new int[] {3, 128, 128}, 2, 5,
         () -> YOLO2.builder().numClasses(10).seed(s).inputShape(new int[] {3, 128, 128}).build().init());
-    put(m, "resnet50", new int[] {3, 224, 224}, 4, 10, () -> ResNet50.builder().numClasses(10).seed(s).build().init());
-    put(m, "unet", new int[] {3, 64, 64}, 8, 10,
+    put(m, "resnet50", new int[] {3, 224, 224}, 2, 3, () -> ResNet50.builder().numClasses(10).seed(s).build().init());
+    put(m, "unet", new int[] {3, 64, 64}, 2, 3,
         () -> UNet.builder().seed(s).inputShape(new int[] {3, 64, 64}).build().init());
-    put(m, "xception", new int[] {3, 96, 96}, 8, 10,
+    put(m, "xception", new int[] {3, 96, 96}, 2, 3,
         () -> Xception.builder().numClasses(10).seed(s).inputShape(new int[] {3, 96, 96}).build().init());
-    put(m, "facenet", new int[] {3, 96, 96}, 16, 20,
+    put(m, "facenet", new int[] {3, 96, 96}, 4, 10,
         () -> FaceNetNN4Small2.builder().numClasses(10).seed(s).build().init());
-    put(m, "inceptionresnetv1", new int[] {3, 160, 160}, 4, 10,
+    put(m, "inceptionresnetv1", new int[] {3, 160, 160}, 2, 5,
         () -> InceptionResNetV1.builder().numClasses(10).seed(s).build().init());
     return m;
   }
@@ -116,15 +116,16 @@ public final class ZooBenchmark {
    * @param pool examples per network, or 0 for each network's default
    * @param iterations T, or 0 for each network's default
    * @param batch examples per batch handed to the sampler and to DL4J
-   * @param repeats timed passes per side (after one warm-up pass each)
+   * @param repeats timed passes per side (after the warm-up)
    * @param seed seeds weights, pool and masks
    * @param dropout drop probability for every dropout, or NaN for the networks' own rates
    * @param dropConnect weight-drop probability where a network has no dropout
    * @param threads sampler threads (each with one BLAS thread when more than one)
+   * @param memoryBytes the sampler's memory budget (all threads)
    * @param profile print the plan nodes that take the most time
    */
   public record Settings(List<String> networks, int pool, int iterations, int batch, int repeats, long seed,
-      double dropout, double dropConnect, int threads, boolean profile) {
+      double dropout, double dropConnect, int threads, long memoryBytes, boolean profile) {
     public Settings {
       networks = List.copyOf(networks);
       if (pool < 0 || iterations < 0 || batch < 1 || repeats < 1 || threads < 1) {
@@ -259,7 +260,7 @@ public final class ZooBenchmark {
       batches.add(x.get(NDArrayIndex.interval(i, Math.min(pool, i + s.batch()))).dup());
     }
     int[][] perExample = {e.inputShape()};
-    SamplerConfig cfg = SamplerConfig.defaults().withSeed(s.seed()).withThreads(s.threads());
+    SamplerConfig cfg = SamplerConfig.defaults().withSeed(s.seed()).withThreads(s.threads()).withMemoryBudget(s.memoryBytes());
     double[] samplerRates = new double[s.repeats()];
     double[] dl4jRates = new double[s.repeats()];
     try (PosteriorSampler sampler = PosteriorSampler.of(net, cfg);
@@ -267,28 +268,41 @@ public final class ZooBenchmark {
       PlanProfile plan = sampler.profile(perExample);
       double samplerFlops = plan.flopsPerSample() + plan.flopsPerExample() / (double) t;
       double networkFlops = whole.profile(perExample).flopsPerSample();
-      for (int r = -1; r < s.repeats(); r++) {
-        NativeGemm.setThreads(s.threads() == 1 ? cores : 1);
-        long t0 = System.nanoTime();
-        sampler.predictOnDataset(batches.iterator(), t, (i, first, samples) -> { }, null);
-        double samplerSecs = (System.nanoTime() - t0) / 1e9;
-        NativeGemm.setThreads(cores); // DL4J as a user runs it: nd4j's default threads
-        t0 = System.nanoTime();
-        for (INDArray b : batches) {
-          for (int i = 0; i < t; i++) {
-            network.output(b);
-          }
-        }
-        double dl4jSecs = (System.nanoTime() - t0) / 1e9;
-        if (r >= 0) {
-          samplerRates[r] = (double) pool * t / samplerSecs;
-          dl4jRates[r] = (double) pool * t / dl4jSecs;
-        }
+      // Warm-up (JIT, buffers, DL4J's workspaces): passes until both sides have run 2 s, at most 3.
+      double warmed = 0;
+      for (int w = 0; w < 3 && warmed < 2; w++) {
+        warmed += samplerPass(sampler, batches, t, s.threads(), cores);
+        warmed = Math.min(warmed, dl4jPass(network, batches, t, cores));
+      }
+      long[] warmNanos = sampler.profile(perExample).nanosSpent();
+      for (int r = 0; r < s.repeats(); r++) {
+        samplerRates[r] = (double) pool * t / samplerPass(sampler, batches, t, s.threads(), cores);
+        dl4jRates[r] = (double) pool * t / dl4jPass(network, batches, t, cores);
       }
       PlanProfile timed = sampler.profile(perExample);
       return new Figures(e.name(), how, pool, t, samplerRates, dl4jRates, samplerFlops, networkFlops, gemm,
-          fallbacks(timed), hot(timed, s.profile() ? 8 : 0));
+          fallbacks(timed), hot(timed, warmNanos, s.profile() ? 8 : 0));
     }
+  }
+
+  /** Seconds for T iterations of every batch through the sampler, one BLAS thread per sampler thread. */
+  private static double samplerPass(PosteriorSampler sampler, List<INDArray> batches, int t, int threads, int cores) {
+    NativeGemm.setThreads(threads == 1 ? cores : 1);
+    long t0 = System.nanoTime();
+    sampler.predictOnDataset(batches.iterator(), t, (i, first, samples) -> { }, null);
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  /** Seconds for DL4J's own {@code output(x)} called T times on every batch, with nd4j's default threads. */
+  private static double dl4jPass(Network network, List<INDArray> batches, int t, int cores) {
+    NativeGemm.setThreads(cores);
+    long t0 = System.nanoTime();
+    for (INDArray b : batches) {
+      for (int i = 0; i < t; i++) {
+        network.output(b);
+      }
+    }
+    return (System.nanoTime() - t0) / 1e9;
   }
 
   /** Plan nodes that run DL4J's own code, by DL4J class where the node says it, counted. */
@@ -306,8 +320,12 @@ public final class ZooBenchmark {
     return out;
   }
 
-  private static List<String> hot(PlanProfile p, int top) {
+  /** The {@code top} nodes by time spent in the timed passes (the warm-up's {@code before} taken off). */
+  private static List<String> hot(PlanProfile p, long[] before, int top) {
     long[] ns = p.nanosSpent();
+    for (int i = 0; i < ns.length; i++) {
+      ns[i] -= before[i];
+    }
     long total = Arrays.stream(ns).sum();
     Integer[] order = new Integer[ns.length];
     for (int i = 0; i < ns.length; i++) {
