@@ -83,9 +83,9 @@ public final class ZooBenchmark {
         () -> SqueezeNet.builder().numClasses(10).seed(s).inputShape(new int[] {3, 64, 64}).build().init());
     put(m, "darknet19", new int[] {3, 64, 64}, 16, 10,
         () -> Darknet19.builder().numClasses(10).seed(s).inputShape(new int[] {3, 64, 64}).build().init());
-    put(m, "tinyyolo", new int[] {3, 128, 128}, 8, 10,
+    put(m, "tinyyolo", new int[] {3, 128, 128}, 64, 10,
         () -> TinyYOLO.builder().numClasses(10).seed(s).inputShape(new int[] {3, 128, 128}).build().init());
-    put(m, "yolo2", new int[] {3, 128, 128}, 2, 5,
+    put(m, "yolo2", new int[] {3, 128, 128}, 16, 5,
         () -> YOLO2.builder().numClasses(10).seed(s).inputShape(new int[] {3, 128, 128}).build().init());
     put(m, "resnet50", new int[] {3, 224, 224}, 2, 3, () -> ResNet50.builder().numClasses(10).seed(s).build().init());
     put(m, "unet", new int[] {3, 64, 64}, 2, 3,
@@ -179,7 +179,8 @@ public final class ZooBenchmark {
     public String row() {
       double[] r = ratios();
       return String.format(Locale.ROOT, "| %s | %s | %d x %d | %s | %s | %s | %.1f (%.0f%%) | %.1f | %s |", network,
-          stochastic, pool, iterations, spread(samplerRates, "%,.0f"), spread(dl4jRates, "%,.0f"),
+          stochastic, pool, iterations, spread(samplerRates, rateFormat(samplerRates)),
+          spread(dl4jRates, rateFormat(dl4jRates)),
           spread(r, "%.2f"), samplerGflops(), 100 * samplerGflops() / gemm, dl4jGflops(),
           fallbacks.isEmpty() ? "none" : String.join(", ", fallbacks));
     }
@@ -344,6 +345,11 @@ public final class ZooBenchmark {
     Arrays.sort(s);
     int n = s.length;
     return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+  }
+
+  /** Whole numbers for rates of 100 and more, else two decimals (a VGG runs at about one example-iteration/s). */
+  static String rateFormat(double[] v) {
+    return Arrays.stream(v).min().orElse(0) >= 100 ? "%,.0f" : "%.2f";
   }
 
   /** {@code median [min-max]}, or the value alone for one pass. */
