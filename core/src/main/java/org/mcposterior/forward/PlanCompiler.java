@@ -207,6 +207,27 @@ public final class PlanCompiler {
         return pooling(name, s, cur);
       }
     }
+    if (k == org.deeplearning4j.nn.conf.layers.LocalResponseNormalization.class && cur.geometry().isImage()) {
+      Tensor t = localResponseNormalization(name, (org.deeplearning4j.nn.conf.layers.LocalResponseNormalization) conf, cur);
+      if (t != null) {
+        return t;
+      }
+    }
+    if (k == org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer.class && cur.geometry().isImage()) {
+      Tensor t = globalPooling(name, (org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer) conf, cur);
+      if (t != null) {
+        return t;
+      }
+    }
+    if ((k == org.deeplearning4j.nn.conf.layers.SpaceToDepthLayer.class
+        || k == org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer.class
+        || k == org.deeplearning4j.nn.conf.layers.Upsampling2D.class
+        || k == org.deeplearning4j.nn.conf.layers.convolutional.Cropping2D.class) && cur.geometry().isImage()) {
+      Tensor t = gather(name, layer, k.getSimpleName(), cur, conf.getOutputType(0, cur.type()));
+      if (t != null) {
+        return t;
+      }
+    }
     if (k == BatchNormalization.class && (cur.geometry().isFlat() || cur.geometry().isImage())) {
       return batchNorm(name, layer, (BatchNormalization) conf, cur);
     }
@@ -295,6 +316,113 @@ public final class PlanCompiler {
     Geometry out = Geometry.image(g.channels(), win.outH(), win.outW(), Geometry.Memory.HWC);
     return add(name, k, out, InputType.convolutional(win.outH(), win.outW(), g.channels(), conf.getCnn2dDataFormat()),
         new int[] {cur.node()});
+  }
+
+  /**
+   * Local response normalisation across channels, natively; null (DL4J runs it) for an even window
+   * {@code n} or non-positive {@code k}, which the kernel does not claim to reproduce.
+   */
+  private Tensor localResponseNormalization(String name, org.deeplearning4j.nn.conf.layers.LocalResponseNormalization conf,
+      Tensor in) {
+    double n = conf.getN();
+    if (n != Math.rint(n) || n < 1 || ((int) n) % 2 == 0 || !(conf.getK() > 0)) {
+      return null;
+    }
+    Geometry g = in.geometry();
+    Tensor cur = toMemory(in, Geometry.Memory.HWC);
+    LrnKernel k = new LrnKernel(name, g.channels(), g.height() * g.width(), (int) n, conf.getK(), conf.getAlpha(),
+        conf.getBeta());
+    return add(name, k, cur.geometry(), in.type(), new int[] {cur.node()});
+  }
+
+  /**
+   * Global pooling of NCHW-typed images over height and width into one value per channel,
+   * natively; null (DL4J runs it) for other pooling dimensions, uncollapsed output, NHWC-typed
+   * input or other pooling types.
+   */
+  private Tensor globalPooling(String name, org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer conf, Tensor in) {
+    int[] dims = conf.getPoolingDimensions();
+    if (!conf.isCollapseDimensions() || formatOf(in.type()) != CNN2DFormat.NCHW
+        || (dims != null && !Arrays.equals(dims, new int[] {2, 3}) && !Arrays.equals(dims, new int[] {3, 2}))) {
+      return null;
+    }
+    GlobalPoolKernel.Reduction r = switch (conf.getPoolingType()) {
+      case MAX -> GlobalPoolKernel.Reduction.MAX;
+      case AVG -> GlobalPoolKernel.Reduction.AVG;
+      case SUM -> GlobalPoolKernel.Reduction.SUM;
+      case PNORM -> GlobalPoolKernel.Reduction.PNORM;
+      default -> null;
+    };
+    if (r == null || (r == GlobalPoolKernel.Reduction.PNORM && conf.getPnorm() < 1)) {
+      return null;
+    }
+    Geometry g = in.geometry();
+    Tensor cur = toMemory(in, Geometry.Memory.HWC);
+    GlobalPoolKernel k = new GlobalPoolKernel(name, r, conf.getPnorm(), g.channels(), g.height() * g.width());
+    return add(name, k, Geometry.flat(g.channels()), InputType.feedForward(g.channels()), new int[] {cur.node()});
+  }
+
+  /**
+   * A layer that only moves values, as a gather whose map is read off DL4J's own layer: one probe
+   * example holding {@code index + 1} in each input cell (exact in float below 2^24) gives, per
+   * output cell, the input cell it copies (0: a padded zero). A second probe of random values must
+   * then come out exactly as the gather predicts, else the layer is not a pure move (for some flag)
+   * and null is returned: DL4J runs it.
+   */
+  private Tensor gather(String name, Layer layer, String what, Tensor in, InputType outType) {
+    Tensor cur = toMemory(in, formatOf(in.type()) == CNN2DFormat.NHWC ? Geometry.Memory.HWC : Geometry.Memory.CHW);
+    Geometry g = cur.geometry();
+    Geometry out;
+    try {
+      out = Geometry.of(outType);
+    } catch (UnsupportedOperationException e) {
+      return null; // an output DL4J's input types cannot describe here: DL4J runs the layer
+    }
+    int inSize = g.size();
+    int outSize = out.size();
+    if (inSize >= (1 << 24) - 1) {
+      return null;
+    }
+    float[] idx = new float[inSize];
+    for (int i = 0; i < inSize; i++) {
+      idx[i] = i + 1;
+    }
+    float[] mapped = probe(layer, g, idx, outSize);
+    if (mapped == null) {
+      return null;
+    }
+    int[] source = new int[outSize];
+    for (int j = 0; j < outSize; j++) {
+      float v = mapped[j];
+      if (v != Math.rint(v) || v < 0 || v > inSize) {
+        return null;
+      }
+      source[j] = (int) v - 1;
+    }
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(inSize * 31L + outSize);
+    float[] values = new float[inSize];
+    for (int i = 0; i < inSize; i++) {
+      values[i] = (float) (rnd.nextDouble() * 2 - 1);
+    }
+    float[] actual = probe(layer, g, values, outSize);
+    GatherKernel kernel = new GatherKernel(what, source, inSize);
+    float[] predicted = new float[outSize];
+    kernel.gather(values, 0, predicted, 0);
+    if (actual == null || !Arrays.equals(actual, predicted)) {
+      return null;
+    }
+    return add(name, kernel, out, outType, new int[] {cur.node()});
+  }
+
+  /** DL4J's layer at inference on one example of {@code values}; null when its output has another size. */
+  private float[] probe(Layer layer, Geometry g, float[] values, int outSize) {
+    INDArray x = Nd4j.create(values, g.batchShape(1), 'c').castTo(dataType);
+    INDArray y = layer.activate(x, false, LayerWorkspaceMgr.noWorkspaces());
+    layer.clear();
+    if (y.length() != outSize) {
+      return null;
+    }
+    return y.castTo(DataType.FLOAT).dup('c').data().asFloat();
   }
 
   /** Batch-norm at inference is affine per channel: read its scale and shift off DL4J's own layer. */

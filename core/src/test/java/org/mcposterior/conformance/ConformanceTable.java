@@ -122,16 +122,16 @@ final class ConformanceTable {
         new SeparableConvolution2D.Builder(3, 3).nOut(4).build(), out(3)), img4(2, 7, 6)));
     m.put(LocallyConnected2D.class, dl4j(() -> mln(img(2, 6, 6),
         new LocallyConnected2D.Builder().kernelSize(3, 3).nOut(3).build(), out(3)), img4(2, 6, 6)));
-    m.put(LocalResponseNormalization.class, dl4j(() -> mln(img(2, 6, 5), conv(4),
+    m.put(LocalResponseNormalization.class, nat("LRN kernel (odd window, k > 0; others through DL4J)", () -> mln(img(2, 6, 5), conv(4),
         new LocalResponseNormalization.Builder().build(), out(3)), img4(2, 6, 5)));
-    m.put(GlobalPoolingLayer.class, dl4j(() -> mln(img(2, 6, 5), conv(4),
+    m.put(GlobalPoolingLayer.class, nat("global pooling kernel (NCHW, collapsed; others through DL4J)", () -> mln(img(2, 6, 5), conv(4),
         new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), out(3)), img4(2, 6, 5)));
-    m.put(ZeroPaddingLayer.class, dl4j(() -> mln(img(2, 5, 4), new ZeroPaddingLayer(1, 2), conv(3), out(3)),
+    m.put(ZeroPaddingLayer.class, nat("gather kernel, map read off DL4J's own layer", () -> mln(img(2, 5, 4), new ZeroPaddingLayer(1, 2), conv(3), out(3)),
         img4(2, 5, 4)));
-    m.put(Cropping2D.class, dl4j(() -> mln(img(2, 7, 6), new Cropping2D(1, 2), conv(3), out(3)), img4(2, 7, 6)));
-    m.put(Upsampling2D.class, dl4j(() -> mln(img(2, 4, 3), new Upsampling2D.Builder(2).build(), conv(3), out(3)),
+    m.put(Cropping2D.class, nat("gather kernel, map read off DL4J's own layer", () -> mln(img(2, 7, 6), new Cropping2D(1, 2), conv(3), out(3)), img4(2, 7, 6)));
+    m.put(Upsampling2D.class, nat("gather kernel, map read off DL4J's own layer", () -> mln(img(2, 4, 3), new Upsampling2D.Builder(2).build(), conv(3), out(3)),
         img4(2, 4, 3)));
-    m.put(SpaceToDepthLayer.class, dl4j(() -> mln(img(2, 6, 4), new SpaceToDepthLayer.Builder(2).build(), out(3)),
+    m.put(SpaceToDepthLayer.class, nat("gather kernel, map read off DL4J's own layer", () -> mln(img(2, 6, 4), new SpaceToDepthLayer.Builder(2).build(), out(3)),
         img4(2, 6, 4)));
     m.put(SpaceToBatchLayer.class, refused("moves image blocks into the batch dimension, which the MC pass uses for"
         + " iterations", () -> mln(img(2, 6, 4), new SpaceToBatchLayer.Builder(new int[] {2, 2}).build(), out(3)),

@@ -10,13 +10,14 @@ import org.mcposterior.jobs.bench.HeuristicsBenchmark;
 import org.mcposterior.jobs.bench.SamplerBenchmark;
 import org.mcposterior.jobs.bench.ScaleBenchmark;
 import org.mcposterior.jobs.bench.SparkBenchmark;
+import org.mcposterior.jobs.bench.ZooBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code bench}: the benchmarks whose figures the README quotes. Each prints the machine it ran on. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (print figures; nothing is asserted).",
     subcommands = {BenchCommand.Sampler.class, BenchCommand.Heuristics.class, BenchCommand.Spark.class,
-        BenchCommand.Scale.class})
+        BenchCommand.Scale.class, BenchCommand.Zoo.class})
 public final class BenchCommand implements Runnable {
 
   @Override
@@ -146,6 +147,85 @@ public final class BenchCommand implements Runnable {
         System.out.println(r);
       }
       return 0;
+    }
+  }
+
+  @Command(name = "zoo", mixinStandardHelpOptions = true,
+      description = {"DL4J's model zoo (random weights, never pretrained) and the reference networks: the sampler vs"
+          + " DL4J's own output(x) called T times on the same pool, in one run, with the sgemm ceiling.",
+          "Networks with dropout run MC dropout, the others DropConnect on their dense and convolution layers."})
+  static final class Zoo implements Callable<Integer> {
+    @Option(names = "--networks", split = ",", description = "Networks to run, comma-separated (default: all of"
+        + " mlp, cnn, lenet, simplecnn, alexnet, vgg16, vgg19, squeezenet, darknet19, tinyyolo, yolo2, resnet50, unet,"
+        + " xception, facenet, inceptionresnetv1).")
+    List<String> networks;
+
+    @Option(names = "--pool", defaultValue = "0", description = "Examples per network (default: each network's own,"
+        + " small for the large ones).")
+    int pool;
+
+    @Option(names = "--iterations", defaultValue = "0", description = "T, MC iterations (default: each network's own,"
+        + " 20 or 10).")
+    int iterations;
+
+    @Option(names = "--batch", defaultValue = "64", description = "Examples per batch, sampler and DL4J alike (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--repeats", defaultValue = "3", description = "Timed passes per side after warm-up passes (2 s, at most 3);"
+        + " the median and the range are printed (default ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of weights, pool and masks (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--dropout", description = "Drop probability for every dropout (default: each network's own rates).")
+    Double dropout;
+
+    @Option(names = "--dropconnect", defaultValue = "0.05", description = "Weight-drop probability for networks without"
+        + " dropout (default ${DEFAULT-VALUE}).")
+    double dropConnect;
+
+    @Option(names = "--threads", description = "Sampler threads, one BLAS thread each (default: the cores).")
+    Integer threads;
+
+    @Option(names = "--memory-mib", defaultValue = "1024", description = "The sampler's memory budget, all threads, in"
+        + " MiB (default ${DEFAULT-VALUE}: VGG needs more than the sampler's default 256).")
+    long memoryMib;
+
+    @Option(names = "--profile", description = "Also print, per network, the plan nodes taking the most time.")
+    boolean profile;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      java.io.PrintWriter out = spec.commandLine().getOut();
+      List<String> names = networks != null ? networks : List.copyOf(ZooBenchmark.entries(seed).keySet());
+      int cores = Runtime.getRuntime().availableProcessors();
+      ZooBenchmark.Settings s = new ZooBenchmark.Settings(names, pool, iterations, batch, repeats, seed,
+          dropout == null ? Double.NaN : dropout, dropConnect, threads == null ? cores : threads, memoryMib << 20, profile);
+      out.println(machine());
+      ZooBenchmark.LEFT_OUT.forEach((k, v) -> out.println("left out: " + k + ": " + v));
+      out.println(ZooBenchmark.HEADER);
+      out.flush();
+      List<ZooBenchmark.Figures> figures = ZooBenchmark.run(s, f -> {
+        out.println(f.row());
+        f.hotNodes().forEach(h -> out.println("    " + h));
+        out.flush();
+      }, (n, ex) -> {
+        out.println("| " + n + " | failed: " + ex.getClass().getSimpleName() + ": " + String.valueOf(ex.getMessage()).replace('\n', ' ') + " |");
+        out.flush();
+      });
+      double gemm = figures.isEmpty() ? Double.NaN : figures.get(0).gemm();
+      out.printf(Locale.ROOT, "sgemm ceiling: %.1f GFLOP/s (1280x512x512 on %d sampler thread(s) x %d BLAS, same run)%n",
+          gemm, s.threads(), s.threads() == 1 ? cores : 1);
+      out.println("ex-it/s: example-iterations per second, median [min-max] of " + repeats + " timed passes after a"
+          + " warm-up, sampler and DL4J alternating; ratio = sampler / DL4J, pass by pass. GFLOP/s count 2 per"
+          + " multiply-add of the dense and convolution layers the plan runs natively: the sampler's prefix once per"
+          + " example and its stochastic suffix per example-iteration; DL4J's whole network per example-iteration.");
+      out.flush();
+      return figures.size() == names.size() ? 0 : 1;
     }
   }
 }
