@@ -43,7 +43,18 @@ final class Dl4jKernel implements Kernel {
       in[i].copyTo(0, v, 0, v.length);
       x[i] = Nd4j.create(v, inputs[i].batchShape(rows), 'c').castTo(dataType);
     }
-    Network net = runner.network();
+    INDArray y = run(kind, runner.network(), node, x, rows);
+    long expected = (long) rows * output.size();
+    if (y.length() != expected) {
+      throw new IllegalStateException("DL4J " + describe() + " returned shape " + java.util.Arrays.toString(y.shape())
+          + " but the plan expected " + rows + " x " + output);
+    }
+    float[] res = y.castTo(DataType.FLOAT).dup('c').data().asFloat();
+    out.copyFrom(0, res, 0, res.length);
+  }
+
+  /** Runs node {@code node}'s layer, preprocessor or vertex of {@code net} on {@code x} in inference mode. */
+  static INDArray run(Kind kind, Network net, String node, INDArray[] x, int rows) {
     LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
     INDArray y;
     switch (kind) {
@@ -65,13 +76,21 @@ final class Dl4jKernel implements Kernel {
         v.clear();
       }
     }
-    long expected = (long) rows * output.size();
-    if (y.length() != expected) {
-      throw new IllegalStateException("DL4J " + describe() + " returned shape " + java.util.Arrays.toString(y.shape())
-          + " but the plan expected " + rows + " x " + output);
+    return y;
+  }
+
+  /**
+   * The shape (batch of one included) DL4J's own node returns for zero inputs of the given
+   * geometries: the truth where a layer's declared output type is wrong or incomplete (in DL4J
+   * 1.0.0-M2.1 a GlobalPoolingLayer declares its recurrent input type as its output, and a
+   * Bidirectional layer an unknown time length).
+   */
+  static long[] probeShape(Kind kind, Network net, String node, Geometry[] inputs, DataType dataType) {
+    INDArray[] x = new INDArray[inputs.length];
+    for (int i = 0; i < inputs.length; i++) {
+      x[i] = Nd4j.zeros(dataType, inputs[i].batchShape(1));
     }
-    float[] res = y.castTo(DataType.FLOAT).dup('c').data().asFloat();
-    out.copyFrom(0, res, 0, res.length);
+    return run(kind, net, node, x, 1).shape();
   }
 
   @Override

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
@@ -90,8 +91,10 @@ public final class PlanCompiler {
     for (Network.Node n : network.nodes()) {
       if (n.isInput()) {
         Network.Node consumer = InputShapes.firstConsumer(network, n.name());
-        CNN2DFormat format = consumer == null ? CNN2DFormat.NCHW : imageFormat(consumer.layer().conf().getLayer());
-        values.put(n.name(), input(n.inputIndex(), inputShapes[n.inputIndex()], format));
+        org.deeplearning4j.nn.conf.layers.Layer first = consumer == null ? null : consumer.layer().conf().getLayer();
+        CNN2DFormat format = first == null ? CNN2DFormat.NCHW : imageFormat(first);
+        RNNFormat sequences = first == null ? RNNFormat.NCW : rnnFormat(first);
+        values.put(n.name(), input(n.inputIndex(), inputShapes[n.inputIndex()], format, sequences));
         continue;
       }
       Tensor[] ins = new Tensor[n.inputs().size()];
@@ -134,14 +137,21 @@ public final class PlanCompiler {
 
   // ---------------------------------------------------------------- inputs and outputs
 
-  private Tensor input(int k, int[] shape, CNN2DFormat format) {
+  private Tensor input(int k, int[] shape, CNN2DFormat format, RNNFormat sequences) {
     Geometry g;
     if (shape.length == 3 && format == CNN2DFormat.NHWC) {
       g = Geometry.image(shape[2], shape[0], shape[1], Geometry.Memory.HWC);
     } else {
       g = new Geometry(shape, Geometry.Memory.CHW);
     }
-    InputType type = g.toInputType(format);
+    InputType type;
+    if (shape.length == 2) {
+      // a sequence in DL4J's per-example layout of its first layer: [size, time] (NCW) or [time, size] (NWC)
+      type = sequences == RNNFormat.NWC ? InputType.recurrent(shape[1], shape[0], RNNFormat.NWC)
+          : InputType.recurrent(shape[0], shape[1], RNNFormat.NCW);
+    } else {
+      type = g.toInputType(format);
+    }
     int id = nodes.size();
     nodes.add(new PlanNode(id, "input " + k, new int[0], k, null, g, false));
     inputNodes.add(id);
@@ -336,6 +346,10 @@ public final class PlanCompiler {
       Tensor t = toMemory(in, p.getFormat() == CNN2DFormat.NHWC ? Geometry.Memory.HWC : Geometry.Memory.CHW);
       return new Tensor(t.node(), Geometry.flat(g.size()), InputType.feedForward(g.size()));
     }
+    if (pre instanceof org.deeplearning4j.nn.conf.preprocessor.RnnToFeedForwardPreProcessor && g.isFlat()
+        && in.type() instanceof InputType.InputTypeFeedForward) {
+      return in; // DL4J passes feed-forward input through unchanged (e.g. after a GlobalPoolingLayer on sequences)
+    }
     if (pre instanceof FeedForwardToCnnPreProcessor p && g.isFlat()) {
       int c = Math.toIntExact(p.getNumChannels()), h = Math.toIntExact(p.getInputHeight()), w = Math.toIntExact(p.getInputWidth());
       if ((long) c * h * w != g.size()) {
@@ -388,9 +402,48 @@ public final class PlanCompiler {
           : ins[i];
       gs[i] = aligned[i].geometry();
     }
+    boolean sequences = outType instanceof InputType.InputTypeRecurrent;
+    for (Tensor t : ins) {
+      sequences |= t.type() instanceof InputType.InputTypeRecurrent;
+    }
+    if (sequences) {
+      outType = probedType(kind, n, gs, outType);
+    }
     Geometry out = Geometry.of(outType);
     Dl4jKernel k = new Dl4jKernel(kind, n.name(), gs, out, dataType);
     return add(name, k, out, outType, ids(aligned));
+  }
+
+  /**
+   * The output type of a DL4J node on sequences, from the shape it returns on a probe of one
+   * example rather than from its declared type alone (see {@link Dl4jKernel#probeShape}); the
+   * declared type still says the sequence format (NCW or NWC) of a 3D result.
+   */
+  private InputType probedType(Dl4jKernel.Kind kind, Network.Node n, Geometry[] gs, InputType declared) {
+    long[] s = Dl4jKernel.probeShape(kind, network, n.name(), gs, dataType);
+    if (s.length == 0 || s[0] != 1) {
+      throw new UnsupportedLayerException(n.label() + (kind == Dl4jKernel.Kind.PREPROCESSOR ? "'s input preprocessor "
+          + n.preprocessor().getClass().getSimpleName() : "") + " turns one example into " + (s.length == 0 ? 0 : s[0])
+          + " rows (DL4J's RnnToFeedForwardPreProcessor makes every time step a row of a feed-forward layer); the MC pass"
+          + " keeps one row per example, so this network is refused; build the per-time-step layers as recurrent layers"
+          + " (RnnOutputLayer, or a DenseLayer wrapped in TimeDistributed), or pool over time first (LastTimeStep,"
+          + " GlobalPoolingLayer)");
+    }
+    if (s.length == 2) {
+      return InputType.feedForward(s[1]);
+    }
+    if (s.length == 3) {
+      RNNFormat f = declared instanceof InputType.InputTypeRecurrent r ? r.getFormat() : RNNFormat.NCW;
+      return f == RNNFormat.NWC ? InputType.recurrent(s[2], s[1], RNNFormat.NWC) : InputType.recurrent(s[1], s[2], RNNFormat.NCW);
+    }
+    Geometry g = Geometry.of(declared);
+    long[] expected = g.batchShape(1);
+    if (!Arrays.equals(expected, s)) {
+      throw new UnsupportedLayerException(n.label() + " returns per-example activations of"
+          + " shape " + Arrays.toString(Arrays.copyOfRange(s, 1, s.length)) + " where its configuration declares "
+          + declared + "; the MC pass cannot place its output, so the network is refused; please report it");
+    }
+    return declared;
   }
 
   // ---------------------------------------------------------------- helpers
@@ -460,6 +513,32 @@ public final class PlanCompiler {
           + ", expected " + expected);
     }
     return p.castTo(DataType.FLOAT).dup('c').data().asFloat();
+  }
+
+  /** The sequence format a layer expects (DL4J's default NCW when it says nothing), for a 3D network input. */
+  static RNNFormat rnnFormat(org.deeplearning4j.nn.conf.layers.Layer conf) {
+    if (conf instanceof org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer r) {
+      return r.getRnnDataFormat();
+    }
+    if (conf instanceof org.deeplearning4j.nn.conf.layers.RnnOutputLayer r) {
+      return r.getRnnDataFormat();
+    }
+    if (conf instanceof org.deeplearning4j.nn.conf.layers.RnnLossLayer r) {
+      return r.getRnnDataFormat();
+    }
+    if (conf instanceof org.deeplearning4j.nn.conf.layers.Convolution1DLayer c) {
+      return c.getRnnDataFormat();
+    }
+    if (conf instanceof org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional b) {
+      return b.getRNNDataFormat();
+    }
+    if (conf instanceof org.deeplearning4j.nn.conf.layers.recurrent.TimeDistributed t) {
+      return t.getRnnDataFormat();
+    }
+    if (conf instanceof org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer w) {
+      return rnnFormat(w.getUnderlying());
+    }
+    return RNNFormat.NCW;
   }
 
   /** The image format a layer expects, for deciding how a 4D network input is laid out. */

@@ -40,6 +40,27 @@ public final class InputShapes {
     return own;
   }
 
+  /**
+   * The number of distinct indices input 0 takes when the network starts with an {@code
+   * EmbeddingLayer} or {@code EmbeddingSequenceLayer} (its {@code nIn}, the vocabulary size), or 0
+   * when input 0 is not indices. Every feature of such an input must be an integer in {@code [0,
+   * bound)}: DL4J truncates a fractional index to an integer and fails, or reads another row of
+   * the embedding, on one outside the range, so a pool is checked against this bound before any work.
+   */
+  public static int indexBound(Network net) {
+    String input = net.nodes().stream().filter(n -> n.inputIndex() == 0).findFirst().orElseThrow().name();
+    Network.Node first = firstConsumer(net, input);
+    if (first == null || first.preprocessor() != null) {
+      return 0;
+    }
+    Layer l = first.layer().conf().getLayer();
+    if (l instanceof org.deeplearning4j.nn.conf.layers.EmbeddingLayer
+        || l instanceof org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer) {
+      return Math.toIntExact(((FeedForwardLayer) l).getNIn());
+    }
+    return 0;
+  }
+
   /** The shape the configuration records for input 0, or null. */
   static int[] fromConfiguration(Network net) {
     String input = net.nodes().stream().filter(n -> n.inputIndex() == 0).findFirst().orElseThrow().name();

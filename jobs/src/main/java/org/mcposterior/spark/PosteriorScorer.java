@@ -55,6 +55,7 @@ public final class PosteriorScorer {
   private final ScorerSettings settings;
   private final int[] shape;
   private final int outputs;
+  private final int indexBound;
   private Broadcast<byte[]> broadcast;
   private SparkContext broadcastContext;
 
@@ -63,6 +64,7 @@ public final class PosteriorScorer {
     this.settings = settings;
     this.fingerprint = net.fingerprint();
     this.shape = InputShapes.expected(net, settings.inputShape().stream().mapToInt(Integer::intValue).toArray());
+    this.indexBound = InputShapes.indexBound(net);
     try (PosteriorSampler probe = PosteriorSampler.of(settings.stochastic(net), settings.samplerConfig())) {
       probe.plan(new int[][] {shape}); // refuses shapes that do not fit, before any work
       this.outputs = Math.max(2, probe.outputSize(new int[][] {shape}, 0));
@@ -127,6 +129,14 @@ public final class PosteriorScorer {
   }
 
   /**
+   * The vocabulary size when the network's input is indices into an embedding (every feature must
+   * be an integer in {@code [0, indexBound())}), or 0 when its input is plain features.
+   */
+  public int indexBound() {
+    return indexBound;
+  }
+
+  /**
    * Validates {@code rows} as a pool of this model (see {@link ValidatedPool}); runs Spark aggregates.
    *
    * @param what what the rows are, for messages ("pool", "target")
@@ -134,7 +144,7 @@ public final class PosteriorScorer {
    * @throws InvalidInputException naming the first problem and the fix
    */
   public ValidatedPool validate(Dataset<Row> rows, String what, String source) {
-    return ValidatedPool.of(rows, settings, featureLength(), what, source);
+    return ValidatedPool.of(rows, settings, featureLength(), indexBound, what, source);
   }
 
   /**

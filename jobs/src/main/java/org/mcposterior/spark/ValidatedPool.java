@@ -96,6 +96,20 @@ public final class ValidatedPool {
    * @throws InvalidInputException naming the first problem, the offending ids and the fix
    */
   public static ValidatedPool of(Dataset<Row> raw, ScorerSettings s, int featureLength, String what, String source) {
+    return of(raw, s, featureLength, 0, what, source);
+  }
+
+  /**
+   * Validates {@code raw} for a model whose examples have {@code featureLength} values and, when
+   * {@code indexBound > 0}, are indices into an embedding of {@code indexBound} rows (see {@link
+   * org.mcposterior.models.InputShapes#indexBound}): every value must then be an integer in {@code
+   * [0, indexBound)}, checked with one more aggregate.
+   *
+   * @param indexBound the vocabulary size of the network's first (embedding) layer, or 0 for no index check
+   * @throws InvalidInputException naming the first problem, the offending ids and the fix
+   */
+  public static ValidatedPool of(Dataset<Row> raw, ScorerSettings s, int featureLength, int indexBound, String what,
+      String source) {
     String path = source == null ? "" : " " + source;
     StructType schema = raw.schema();
     StructField idField = field(schema, s.idColumn(), "--id-col", what);
@@ -151,7 +165,41 @@ public final class ValidatedPool {
         throw new InvalidInputException("every row of " + what + " has invalid features; nothing left to score");
       }
     }
+    if (indexBound > 0) {
+      checkIndices(rows, indexBound, what);
+    }
     return new ValidatedPool(rows, idField, total, skipped, total - skipped);
+  }
+
+  /**
+   * Refuses rows holding a value that is not an index of the embedding: negative, {@code >= bound}
+   * or fractional (DL4J would truncate it to another index). One aggregate counts them; the first
+   * offending row (by id) is read to name its value.
+   */
+  private static void checkIndices(Dataset<Row> rows, int bound, String what) {
+    String f = FEATURES;
+    Column bad = expr("array_min(" + f + ") < 0 OR array_max(" + f + ") >= " + bound
+        + " OR exists(" + f + ", v -> v <> floor(v))");
+    Row stats = rows.agg(sum(when(bad, 1).otherwise(0))).first();
+    long n = stats.isNullAt(0) ? 0 : stats.getLong(0);
+    if (n == 0) {
+      return;
+    }
+    Row first = rows.filter(bad).select(col(KEY), col(f)).orderBy(col(KEY)).limit(1).collectAsList().get(0);
+    List<Float> values = first.getList(1);
+    float value = Float.NaN;
+    for (Float v : values) {
+      if (v < 0 || v >= bound || v != Math.floor(v)) {
+        value = v;
+        break;
+      }
+    }
+    String shown = value == Math.rint(value) ? Long.toString((long) value) : Float.toString(value);
+    throw new InvalidInputException(what + " has " + n + " row(s) with a feature that is not an index of the"
+        + " network's embedding, e.g. example '" + first.getString(0) + "' holds " + shown + "; the network starts with"
+        + " an embedding layer of " + bound + " rows, so every feature must be a whole number from 0 to " + (bound - 1)
+        + " (an index, not a one-hot vector or a scaled value); map unknown tokens to an index inside the vocabulary,"
+        + " or fix the model's vocabulary size (nIn " + bound + ")");
   }
 
   private static Column functionsNot(Column c) {

@@ -1,0 +1,104 @@
+package org.mcposterior.jobs.score;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.EmbeddingLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mcposterior.jobs.Main;
+import org.mcposterior.spark.InvalidInputException;
+import org.mcposterior.spark.PosteriorScorer;
+import org.mcposterior.spark.ScorerSettings;
+import org.nd4j.linalg.activations.Activation;
+
+/**
+ * A network starting with an EmbeddingLayer takes one index per example (issue 17): a pool of
+ * indices scores through {@code score} and the API, and a value that is no index of the
+ * embedding (negative, past the vocabulary, fractional) is refused on the driver before any
+ * sampling, naming the example, the value, the range and the fix.
+ */
+class EmbeddingInputTest {
+  static final int VOCABULARY = 50;
+  static SparkSession spark;
+  @TempDir static Path dir;
+  static MultiLayerNetwork net;
+  static Path model;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    spark = SparkSession.builder().master("local[2]").appName("EmbeddingInputTest").config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "2").getOrCreate();
+    net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(21).dropOut(0.8).list()
+        .layer(new EmbeddingLayer.Builder().nIn(VOCABULARY).nOut(8).activation(Activation.IDENTITY).build())
+        .layer(new DenseLayer.Builder().nIn(8).nOut(6).activation(Activation.RELU).build())
+        .layer(new OutputLayer.Builder().nIn(6).nOut(3).activation(Activation.SOFTMAX).build())
+        .build());
+    net.init();
+    model = Fixtures.save(net, dir, "embedding.zip");
+  }
+
+  @AfterAll
+  static void tearDown() {
+    spark.stop();
+  }
+
+  private static float[][] indices(float... v) {
+    float[][] x = new float[v.length][];
+    for (int i = 0; i < v.length; i++) {
+      x[i] = new float[] {v[i]};
+    }
+    return x;
+  }
+
+  private static int score(Path pool, Path out, StringWriter err) {
+    return Main.execute(new PrintWriter(new StringWriter()), new PrintWriter(err), new String[] {"score",
+        "--model", model.toString(), "--pool", pool.toString(), "--out", out.toString(), "--iterations", "8",
+        "--dropout", "0.2", "--top-k", "2"});
+  }
+
+  @Test
+  void aValueOutsideTheVocabularyIsRefusedByTheCommandLine() {
+    for (float bad : new float[] {50, 2.5f}) {
+      Path pool = Fixtures.parquetPool(spark, dir, "bad" + bad, indices(0, 7, bad, 3), 2);
+      Path out = dir.resolve("out-bad" + bad);
+      StringWriter err = new StringWriter();
+      assertTrue(score(pool, out, err) != 0, "must be refused: " + bad);
+      String msg = err.toString().strip();
+      String shown = bad == Math.rint(bad) ? Long.toString((long) bad) : Float.toString(bad);
+      for (String m : List.of("'ex-2'", " holds " + shown, "0 to 49", "embedding", "nIn 50")) {
+        assertTrue(msg.contains(m), "message should mention '" + m + "': " + msg);
+      }
+      assertEquals(1, msg.split("\n").length, "one paragraph: " + msg);
+      assertTrue(!Files.exists(out), "nothing written for a refused pool");
+    }
+  }
+
+  @Test
+  void theApiRefusesTheSameValuesWhenItValidates() {
+    PosteriorScorer scorer = PosteriorScorer.of(net, ScorerSettings.builder().iterations(4).seed(3).dropout(0.2).build());
+    assertEquals(VOCABULARY, scorer.indexBound());
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> scorer.score(Fixtures.frame(spark, indices(4, 1, -1, 49.5f, 60), 0, 5)));
+    assertTrue(e.getMessage().contains("3 row(s)") && e.getMessage().contains("'ex-2' holds -1"), e.getMessage());
+    // the same network scores a pool of indices (every value an index, the largest included)
+    Dataset<Row> scores = scorer.score(Fixtures.frame(spark, indices(4, 1, 0, 49, 23), 0, 5));
+    assertEquals(5, scores.count());
+    assertEquals(0, scores.filter("bald is null or isnan(bald) or bald < 0").count());
+  }
+}
