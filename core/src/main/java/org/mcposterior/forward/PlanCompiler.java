@@ -178,9 +178,16 @@ public final class PlanCompiler {
     org.deeplearning4j.nn.conf.layers.Layer conf = layer.conf().getLayer();
     Noise noise = stochastic.inputNoise(n.name(), conf);
     Tensor cur = in;
+    if (noise != null && conf instanceof org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional) {
+      throw new UnsupportedLayerException(name + " has dropout (" + conf.getIDropout().getClass().getSimpleName() + "),"
+          + " which DL4J applies to its input twice, with one independent mask per direction; the MC pass draws one"
+          + " mask per layer input, which would be another distribution, so the network is refused with MC dropout"
+          + " on; remove the Bidirectional layer's dropout and put a DropoutLayer before it (one mask shared by both"
+          + " directions), or score without --dropout");
+    }
     if (noise != null) {
-      cur = add("dropout of " + name, new NoiseKernel(name, noise, sites++, cur.geometry()), cur.geometry(), cur.type(),
-          new int[] {cur.node()});
+      cur = add("dropout of " + name, new NoiseKernel(name, noise, sites++, cur.geometry(), spatialDim(conf, cur.type())),
+          cur.geometry(), cur.type(), new int[] {cur.node()});
     }
     double wd = stochastic.weightDropout(conf);
     Class<?> k = conf.getClass();
@@ -513,6 +520,24 @@ public final class PlanCompiler {
           + ", expected " + expected);
     }
     return p.castTo(DataType.FLOAT).dup('c').data().asFloat();
+  }
+
+  /**
+   * Which per-example dimension (of DL4J's layout) a SpatialDropout on this layer's input drops
+   * whole. DL4J 1.0.0-M2.1's SpatialDropout drops dimension 1 of the array it is given, and
+   * layers apply their dropout to their input as it arrives, so that is the channels of NCHW
+   * images and NCW sequences but the rows of NHWC images and the time steps of NWC sequences;
+   * except LSTM, which permutes NWC input to NCW before its dropout, so it drops features.
+   */
+  private static int spatialDim(org.deeplearning4j.nn.conf.layers.Layer conf, InputType in) {
+    if (in instanceof InputType.InputTypeConvolutional c && c.getFormat() == CNN2DFormat.NHWC) {
+      return 1; // [c, h, w] dims: DL4J's [batch, h, w, c] array has h at dimension 1
+    }
+    if (in instanceof InputType.InputTypeRecurrent r && r.getFormat() == RNNFormat.NWC
+        && (conf instanceof org.deeplearning4j.nn.conf.layers.LSTM)) {
+      return 1; // [time, features] dims; the LSTM sees [batch, features, time]
+    }
+    return 0;
   }
 
   /** The sequence format a layer expects (DL4J's default NCW when it says nothing), for a 3D network input. */
