@@ -56,6 +56,7 @@ public final class PosteriorScorer {
   private final int[] shape;
   private final int outputs;
   private final int indexBound;
+  private final java.util.Map<String, String> stochasticLayers;
   private Broadcast<byte[]> broadcast;
   private SparkContext broadcastContext;
 
@@ -74,6 +75,7 @@ public final class PosteriorScorer {
           + " (weights of its dense layers dropped; --dropconnect-layers Linear,Conv2d for convolutions too), or"
           + " score a model trained with dropout", e);
     }
+    this.stochasticLayers = java.util.Collections.unmodifiableMap(settings.stochastic(net).describeLayers());
   }
 
   /**
@@ -126,6 +128,14 @@ public final class PosteriorScorer {
   /** Values per example: the product of {@link #inputShape()}. */
   public int featureLength() {
     return Math.toIntExact(InputShapes.product(shape));
+  }
+
+  /**
+   * What is random in each stochastic layer under the settings (layer to description, e.g. which
+   * dropouts {@code --dropout p} set to p), for the run summary.
+   */
+  public java.util.Map<String, String> stochasticLayers() {
+    return stochasticLayers;
   }
 
   /**

@@ -128,6 +128,7 @@ public final class ScoreJob {
     summary.put("seed", s.seed());
     summary.put("model_fingerprint", scorer.fingerprint());
     summary.put("input_shape", scorer.inputShape());
+    summary.put("stochastic_layers", scorer.stochasticLayers());
     Map<String, Object> counts = new LinkedHashMap<>();
     counts.put("rows", pool.total());
     counts.put("skipped_invalid", pool.skipped());

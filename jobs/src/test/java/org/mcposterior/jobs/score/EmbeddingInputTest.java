@@ -12,7 +12,11 @@ import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.dropout.AlphaDropout;
+import org.deeplearning4j.nn.conf.dropout.GaussianDropout;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.EmbeddingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -31,7 +35,8 @@ import org.nd4j.linalg.activations.Activation;
  * A network starting with an EmbeddingLayer takes one index per example (issue 17): a pool of
  * indices scores through {@code score} and the API, and a value that is no index of the
  * embedding (negative, past the vocabulary, fractional) is refused on the driver before any
- * sampling, naming the example, the value, the range and the fix.
+ * sampling, naming the example, the value, the range and the fix. The run summary says what
+ * {@code --dropout p} set on each layer (three dropout kinds here).
  */
 class EmbeddingInputTest {
   static final int VOCABULARY = 50;
@@ -44,10 +49,13 @@ class EmbeddingInputTest {
   static void setUp() throws Exception {
     spark = SparkSession.builder().master("local[2]").appName("EmbeddingInputTest").config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "2").getOrCreate();
-    net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(21).dropOut(0.8).list()
+    // three dropout kinds, each with its own rate: --dropout p must set all three
+    net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(21).list()
         .layer(new EmbeddingLayer.Builder().nIn(VOCABULARY).nOut(8).activation(Activation.IDENTITY).build())
-        .layer(new DenseLayer.Builder().nIn(8).nOut(6).activation(Activation.RELU).build())
-        .layer(new OutputLayer.Builder().nIn(6).nOut(3).activation(Activation.SOFTMAX).build())
+        .layer(new DenseLayer.Builder().nIn(8).nOut(6).activation(Activation.RELU).dropOut(new GaussianDropout(0.1))
+            .build())
+        .layer(new DenseLayer.Builder().nIn(6).nOut(6).activation(Activation.SELU).dropOut(new AlphaDropout(0.9)).build())
+        .layer(new OutputLayer.Builder().nIn(6).nOut(3).activation(Activation.SOFTMAX).dropOut(0.5).build())
         .build());
     net.init();
     model = Fixtures.save(net, dir, "embedding.zip");
@@ -70,6 +78,23 @@ class EmbeddingInputTest {
     return Main.execute(new PrintWriter(new StringWriter()), new PrintWriter(err), new String[] {"score",
         "--model", model.toString(), "--pool", pool.toString(), "--out", out.toString(), "--iterations", "8",
         "--dropout", "0.2", "--top-k", "2"});
+  }
+
+  /** A pool of indices scores through the command line, and the summary says what --dropout set on each layer. */
+  @Test
+  void indicesScoreAndTheSummarySaysWhichDropoutsWereSet() throws Exception {
+    Path pool = Fixtures.parquetPool(spark, dir, "good", indices(0, 7, 49, 3, 23, 11), 2);
+    Path out = dir.resolve("out-good");
+    StringWriter err = new StringWriter();
+    assertEquals(0, score(pool, out, err), err.toString());
+    assertEquals(6, spark.read().parquet(out.resolve("scores").toString()).filter("bald >= 0").count());
+    JsonNode layers = new ObjectMapper().readTree(out.resolve("summary.json").toFile()).get("stochastic_layers");
+    assertEquals(3, layers.size(), layers.toString());
+    String set = " on its input (set by the drop probability override; configured ";
+    assertEquals("GaussianDropout stdev=0.5 (p=0.2)" + set + "GaussianDropout stdev=0.333333 (p=0.1))",
+        layers.get("1 (DenseLayer)").asText());
+    assertEquals("AlphaDropout p=0.2" + set + "AlphaDropout p=0.1)", layers.get("2 (DenseLayer)").asText());
+    assertEquals("Dropout p=0.2" + set + "Dropout p=0.5)", layers.get("3 (OutputLayer)").asText());
   }
 
   @Test
