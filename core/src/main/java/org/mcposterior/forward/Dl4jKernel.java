@@ -24,14 +24,28 @@ final class Dl4jKernel implements Kernel {
   private final Geometry[] inputs;
   private final Geometry output;
   private final DataType dataType;
+  private final boolean masked;
 
   /** Runs the layer, the input preprocessor or the graph vertex of node {@code node} (see {@link Network.Node}). */
   Dl4jKernel(Kind kind, String node, Geometry[] inputs, Geometry output, DataType dataType) {
+    this(kind, node, inputs, output, dataType, false);
+  }
+
+  /**
+   * @param masked the layer reads the features mask of the chunk's sequences: it is set on the
+   *     layer ({@code feedForwardMaskArray}) for the rows it runs, as DL4J's {@code
+   *     MultiLayerNetwork.setLayerMaskArrays} does, and removed afterwards
+   */
+  Dl4jKernel(Kind kind, String node, Geometry[] inputs, Geometry output, DataType dataType, boolean masked) {
+    if (masked && kind != Kind.LAYER) {
+      throw new IllegalArgumentException("only layers take a features mask here, not a " + kind + " of node " + node);
+    }
     this.kind = kind;
     this.node = node;
     this.inputs = inputs;
     this.output = output;
     this.dataType = dataType;
+    this.masked = masked;
   }
 
   @Override
@@ -43,7 +57,25 @@ final class Dl4jKernel implements Kernel {
       in[i].copyTo(0, v, 0, v.length);
       x[i] = Nd4j.create(v, inputs[i].batchShape(rows), 'c').castTo(dataType);
     }
-    INDArray y = run(kind, runner.network(), node, x, rows);
+    INDArray y;
+    if (masked) {
+      if (chunk.featureMask == null) {
+        throw new IllegalStateException("DL4J " + describe() + " was compiled for masked sequences but the chunk has no"
+            + " features mask");
+      }
+      Layer l = runner.network().layer(node);
+      // as DL4J's MultiLayerNetwork.setLayerMaskArrays: each layer takes the mask through its own
+      // feedForwardMaskArray (which may keep it in its own form), in the Active state
+      l.feedForwardMaskArray(Nd4j.create(chunk.maskRows(rows), new long[] {rows, chunk.maskLength}, 'c').castTo(dataType),
+          org.deeplearning4j.nn.api.MaskState.Active, rows);
+      try {
+        y = run(kind, runner.network(), node, x, rows);
+      } finally {
+        l.setMaskArray(null);
+      }
+    } else {
+      y = run(kind, runner.network(), node, x, rows);
+    }
     long expected = (long) rows * output.size();
     if (y.length() != expected) {
       throw new IllegalStateException("DL4J " + describe() + " returned shape " + java.util.Arrays.toString(y.shape())
@@ -95,6 +127,6 @@ final class Dl4jKernel implements Kernel {
 
   @Override
   public String describe() {
-    return "DL4J " + kind.name().toLowerCase(java.util.Locale.ROOT) + " of node " + node;
+    return "DL4J " + kind.name().toLowerCase(java.util.Locale.ROOT) + " of node " + node + (masked ? " (masked)" : "");
   }
 }

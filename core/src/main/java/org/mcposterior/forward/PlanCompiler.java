@@ -56,8 +56,14 @@ public final class PlanCompiler {
   private final List<PlanNode> nodes = new ArrayList<>();
   private final List<Integer> inputNodes = new ArrayList<>();
   private int sites;
+  /** Whether input 0 comes with DL4J's features mask (one value per time step per example). */
+  private final boolean featuresMask;
+  /** Names of the nodes whose output still carries the features mask, as DL4J propagates it. */
+  private final java.util.Set<String> masked = new java.util.HashSet<>();
+  private int maskLength;
 
-  private PlanCompiler(StochasticNetwork stochastic, boolean cachePrefix) {
+  private PlanCompiler(StochasticNetwork stochastic, boolean cachePrefix, boolean featuresMask) {
+    this.featuresMask = featuresMask;
     this.stochastic = stochastic;
     this.network = stochastic.network();
     this.cachePrefix = cachePrefix;
@@ -73,14 +79,34 @@ public final class PlanCompiler {
    * @throws UnsupportedLayerException for stochastic parts on layers that cannot run them
    */
   public static ForwardPlan compile(StochasticNetwork stochastic, int[][] inputShapes, boolean cachePrefix) {
-    PlanCompiler c = new PlanCompiler(stochastic, cachePrefix);
+    return compile(stochastic, inputShapes, cachePrefix, false);
+  }
+
+  /**
+   * As {@link #compile(StochasticNetwork, int[][], boolean)}, for sequences that come with DL4J's
+   * features mask ({@code [batch, time]}, 1 for a real step, 0 for padding) when {@code
+   * featuresMask}: the mask is propagated as DL4J's {@code MultiLayerNetwork.setLayerMaskArrays}
+   * does (each layer's {@code feedForwardMaskArray}), and every layer it reaches runs as DL4J's own
+   * layer with the mask set, so the pass equals DL4J's {@code output(x, false, featuresMask, null)}.
+   * Where that cannot be guaranteed (ComputationGraphs, input preprocessors on masked sequences,
+   * a layer that changes the sequence length) the network is refused.
+   */
+  public static ForwardPlan compile(StochasticNetwork stochastic, int[][] inputShapes, boolean cachePrefix,
+      boolean featuresMask) {
+    PlanCompiler c = new PlanCompiler(stochastic, cachePrefix, featuresMask);
     Network net = stochastic.network();
+    if (featuresMask && !(net.model() instanceof org.deeplearning4j.nn.multilayer.MultiLayerNetwork)) {
+      throw new UnsupportedLayerException("features masks (variable-length sequences) are supported for"
+          + " MultiLayerNetworks only; this network is a ComputationGraph, whose per-vertex mask rules the MC pass does"
+          + " not reproduce yet; pad the sequences to one length and score without a mask, or rebuild the network as a"
+          + " MultiLayerNetwork");
+    }
     if (inputShapes.length != net.numInputs()) {
       throw new InputShapeException("the network takes " + net.numInputs() + " input(s), got " + inputShapes.length);
     }
     int[] outputs = c.compileNodes(inputShapes);
     int[] ins = c.inputNodes.stream().mapToInt(Integer::intValue).toArray();
-    return new ForwardPlan(net, c.nodes, ins, outputs, c.sites, cachePrefix);
+    return new ForwardPlan(net, c.nodes, ins, outputs, c.sites, cachePrefix, featuresMask ? c.maskLength : 0);
   }
 
   // ---------------------------------------------------------------- the walk
@@ -94,7 +120,17 @@ public final class PlanCompiler {
         org.deeplearning4j.nn.conf.layers.Layer first = consumer == null ? null : consumer.layer().conf().getLayer();
         CNN2DFormat format = first == null ? CNN2DFormat.NCHW : imageFormat(first);
         RNNFormat sequences = first == null ? RNNFormat.NCW : rnnFormat(first);
-        values.put(n.name(), input(n.inputIndex(), inputShapes[n.inputIndex()], format, sequences));
+        Tensor t = input(n.inputIndex(), inputShapes[n.inputIndex()], format, sequences);
+        values.put(n.name(), t);
+        if (featuresMask && n.inputIndex() == 0) {
+          if (!(t.type() instanceof InputType.InputTypeRecurrent r)) {
+            throw new InputShapeException("a features mask was given, but the network's input has per-example shape "
+                + Arrays.toString(inputShapes[0]) + ", not a sequence [size, time] or [time, size]; masks are for"
+                + " recurrent inputs: drop the mask, or pass sequences");
+          }
+          maskLength = Math.toIntExact(r.getTimeSeriesLength());
+          masked.add(n.name());
+        }
         continue;
       }
       Tensor[] ins = new Tensor[n.inputs().size()];
@@ -113,6 +149,13 @@ public final class PlanCompiler {
 
   private Tensor node(Network.Node n, Tensor[] ins) {
     org.deeplearning4j.nn.conf.graph.GraphVertex vc = n.vertex();
+    boolean maskIn = false;
+    for (String in : n.inputs()) {
+      maskIn |= masked.contains(in);
+    }
+    if (maskIn) {
+      return maskedLayer(n, ins);
+    }
     if (n.layer() != null && ins.length == 1) {
       Tensor cur = n.preprocessor() == null ? ins[0] : preprocessor(n, n.preprocessor(), ins[0]);
       return layer(n, cur);
@@ -172,10 +215,53 @@ public final class PlanCompiler {
 
   // ---------------------------------------------------------------- layers
 
-  private Tensor layer(Network.Node n, Tensor in) {
-    String name = n.label();
+  /**
+   * A layer reading masked sequences: its input noise as for any layer, then DL4J's own layer with
+   * the chunk's mask set; the mask goes on to the next layer when the layer's {@code
+   * feedForwardMaskArray} passes it on (recurrent layers), and stops where DL4J's stops (LastTimeStep,
+   * GlobalPoolingLayer: their outputs have no time steps).
+   */
+  private Tensor maskedLayer(Network.Node n, Tensor[] ins) {
+    if (n.layer() == null || ins.length != 1) {
+      throw new UnsupportedLayerException(n.label() + " reads masked sequences, and only a MultiLayerNetwork's layers"
+          + " take features masks here; score without a mask (sequences padded to one length)");
+    }
+    if (n.preprocessor() != null) {
+      throw new UnsupportedLayerException(n.label() + " reads masked sequences through the input preprocessor "
+          + n.preprocessor().getClass().getSimpleName() + ", whose mask handling the MC pass does not reproduce; build"
+          + " the network without it (recurrent layers, RnnOutputLayer, LastTimeStep or GlobalPoolingLayer take"
+          + " sequences directly), or score without a mask");
+    }
     Layer layer = n.layer();
     org.deeplearning4j.nn.conf.layers.Layer conf = layer.conf().getLayer();
+    Tensor cur = inputNoise(n, conf, ins[0]);
+    if (!Double.isNaN(stochastic.weightDropout(conf))) {
+      throw new UnsupportedLayerException("DropConnect cannot run on " + n.label() + ", which reads masked sequences"
+          + " in DL4J's own kernel; score it by its dropout, or choose --dropconnect-layers that exclude it");
+    }
+    Tensor out = conf instanceof DropoutLayer ? cur
+        : dl4jFallback(Dl4jKernel.Kind.LAYER, n, n.label(), new Tensor[] {cur}, conf.getOutputType(0, cur.type()), true);
+    org.nd4j.common.primitives.Pair<INDArray, org.deeplearning4j.nn.api.MaskState> next;
+    try {
+      next = layer.feedForwardMaskArray(Nd4j.ones(dataType, 1, maskLength), org.deeplearning4j.nn.api.MaskState.Active, 1);
+    } finally {
+      layer.setMaskArray(null); // the probe leaves the user's network as it was
+    }
+    if (next != null && next.getFirst() != null) {
+      long[] shape = next.getFirst().shape();
+      if (shape.length != 2 || shape[0] != 1 || shape[1] != maskLength) {
+        throw new UnsupportedLayerException(n.label() + " turns the features mask of " + maskLength + " time steps into"
+            + " one of shape " + Arrays.toString(shape) + " (it changes the sequence length); the MC pass keeps one mask"
+            + " per example, so masks are refused for this network; score sequences padded to one length without a mask");
+      }
+      masked.add(n.name());
+    }
+    return out;
+  }
+
+  /** The noise site on a layer's input, if the rules make its input random; refuses what cannot be sampled exactly. */
+  private Tensor inputNoise(Network.Node n, org.deeplearning4j.nn.conf.layers.Layer conf, Tensor in) {
+    String name = n.label();
     Noise noise = stochastic.inputNoise(n.name(), conf);
     Tensor cur = in;
     if (noise != null && conf instanceof org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional) {
@@ -189,6 +275,14 @@ public final class PlanCompiler {
       cur = add("dropout of " + name, new NoiseKernel(name, noise, sites++, cur.geometry(), spatialDim(conf, cur.type())),
           cur.geometry(), cur.type(), new int[] {cur.node()});
     }
+    return cur;
+  }
+
+  private Tensor layer(Network.Node n, Tensor in) {
+    String name = n.label();
+    Layer layer = n.layer();
+    org.deeplearning4j.nn.conf.layers.Layer conf = layer.conf().getLayer();
+    Tensor cur = inputNoise(n, conf, in);
     double wd = stochastic.weightDropout(conf);
     Class<?> k = conf.getClass();
     if (k == DenseLayer.class && ((DenseLayer) conf).hasLayerNorm()) {
@@ -401,6 +495,11 @@ public final class PlanCompiler {
   }
 
   private Tensor dl4jFallback(Dl4jKernel.Kind kind, Network.Node n, String name, Tensor[] ins, InputType outType) {
+    return dl4jFallback(kind, n, name, ins, outType, false);
+  }
+
+  private Tensor dl4jFallback(Dl4jKernel.Kind kind, Network.Node n, String name, Tensor[] ins, InputType outType,
+      boolean maskedInput) {
     Tensor[] aligned = new Tensor[ins.length];
     Geometry[] gs = new Geometry[ins.length];
     for (int i = 0; i < ins.length; i++) {
@@ -417,7 +516,7 @@ public final class PlanCompiler {
       outType = probedType(kind, n, gs, outType);
     }
     Geometry out = Geometry.of(outType);
-    Dl4jKernel k = new Dl4jKernel(kind, n.name(), gs, out, dataType);
+    Dl4jKernel k = new Dl4jKernel(kind, n.name(), gs, out, dataType, maskedInput);
     return add(name, k, out, outType, ids(aligned));
   }
 
