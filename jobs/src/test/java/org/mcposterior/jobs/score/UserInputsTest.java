@@ -9,6 +9,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -17,7 +18,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.dropout.AlphaDropout;
 import org.deeplearning4j.nn.conf.dropout.GaussianDropout;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
 import org.deeplearning4j.nn.conf.layers.EmbeddingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -30,15 +35,21 @@ import org.mcposterior.spark.InvalidInputException;
 import org.mcposterior.spark.PosteriorScorer;
 import org.mcposterior.spark.ScorerSettings;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A network starting with an EmbeddingLayer takes one index per example (issue 17): a pool of
+ * Inputs users have (issue 17). Sequences: a pool row holds one sequence flat in DL4J's per-example
+ * layout of the network's first recurrent layer, given with {@code --input-shape}: {@code
+ * time,features} (time-major, as users usually hold them) for an NWC network, {@code
+ * features,time} for an NCW one; the scores' mean probabilities then equal DL4J's own output on
+ * the same sequences when the dropout is tiny. Embeddings: a network starting with an EmbeddingLayer takes one index per example (issue 17): a pool of
  * indices scores through {@code score} and the API, and a value that is no index of the
  * embedding (negative, past the vocabulary, fractional) is refused on the driver before any
  * sampling, naming the example, the value, the range and the fix. The run summary says what
  * {@code --dropout p} set on each layer (three dropout kinds here).
  */
-class EmbeddingInputTest {
+class UserInputsTest {
   static final int VOCABULARY = 50;
   static SparkSession spark;
   @TempDir static Path dir;
@@ -47,7 +58,7 @@ class EmbeddingInputTest {
 
   @BeforeAll
   static void setUp() throws Exception {
-    spark = SparkSession.builder().master("local[2]").appName("EmbeddingInputTest").config("spark.ui.enabled", "false")
+    spark = SparkSession.builder().master("local[2]").appName("UserInputsTest").config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "2").getOrCreate();
     // three dropout kinds, each with its own rate: --dropout p must set all three
     net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(21).list()
@@ -111,6 +122,41 @@ class EmbeddingInputTest {
       }
       assertEquals(1, msg.split("\n").length, "one paragraph: " + msg);
       assertTrue(!Files.exists(out), "nothing written for a refused pool");
+    }
+  }
+
+  static MultiLayerNetwork lstm(RNNFormat f) {
+    MultiLayerNetwork n = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(23).dropOut(0.9).list()
+        .layer(new LSTM.Builder().nIn(3).nOut(6).activation(Activation.TANH).dataFormat(f).build())
+        .layer(new LastTimeStep(new LSTM.Builder().nIn(6).nOut(5).activation(Activation.TANH).dataFormat(f).build()))
+        .layer(new OutputLayer.Builder().nIn(5).nOut(4).activation(Activation.SOFTMAX).build())
+        .setInputType(InputType.recurrent(3, 7, f))
+        .build());
+    n.init();
+    return n;
+  }
+
+  /** A pool of sequences scores through the API in both formats; a wrong layout would change the probabilities. */
+  @Test
+  void sequencesScoreInTheNetworksOwnLayout() {
+    for (RNNFormat f : RNNFormat.values()) {
+      MultiLayerNetwork n = lstm(f);
+      float[][] x = Fixtures.features(24, 6, 21);
+      List<Integer> shape = f == RNNFormat.NWC ? List.of(7, 3) : List.of(3, 7);
+      PosteriorScorer scorer = PosteriorScorer.of(n,
+          ScorerSettings.builder().iterations(4).seed(3).dropout(1e-4).inputShape(shape).build());
+      Map<String, Row> scores = new java.util.HashMap<>();
+      for (Row r : scorer.score(Fixtures.frame(spark, x, 0, x.length)).collectAsList()) {
+        scores.put(r.getString(r.fieldIndex("id")), r);
+      }
+      long[] batch = f == RNNFormat.NWC ? new long[] {x.length, 7, 3} : new long[] {x.length, 3, 7};
+      INDArray expected = n.output(Nd4j.create(x).reshape('c', batch));
+      for (int i = 0; i < x.length; i++) {
+        List<Double> p = scores.get("ex-" + i).getList(scores.get("ex-" + i).fieldIndex("probabilities"));
+        for (int c = 0; c < 4; c++) {
+          assertEquals(expected.getDouble(i, c), p.get(c), 1e-3, f + " example " + i + " class " + c);
+        }
+      }
     }
   }
 
