@@ -114,6 +114,7 @@ public final class ValidatedPool {
     StructType schema = raw.schema();
     StructField idField = field(schema, s.idColumn(), "--id-col", what);
     Column features = featuresColumn(schema, s, what);
+    checkNestedRows(raw, s, what);
     Dataset<Row> rows = raw.select(col(s.idColumn()), col(s.idColumn()).cast("string").as(KEY), features.as(FEATURES));
 
     Row stats = rows.agg(
@@ -202,6 +203,29 @@ public final class ValidatedPool {
         + " or fix the model's vocabulary size (nIn " + bound + ")");
   }
 
+  /**
+   * For a features column of nested arrays: refuses rows whose inner arrays differ in length (a
+   * ragged sequence would be misread once flattened), naming the first ids and the fix.
+   */
+  private static void checkNestedRows(Dataset<Row> raw, ScorerSettings s, String what) {
+    if (s.featuresColumn() == null) {
+      return;
+    }
+    DataType t = raw.schema().apply(s.featuresColumn()).dataType();
+    if (!(t instanceof ArrayType a && a.elementType() instanceof ArrayType)) {
+      return;
+    }
+    String c = "`" + s.featuresColumn().replace("`", "``") + "`";
+    Column ragged = expr("array_min(transform(" + c + ", r -> size(r))) <> array_max(transform(" + c + ", r -> size(r)))");
+    Dataset<Row> bad = raw.filter(ragged).select(col(s.idColumn()).cast("string").as(KEY));
+    long n = bad.count();
+    if (n > 0) {
+      throw new InvalidInputException(what + " has " + n + " row(s) whose nested features arrays differ in length"
+          + " (first ids: " + firstIds(bad) + "); every inner array (e.g. each time step of a sequence) must have the"
+          + " same length, the last value of --input-shape; pad them, or give the features flat");
+    }
+  }
+
   private static Column functionsNot(Column c) {
     return org.apache.spark.sql.functions.not(c);
   }
@@ -250,11 +274,17 @@ public final class ValidatedPool {
       if (t instanceof ArrayType a && a.elementType() instanceof NumericType) {
         return col(f.name()).cast("array<float>");
       }
+      if (t instanceof ArrayType a && a.elementType() instanceof ArrayType inner && inner.elementType() instanceof NumericType) {
+        // nested arrays (e.g. a sequence as [time][features]) read in C order, as the flat array of
+        // --input-shape: a row of unequal inner lengths or a null inner array is refused by the checks
+        return org.apache.spark.sql.functions.flatten(col(f.name())).cast("array<float>");
+      }
       if (t.typeName().equals("vector")) {
         return org.apache.spark.ml.functions.vector_to_array(col(f.name()), "float32");
       }
       throw new InvalidInputException(what + " column '" + f.name() + "' has type " + t.simpleString()
-          + "; --features-col expects array<float>, array<double> or a Spark ML vector; for one column per feature"
+          + "; --features-col expects array<float>, array<double>, an array of such arrays (read in C order) or a"
+          + " Spark ML vector; for one column per feature"
           + " use --feature-cols a,b,c");
     }
     List<Column> cols = new ArrayList<>();

@@ -160,6 +160,43 @@ class UserInputsTest {
     }
   }
 
+  /** A sequence as an array of time steps (array<array<double>>) is read in C order, as the flat array; ragged ones are refused. */
+  @Test
+  void sequencesAsArraysOfTimeSteps() {
+    MultiLayerNetwork n = lstm(RNNFormat.NWC);
+    float[][] x = Fixtures.features(25, 3, 21);
+    List<Row> rows = new java.util.ArrayList<>();
+    for (int i = 0; i < x.length; i++) {
+      List<List<Double>> steps = new java.util.ArrayList<>();
+      for (int t = 0; t < 7; t++) {
+        steps.add(List.of((double) x[i][3 * t], (double) x[i][3 * t + 1], (double) x[i][3 * t + 2]));
+      }
+      rows.add(org.apache.spark.sql.RowFactory.create("ex-" + i, steps));
+    }
+    org.apache.spark.sql.types.StructType schema = org.apache.spark.sql.types.DataTypes.createStructType(List.of(
+        org.apache.spark.sql.types.DataTypes.createStructField("id", org.apache.spark.sql.types.DataTypes.StringType, true),
+        org.apache.spark.sql.types.DataTypes.createStructField("features", org.apache.spark.sql.types.DataTypes
+            .createArrayType(org.apache.spark.sql.types.DataTypes.createArrayType(
+                org.apache.spark.sql.types.DataTypes.DoubleType)), true)));
+    ScorerSettings settings = ScorerSettings.builder().iterations(2).seed(3).dropout(1e-4).inputShape(List.of(7, 3)).build();
+    PosteriorScorer scorer = PosteriorScorer.of(n, settings);
+    List<Row> nested = scorer.score(spark.createDataFrame(rows, schema)).orderBy("id").collectAsList();
+    List<Row> flat = scorer.score(Fixtures.frame(spark, x, 0, x.length)).orderBy("id").collectAsList();
+    for (int i = 0; i < x.length; i++) {
+      assertEquals(flat.get(i).getList(flat.get(i).fieldIndex("probabilities")).toString(),
+          nested.get(i).getList(nested.get(i).fieldIndex("probabilities")).toString(), "example " + i);
+    }
+    List<List<Double>> ragged = new java.util.ArrayList<>();
+    for (int t = 0; t < 7; t++) {
+      ragged.add(t == 2 ? List.of(0.1, 0.2) : t == 3 ? List.of(0.1, 0.2, 0.3, 0.4) : List.of(0.1, 0.2, 0.3));
+    }
+    rows.add(org.apache.spark.sql.RowFactory.create("ragged", ragged));
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> scorer.score(spark.createDataFrame(rows, schema)));
+    assertTrue(e.getMessage().contains("1 row(s) whose nested features arrays differ in length (first ids: ragged)"),
+        e.getMessage());
+  }
+
   @Test
   void theApiRefusesTheSameValuesWhenItValidates() {
     PosteriorScorer scorer = PosteriorScorer.of(net, ScorerSettings.builder().iterations(4).seed(3).dropout(0.2).build());
