@@ -14,7 +14,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * Runs one of DL4J's own layers, graph vertices or input preprocessors in inference mode, on the
  * runner's private copy of the network: every layer DL4J has works, at DL4J's speed. Its own
  * dropout and weight noise stay off ({@code training = false}); the plan's stochastic sites
- * around it supply the MC randomness.
+ * around it supply the MC randomness. A layer compiled for masked sequences takes each row's
+ * features mask from the chunk (each example's own, so rows never see their neighbours' masks).
  */
 final class Dl4jKernel implements Kernel {
   enum Kind { LAYER, VERTEX, PREPROCESSOR }

@@ -43,6 +43,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * element-wise vertices and the CNN/feed-forward preprocessors get native kernels; every other
  * layer, vertex or preprocessor runs as DL4J itself in inference mode. Stochastic sites are
  * numbered in topological order, so a layer's masks do not depend on input shapes or on caching.
+ *
+ * <p>Sequences keep DL4J's per-example layout of the layer that reads them ({@code [size, time]}
+ * for NCW, {@code [time, size]} for NWC; the DL4J input type travelling with each value says
+ * which). DL4J nodes on sequences take their output shape from a one-example probe, because some
+ * declare wrong or incomplete output types. With a features mask (variable-length sequences,
+ * MultiLayerNetworks only) every layer the mask reaches runs as DL4J's own layer with the mask
+ * set, and the mask goes on where DL4J's {@code feedForwardMaskArray} passes it on.
  */
 public final class PlanCompiler {
 
@@ -270,6 +277,12 @@ public final class PlanCompiler {
           + " mask per layer input, which would be another distribution, so the network is refused with MC dropout"
           + " on; remove the Bidirectional layer's dropout and put a DropoutLayer before it (one mask shared by both"
           + " directions), or score without --dropout");
+    }
+    if (noise != null && conf instanceof org.deeplearning4j.nn.conf.layers.GravesBidirectionalLSTM) {
+      throw new UnsupportedLayerException(name + " has dropout (" + conf.getIDropout().getClass().getSimpleName() + "),"
+          + " which DL4J 1.0.0-M2.1 never applies to a GravesBidirectionalLSTM, not even in training, so the network"
+          + " was trained without it and MC noise there would be noise it never saw; the network is refused with MC"
+          + " dropout on; remove the layer's dropout (or put a DropoutLayer before it), or score without --dropout");
     }
     if (noise != null) {
       cur = add("dropout of " + name, new NoiseKernel(name, noise, sites++, cur.geometry(), spatialDim(conf, cur.type())),

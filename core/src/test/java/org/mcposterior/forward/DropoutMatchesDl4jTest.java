@@ -188,6 +188,27 @@ class DropoutMatchesDl4jTest {
     }
   }
 
+  /** DL4J never applies a GravesBidirectionalLSTM's dropout, not even in training: MC noise there is refused. */
+  @Test
+  void dropoutOnAGravesBidirectionalLstmIsRefused() {
+    MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(60).list()
+        .layer(new org.deeplearning4j.nn.conf.layers.GravesBidirectionalLSTM.Builder().nIn(3).nOut(4)
+            .activation(Activation.TANH).dropOut(0.8).build())
+        .layer(new RnnOutputLayer.Builder().nIn(4).nOut(2).activation(Activation.SOFTMAX).build())
+        .setInputType(InputType.recurrent(3, 6))
+        .build());
+    net.init();
+    INDArray x = Networks.input(61, -1, 1, 2, 3, 6);
+    // the premise: DL4J's training-mode output is its inference output (the configured dropout is never applied)
+    org.mcposterior.testsupport.Tolerances.assertClose(net.output(x, false), net.output(x, true),
+        org.mcposterior.testsupport.Tolerances.FLOAT_KERNEL, "DL4J's own training mode");
+    try (PosteriorSampler s = PosteriorSampler.of(StochasticNetwork.builder(net).mcDropout().build(), SamplerConfig.defaults())) {
+      UnsupportedLayerException e = assertThrows(UnsupportedLayerException.class, () -> s.plan(new int[][] {{3, 6}}));
+      assertTrue(e.getMessage().contains("layer 0 (GravesBidirectionalLSTM)") && e.getMessage().contains("never applies"),
+          e.getMessage());
+    }
+  }
+
   /**
    * All parameters made positive: with positive inputs every output then grows with every input
    * value, so dropping values together (spatial) spreads the outputs more than dropping them
