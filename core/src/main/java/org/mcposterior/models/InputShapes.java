@@ -34,6 +34,17 @@ public final class InputShapes {
       return given.clone();
     }
     if (own == null) {
+      String input = net.nodes().stream().filter(n -> n.inputIndex() == 0).findFirst().orElseThrow().name();
+      Network.Node first = firstConsumer(net, input);
+      Layer l = first == null ? null : first.layer().conf().getLayer();
+      if (l instanceof org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer r) {
+        boolean nwc = r.getRnnDataFormat() == org.deeplearning4j.nn.conf.RNNFormat.NWC;
+        throw new InputShapeException("the network starts with a recurrent layer (" + l.getClass().getSimpleName()
+            + ", " + r.getNIn() + " features per time step, " + r.getRnnDataFormat() + " format) and does not record its"
+            + " sequence length; pass the per-example shape in that layer's layout, e.g. " + (nwc
+            ? "--input-shape 20," + r.getNIn() + " for 20 time steps (time-major rows)"
+            : "--input-shape " + r.getNIn() + ",20 for 20 time steps (features-major: all steps of feature 0 first)"));
+      }
       throw new InputShapeException("the network does not record its input shape (its first layer is "
           + firstLayerName(net) + "); pass the per-example shape, e.g. --input-shape 1,28,28 for 1x28x28 images");
     }

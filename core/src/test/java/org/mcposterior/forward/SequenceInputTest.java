@@ -56,6 +56,21 @@ class SequenceInputTest {
     return f == RNNFormat.NCW ? new long[] {n, F, T} : new long[] {n, T, F};
   }
 
+  /** A recurrent network does not record its sequence length: the user is told the shape in the layer's layout. */
+  @Test
+  void theInputShapeIsAskedForInTheLayersLayout() {
+    MultiLayerNetwork nwc = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().list()
+        .layer(new LSTM.Builder().nIn(F).nOut(5).dataFormat(RNNFormat.NWC).build())
+        .layer(new RnnOutputLayer.Builder().nIn(5).nOut(4).dataFormat(RNNFormat.NWC).build())
+        .build());
+    nwc.init();
+    org.mcposterior.models.InputShapeException e = org.junit.jupiter.api.Assertions.assertThrows(
+        org.mcposterior.models.InputShapeException.class,
+        () -> org.mcposterior.models.InputShapes.expected(org.mcposterior.models.Network.of(nwc), new int[0]));
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("--input-shape 20,3 for 20 time steps"),
+        e.getMessage());
+  }
+
   @Test
   void lstmWithPerStepOutputs() {
     for (RNNFormat f : RNNFormat.values()) {
