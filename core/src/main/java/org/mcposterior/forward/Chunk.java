@@ -18,14 +18,41 @@ public final class Chunk {
   final int examples;
   final long firstIteration;
   final int iterations;
+  final float[] featureMask;
+  final int maskLength;
 
   public Chunk(long seed, MaskMode mode, long[] exampleKeys, int examples, long firstIteration, int iterations) {
+    this(seed, mode, exampleKeys, examples, firstIteration, iterations, null, 0);
+  }
+
+  /**
+   * A chunk of sequences with DL4J's features mask: {@code featureMask} holds {@code maskLength}
+   * values (1 for a real time step, 0 for padding) per example of the chunk, in example order. The
+   * mask belongs to its example, so a row's mask never depends on its neighbours.
+   */
+  public Chunk(long seed, MaskMode mode, long[] exampleKeys, int examples, long firstIteration, int iterations,
+      float[] featureMask, int maskLength) {
     this.seed = seed;
     this.mode = mode;
     this.exampleKeys = exampleKeys;
     this.examples = examples;
     this.firstIteration = firstIteration;
     this.iterations = iterations;
+    this.featureMask = featureMask;
+    this.maskLength = maskLength;
+  }
+
+  /**
+   * The features mask of {@code rows} rows as {@code [rows, maskLength]} C-order floats: per-example
+   * rows when {@code rows} is the chunk's example count, else iteration-major per-sample rows.
+   */
+  float[] maskRows(int rows) {
+    float[] m = new float[rows * maskLength];
+    for (int r = 0; r < rows; r++) {
+      int example = rows == examples ? r : r % examples;
+      System.arraycopy(featureMask, example * maskLength, m, r * maskLength, maskLength);
+    }
+    return m;
   }
 
   /** Rows of per-sample activations. */

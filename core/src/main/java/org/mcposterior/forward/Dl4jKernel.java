@@ -14,7 +14,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * Runs one of DL4J's own layers, graph vertices or input preprocessors in inference mode, on the
  * runner's private copy of the network: every layer DL4J has works, at DL4J's speed. Its own
  * dropout and weight noise stay off ({@code training = false}); the plan's stochastic sites
- * around it supply the MC randomness.
+ * around it supply the MC randomness. A layer compiled for masked sequences takes each row's
+ * features mask from the chunk (each example's own, so rows never see their neighbours' masks).
  */
 final class Dl4jKernel implements Kernel {
   enum Kind { LAYER, VERTEX, PREPROCESSOR }
@@ -24,14 +25,28 @@ final class Dl4jKernel implements Kernel {
   private final Geometry[] inputs;
   private final Geometry output;
   private final DataType dataType;
+  private final boolean masked;
 
   /** Runs the layer, the input preprocessor or the graph vertex of node {@code node} (see {@link Network.Node}). */
   Dl4jKernel(Kind kind, String node, Geometry[] inputs, Geometry output, DataType dataType) {
+    this(kind, node, inputs, output, dataType, false);
+  }
+
+  /**
+   * @param masked the layer reads the features mask of the chunk's sequences: it is set on the
+   *     layer ({@code feedForwardMaskArray}) for the rows it runs, as DL4J's {@code
+   *     MultiLayerNetwork.setLayerMaskArrays} does, and removed afterwards
+   */
+  Dl4jKernel(Kind kind, String node, Geometry[] inputs, Geometry output, DataType dataType, boolean masked) {
+    if (masked && kind != Kind.LAYER) {
+      throw new IllegalArgumentException("only layers take a features mask here, not a " + kind + " of node " + node);
+    }
     this.kind = kind;
     this.node = node;
     this.inputs = inputs;
     this.output = output;
     this.dataType = dataType;
+    this.masked = masked;
   }
 
   @Override
@@ -43,7 +58,25 @@ final class Dl4jKernel implements Kernel {
       in[i].copyTo(0, v, 0, v.length);
       x[i] = Nd4j.create(v, inputs[i].batchShape(rows), 'c').castTo(dataType);
     }
-    INDArray y = run(runner.network(), kind, node, x, rows);
+    INDArray y;
+    if (masked) {
+      if (chunk.featureMask == null) {
+        throw new IllegalStateException("DL4J " + describe() + " was compiled for masked sequences but the chunk has no"
+            + " features mask");
+      }
+      Layer l = runner.network().layer(node);
+      // as DL4J's MultiLayerNetwork.setLayerMaskArrays: each layer takes the mask through its own
+      // feedForwardMaskArray (which may keep it in its own form), in the Active state
+      l.feedForwardMaskArray(Nd4j.create(chunk.maskRows(rows), new long[] {rows, chunk.maskLength}, 'c').castTo(dataType),
+          org.deeplearning4j.nn.api.MaskState.Active, rows);
+      try {
+        y = run(runner.network(), kind, node, x, rows);
+      } finally {
+        l.setMaskArray(null);
+      }
+    } else {
+      y = run(runner.network(), kind, node, x, rows);
+    }
     long expected = (long) rows * output.size();
     if (y.length() != expected) {
       throw new IllegalStateException("DL4J " + describe() + " returned shape " + java.util.Arrays.toString(y.shape())
@@ -51,6 +84,20 @@ final class Dl4jKernel implements Kernel {
     }
     float[] res = y.castTo(DataType.FLOAT).dup('c').data().asFloat();
     out.copyFrom(0, res, 0, res.length);
+  }
+
+  /**
+   * The shape (batch of one included) DL4J's own node returns for zero inputs of the given
+   * geometries: the truth where a layer's declared output type is wrong or incomplete (in DL4J
+   * 1.0.0-M2.1 a GlobalPoolingLayer declares its recurrent input type as its output, and a
+   * Bidirectional layer an unknown time length).
+   */
+  static long[] probeShape(Kind kind, Network net, String node, Geometry[] inputs, DataType dataType) {
+    INDArray[] x = new INDArray[inputs.length];
+    for (int i = 0; i < inputs.length; i++) {
+      x[i] = Nd4j.zeros(dataType, inputs[i].batchShape(1));
+    }
+    return run(net, kind, node, x, 1).shape();
   }
 
   /** Runs node {@code node}'s layer, preprocessor or vertex of {@code net} in inference mode on {@code x}. */
@@ -84,6 +131,6 @@ final class Dl4jKernel implements Kernel {
 
   @Override
   public String describe() {
-    return "DL4J " + kind.name().toLowerCase(java.util.Locale.ROOT) + " of node " + node;
+    return "DL4J " + kind.name().toLowerCase(java.util.Locale.ROOT) + " of node " + node + (masked ? " (masked)" : "");
   }
 }

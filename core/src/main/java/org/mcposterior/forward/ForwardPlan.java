@@ -21,8 +21,11 @@ public final class ForwardPlan {
   private final int[] outputNodes;
   private final int sites;
   private final boolean cachedPrefix;
+  private final int maskLength;
 
-  ForwardPlan(Network network, List<PlanNode> nodes, int[] inputNodes, int[] outputNodes, int sites, boolean cachedPrefix) {
+  ForwardPlan(Network network, List<PlanNode> nodes, int[] inputNodes, int[] outputNodes, int sites, boolean cachedPrefix,
+      int maskLength) {
+    this.maskLength = maskLength;
     this.network = network;
     this.nodes = Collections.unmodifiableList(new ArrayList<>(nodes));
     this.inputNodes = inputNodes.clone();
@@ -54,6 +57,14 @@ public final class ForwardPlan {
   /** The node holding network output {@code k} (in DL4J's memory order). */
   public PlanNode outputNode(int k) {
     return nodes.get(outputNodes[k]);
+  }
+
+  /**
+   * Time steps per example of the features mask this plan was compiled for (the sequence length
+   * of input 0), or 0 when it takes no mask.
+   */
+  public int maskLength() {
+    return maskLength;
   }
 
   /** Number of stochastic sites (dropout sites and DropConnect layers). */

@@ -9,7 +9,9 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
  *
  * <p>{@code dims} are DL4J's per-example dimensions without the batch: {@code [size]} for
  * feed-forward activations, {@code [channels, height, width]} for images, anything else for
- * shapes only DL4J's own layers understand. Images are stored either channels-first
+ * shapes only DL4J's own layers understand. Sequences are {@code [size, time]} for DL4J's NCW
+ * format and {@code [time, size]} for NWC (the DL4J input type that travels with a geometry says
+ * which). Images are stored either channels-first
  * ({@link Memory#CHW}, DL4J's NCHW) or channels-last ({@link Memory#HWC}, DL4J's NHWC and what
  * the convolution kernels here work in).
  */
@@ -101,7 +103,10 @@ public record Geometry(int[] dims, Memory memory) {
       if (r.getTimeSeriesLength() <= 0) {
         throw new UnsupportedOperationException("recurrent activations of unknown length are not supported");
       }
-      return new Geometry(new int[] {Math.toIntExact(r.getSize()), Math.toIntExact(r.getTimeSeriesLength())}, Memory.CHW);
+      int size = Math.toIntExact(r.getSize()), length = Math.toIntExact(r.getTimeSeriesLength());
+      // DL4J's per-example layout: [size, time] for NCW (its default), [time, size] for NWC
+      return new Geometry(r.getFormat() == org.deeplearning4j.nn.conf.RNNFormat.NWC ? new int[] {length, size}
+          : new int[] {size, length}, Memory.CHW);
     }
     throw new UnsupportedOperationException("DL4J input type " + type + " is not supported by the MC forward pass");
   }

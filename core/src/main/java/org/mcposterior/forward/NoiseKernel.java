@@ -27,12 +27,22 @@ final class NoiseKernel implements Kernel {
   private final float scale;
 
   NoiseKernel(String layer, Noise noise, int site, Geometry g) {
+    this(layer, noise, site, g, 0);
+  }
+
+  /**
+   * @param spatialDim for spatial dropout, which of {@code g}'s dims (DL4J's per-example dims) is
+   *     dropped whole: DL4J's SpatialDropout drops dimension 1 of the array the layer's dropout
+   *     sees, which the compiler works out (channels for NCHW and NCW, rows for NHWC, ...)
+   */
+  NoiseKernel(String layer, Noise noise, int site, Geometry g, int spatialDim) {
     this.layer = layer;
     this.noise = noise;
     this.site = site;
     this.size = g.size();
+    int[] dims = g.dims();
     int[] canonical = new int[size];
-    int[] channel = new int[size];
+    int[] group = new int[size];
     if (g.memory() == Geometry.Memory.HWC) {
       int c = g.channels(), h = g.height(), w = g.width();
       for (int y = 0; y < h; y++) {
@@ -40,25 +50,29 @@ final class NoiseKernel implements Kernel {
           for (int ch = 0; ch < c; ch++) {
             int j = (y * w + x) * c + ch;
             canonical[j] = (ch * h + y) * w + x;
-            channel[j] = ch;
+            group[j] = spatialDim == 0 ? ch : spatialDim == 1 ? y : x;
           }
         }
       }
     } else {
-      int perChannel = g.dims().length > 1 ? size / g.dims()[0] : 1;
+      int stride = 1;
+      for (int d = dims.length - 1; d > spatialDim; d--) {
+        stride *= dims[d];
+      }
+      int extent = spatialDim < dims.length ? dims[spatialDim] : 1;
       for (int j = 0; j < size; j++) {
         canonical[j] = j;
-        channel[j] = j / perChannel;
+        group[j] = (j / stride) % extent;
       }
     }
     this.index = KeyedRandom.indexTable(canonical);
     if (noise instanceof Noise.SpatialBernoulli) {
-      if (g.dims().length < 2) {
+      if (dims.length < 2 || spatialDim < 0 || spatialDim >= dims.length) {
         throw new org.mcposterior.stochastic.UnsupportedLayerException("spatial dropout at layer " + layer
             + " needs channel activations (rank 3 to 5, as in DL4J), got per-example shape " + g);
       }
-      this.channelOf = channel;
-      this.channels = g.dims()[0];
+      this.channelOf = group;
+      this.channels = dims[spatialDim];
       this.channelIndex = KeyedRandom.indexTable(channels);
     } else {
       this.channelOf = null;

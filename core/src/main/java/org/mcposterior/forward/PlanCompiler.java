@@ -8,6 +8,7 @@ import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
@@ -42,6 +43,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * element-wise vertices and the CNN/feed-forward preprocessors get native kernels; every other
  * layer, vertex or preprocessor runs as DL4J itself in inference mode. Stochastic sites are
  * numbered in topological order, so a layer's masks do not depend on input shapes or on caching.
+ *
+ * <p>Sequences keep DL4J's per-example layout of the layer that reads them ({@code [size, time]}
+ * for NCW, {@code [time, size]} for NWC; the DL4J input type travelling with each value says
+ * which). DL4J nodes on sequences take their output shape from a one-example probe, because some
+ * declare wrong or incomplete output types. With a features mask (variable-length sequences,
+ * MultiLayerNetworks only) every layer the mask reaches runs as DL4J's own layer with the mask
+ * set, and the mask goes on where DL4J's {@code feedForwardMaskArray} passes it on.
  */
 public final class PlanCompiler {
 
@@ -55,8 +63,14 @@ public final class PlanCompiler {
   private final List<PlanNode> nodes = new ArrayList<>();
   private final List<Integer> inputNodes = new ArrayList<>();
   private int sites;
+  /** Whether input 0 comes with DL4J's features mask (one value per time step per example). */
+  private final boolean featuresMask;
+  /** Names of the nodes whose output still carries the features mask, as DL4J propagates it. */
+  private final java.util.Set<String> masked = new java.util.HashSet<>();
+  private int maskLength;
 
-  private PlanCompiler(StochasticNetwork stochastic, boolean cachePrefix) {
+  private PlanCompiler(StochasticNetwork stochastic, boolean cachePrefix, boolean featuresMask) {
+    this.featuresMask = featuresMask;
     this.stochastic = stochastic;
     this.network = stochastic.network();
     this.cachePrefix = cachePrefix;
@@ -72,14 +86,34 @@ public final class PlanCompiler {
    * @throws UnsupportedLayerException for stochastic parts on layers that cannot run them
    */
   public static ForwardPlan compile(StochasticNetwork stochastic, int[][] inputShapes, boolean cachePrefix) {
-    PlanCompiler c = new PlanCompiler(stochastic, cachePrefix);
+    return compile(stochastic, inputShapes, cachePrefix, false);
+  }
+
+  /**
+   * As {@link #compile(StochasticNetwork, int[][], boolean)}, for sequences that come with DL4J's
+   * features mask ({@code [batch, time]}, 1 for a real step, 0 for padding) when {@code
+   * featuresMask}: the mask is propagated as DL4J's {@code MultiLayerNetwork.setLayerMaskArrays}
+   * does (each layer's {@code feedForwardMaskArray}), and every layer it reaches runs as DL4J's own
+   * layer with the mask set, so the pass equals DL4J's {@code output(x, false, featuresMask, null)}.
+   * Where that cannot be guaranteed (ComputationGraphs, input preprocessors on masked sequences,
+   * a layer that changes the sequence length) the network is refused.
+   */
+  public static ForwardPlan compile(StochasticNetwork stochastic, int[][] inputShapes, boolean cachePrefix,
+      boolean featuresMask) {
+    PlanCompiler c = new PlanCompiler(stochastic, cachePrefix, featuresMask);
     Network net = stochastic.network();
+    if (featuresMask && !(net.model() instanceof org.deeplearning4j.nn.multilayer.MultiLayerNetwork)) {
+      throw new UnsupportedLayerException("features masks (variable-length sequences) are supported for"
+          + " MultiLayerNetworks only; this network is a ComputationGraph, whose per-vertex mask rules the MC pass does"
+          + " not reproduce yet; pad the sequences to one length and score without a mask, or rebuild the network as a"
+          + " MultiLayerNetwork");
+    }
     if (inputShapes.length != net.numInputs()) {
       throw new InputShapeException("the network takes " + net.numInputs() + " input(s), got " + inputShapes.length);
     }
     int[] outputs = c.compileNodes(inputShapes);
     int[] ins = c.inputNodes.stream().mapToInt(Integer::intValue).toArray();
-    return new ForwardPlan(net, c.nodes, ins, outputs, c.sites, cachePrefix);
+    return new ForwardPlan(net, c.nodes, ins, outputs, c.sites, cachePrefix, featuresMask ? c.maskLength : 0);
   }
 
   // ---------------------------------------------------------------- the walk
@@ -90,8 +124,20 @@ public final class PlanCompiler {
     for (Network.Node n : network.nodes()) {
       if (n.isInput()) {
         Network.Node consumer = InputShapes.firstConsumer(network, n.name());
-        CNN2DFormat format = consumer == null ? CNN2DFormat.NCHW : imageFormat(consumer.layer().conf().getLayer());
-        values.put(n.name(), input(n.inputIndex(), inputShapes[n.inputIndex()], format));
+        org.deeplearning4j.nn.conf.layers.Layer first = consumer == null ? null : consumer.layer().conf().getLayer();
+        CNN2DFormat format = first == null ? CNN2DFormat.NCHW : imageFormat(first);
+        RNNFormat sequences = first == null ? RNNFormat.NCW : rnnFormat(first);
+        Tensor t = input(n.inputIndex(), inputShapes[n.inputIndex()], format, sequences);
+        values.put(n.name(), t);
+        if (featuresMask && n.inputIndex() == 0) {
+          if (!(t.type() instanceof InputType.InputTypeRecurrent r)) {
+            throw new InputShapeException("a features mask was given, but the network's input has per-example shape "
+                + Arrays.toString(inputShapes[0]) + ", not a sequence [size, time] or [time, size]; masks are for"
+                + " recurrent inputs: drop the mask, or pass sequences");
+          }
+          maskLength = Math.toIntExact(r.getTimeSeriesLength());
+          masked.add(n.name());
+        }
         continue;
       }
       Tensor[] ins = new Tensor[n.inputs().size()];
@@ -110,6 +156,13 @@ public final class PlanCompiler {
 
   private Tensor node(Network.Node n, Tensor[] ins) {
     org.deeplearning4j.nn.conf.graph.GraphVertex vc = n.vertex();
+    boolean maskIn = false;
+    for (String in : n.inputs()) {
+      maskIn |= masked.contains(in);
+    }
+    if (maskIn) {
+      return maskedLayer(n, ins);
+    }
     if (n.layer() != null && ins.length == 1) {
       Tensor cur = n.preprocessor() == null ? ins[0] : preprocessor(n, n.preprocessor(), ins[0]);
       return layer(n, cur);
@@ -134,14 +187,21 @@ public final class PlanCompiler {
 
   // ---------------------------------------------------------------- inputs and outputs
 
-  private Tensor input(int k, int[] shape, CNN2DFormat format) {
+  private Tensor input(int k, int[] shape, CNN2DFormat format, RNNFormat sequences) {
     Geometry g;
     if (shape.length == 3 && format == CNN2DFormat.NHWC) {
       g = Geometry.image(shape[2], shape[0], shape[1], Geometry.Memory.HWC);
     } else {
       g = new Geometry(shape, Geometry.Memory.CHW);
     }
-    InputType type = g.toInputType(format);
+    InputType type;
+    if (shape.length == 2) {
+      // a sequence in DL4J's per-example layout of its first layer: [size, time] (NCW) or [time, size] (NWC)
+      type = sequences == RNNFormat.NWC ? InputType.recurrent(shape[1], shape[0], RNNFormat.NWC)
+          : InputType.recurrent(shape[0], shape[1], RNNFormat.NCW);
+    } else {
+      type = g.toInputType(format);
+    }
     int id = nodes.size();
     nodes.add(new PlanNode(id, "input " + k, new int[0], k, null, g, false));
     inputNodes.add(id);
@@ -162,16 +222,80 @@ public final class PlanCompiler {
 
   // ---------------------------------------------------------------- layers
 
+  /**
+   * A layer reading masked sequences: its input noise as for any layer, then DL4J's own layer with
+   * the chunk's mask set; the mask goes on to the next layer when the layer's {@code
+   * feedForwardMaskArray} passes it on (recurrent layers), and stops where DL4J's stops (LastTimeStep,
+   * GlobalPoolingLayer: their outputs have no time steps).
+   */
+  private Tensor maskedLayer(Network.Node n, Tensor[] ins) {
+    if (n.layer() == null || ins.length != 1) {
+      throw new UnsupportedLayerException(n.label() + " reads masked sequences, and only a MultiLayerNetwork's layers"
+          + " take features masks here; score without a mask (sequences padded to one length)");
+    }
+    if (n.preprocessor() != null) {
+      throw new UnsupportedLayerException(n.label() + " reads masked sequences through the input preprocessor "
+          + n.preprocessor().getClass().getSimpleName() + ", whose mask handling the MC pass does not reproduce; build"
+          + " the network without it (recurrent layers, RnnOutputLayer, LastTimeStep or GlobalPoolingLayer take"
+          + " sequences directly), or score without a mask");
+    }
+    Layer layer = n.layer();
+    org.deeplearning4j.nn.conf.layers.Layer conf = layer.conf().getLayer();
+    Tensor cur = inputNoise(n, conf, ins[0]);
+    if (!Double.isNaN(stochastic.weightDropout(conf))) {
+      throw new UnsupportedLayerException("DropConnect cannot run on " + n.label() + ", which reads masked sequences"
+          + " in DL4J's own kernel; score it by its dropout, or choose --dropconnect-layers that exclude it");
+    }
+    Tensor out = conf instanceof DropoutLayer ? cur
+        : dl4jFallback(Dl4jKernel.Kind.LAYER, n, n.label(), new Tensor[] {cur}, declared(conf, cur.type()), true);
+    org.nd4j.common.primitives.Pair<INDArray, org.deeplearning4j.nn.api.MaskState> next;
+    try {
+      next = layer.feedForwardMaskArray(Nd4j.ones(dataType, 1, maskLength), org.deeplearning4j.nn.api.MaskState.Active, 1);
+    } finally {
+      layer.setMaskArray(null); // the probe leaves the user's network as it was
+    }
+    if (next != null && next.getFirst() != null) {
+      long[] shape = next.getFirst().shape();
+      if (shape.length != 2 || shape[0] != 1 || shape[1] != maskLength) {
+        throw new UnsupportedLayerException(n.label() + " turns the features mask of " + maskLength + " time steps into"
+            + " one of shape " + Arrays.toString(shape) + " (it changes the sequence length); the MC pass keeps one mask"
+            + " per example, so masks are refused for this network; score sequences padded to one length without a mask");
+      }
+      masked.add(n.name());
+    }
+    return out;
+  }
+
+  /** The noise site on a layer's input, if the rules make its input random; refuses what cannot be sampled exactly. */
+  private Tensor inputNoise(Network.Node n, org.deeplearning4j.nn.conf.layers.Layer conf, Tensor in) {
+    String name = n.label();
+    Noise noise = stochastic.inputNoise(n.name(), conf);
+    Tensor cur = in;
+    if (noise != null && conf instanceof org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional) {
+      throw new UnsupportedLayerException(name + " has dropout (" + conf.getIDropout().getClass().getSimpleName() + "),"
+          + " which DL4J applies to its input twice, with one independent mask per direction; the MC pass draws one"
+          + " mask per layer input, which would be another distribution, so the network is refused with MC dropout"
+          + " on; remove the Bidirectional layer's dropout and put a DropoutLayer before it (one mask shared by both"
+          + " directions), or score without --dropout");
+    }
+    if (noise != null && conf instanceof org.deeplearning4j.nn.conf.layers.GravesBidirectionalLSTM) {
+      throw new UnsupportedLayerException(name + " has dropout (" + conf.getIDropout().getClass().getSimpleName() + "),"
+          + " which DL4J 1.0.0-M2.1 never applies to a GravesBidirectionalLSTM, not even in training, so the network"
+          + " was trained without it and MC noise there would be noise it never saw; the network is refused with MC"
+          + " dropout on; remove the layer's dropout (or put a DropoutLayer before it), or score without --dropout");
+    }
+    if (noise != null) {
+      cur = add("dropout of " + name, new NoiseKernel(name, noise, sites++, cur.geometry(), spatialDim(conf, cur.type())),
+          cur.geometry(), cur.type(), new int[] {cur.node()});
+    }
+    return cur;
+  }
+
   private Tensor layer(Network.Node n, Tensor in) {
     String name = n.label();
     Layer layer = n.layer();
     org.deeplearning4j.nn.conf.layers.Layer conf = layer.conf().getLayer();
-    Noise noise = stochastic.inputNoise(n.name(), conf);
-    Tensor cur = in;
-    if (noise != null) {
-      cur = add("dropout of " + name, new NoiseKernel(name, noise, sites++, cur.geometry()), cur.geometry(), cur.type(),
-          new int[] {cur.node()});
-    }
+    Tensor cur = inputNoise(n, conf, in);
     double wd = stochastic.weightDropout(conf);
     if (Dl4jFallback.isWrapper(layer)) {
       Dl4jFallback.refuseDropConnect(name, layer, wd);
@@ -468,6 +592,10 @@ public final class PlanCompiler {
       Tensor t = toMemory(in, p.getFormat() == CNN2DFormat.NHWC ? Geometry.Memory.HWC : Geometry.Memory.CHW);
       return new Tensor(t.node(), Geometry.flat(g.size()), InputType.feedForward(g.size()));
     }
+    if (pre instanceof org.deeplearning4j.nn.conf.preprocessor.RnnToFeedForwardPreProcessor && g.isFlat()
+        && in.type() instanceof InputType.InputTypeFeedForward) {
+      return in; // DL4J passes feed-forward input through unchanged (e.g. after a GlobalPoolingLayer on sequences)
+    }
     if (pre instanceof FeedForwardToCnnPreProcessor p && g.isFlat()) {
       int c = Math.toIntExact(p.getNumChannels()), h = Math.toIntExact(p.getInputHeight()), w = Math.toIntExact(p.getInputWidth());
       if ((long) c * h * w != g.size()) {
@@ -514,6 +642,11 @@ public final class PlanCompiler {
   /** A node DL4J runs: refused or measured by {@link Dl4jFallback}, which owns every such decision. */
   private Tensor dl4jFallback(Dl4jKernel.Kind kind, Network.Node n, String name, Tensor[] ins,
       java.util.function.Supplier<InputType> declared) {
+    return dl4jFallback(kind, n, name, ins, declared, false);
+  }
+
+  private Tensor dl4jFallback(Dl4jKernel.Kind kind, Network.Node n, String name, Tensor[] ins,
+      java.util.function.Supplier<InputType> declared, boolean maskedInput) {
     Tensor[] aligned = new Tensor[ins.length];
     Geometry[] gs = new Geometry[ins.length];
     for (int i = 0; i < ins.length; i++) {
@@ -523,8 +656,57 @@ public final class PlanCompiler {
       gs[i] = aligned[i].geometry();
     }
     Dl4jFallback.Output out = Dl4jFallback.probe(network, kind, n, name, gs, declared, dataType);
-    Dl4jKernel k = new Dl4jKernel(kind, n.name(), gs, out.geometry(), dataType);
-    return add(name, k, out.geometry(), out.type(), ids(aligned));
+    Geometry g = out.geometry();
+    InputType type = out.type();
+    boolean sequences = type instanceof InputType.InputTypeRecurrent;
+    for (Tensor t : ins) {
+      sequences |= t.type() instanceof InputType.InputTypeRecurrent;
+    }
+    if (sequences) {
+      // the sequence format (NCW or NWC) of a measured 3D result comes from the declared type
+      InputType d;
+      try {
+        d = declared.get();
+      } catch (RuntimeException e) {
+        d = type; // DL4J cannot declare it; the measured type stands
+      }
+      type = probedType(kind, n, gs, d);
+      g = Geometry.of(type);
+    }
+    Dl4jKernel k = new Dl4jKernel(kind, n.name(), gs, g, dataType, maskedInput);
+    return add(name, k, g, type, ids(aligned));
+  }
+
+  /**
+   * The output type of a DL4J node on sequences, from the shape it returns on a probe of one
+   * example rather than from its declared type alone (see {@link Dl4jKernel#probeShape}); the
+   * declared type still says the sequence format (NCW or NWC) of a 3D result.
+   */
+  private InputType probedType(Dl4jKernel.Kind kind, Network.Node n, Geometry[] gs, InputType declared) {
+    long[] s = Dl4jKernel.probeShape(kind, network, n.name(), gs, dataType);
+    if (s.length == 0 || s[0] != 1) {
+      throw new UnsupportedLayerException(n.label() + (kind == Dl4jKernel.Kind.PREPROCESSOR ? "'s input preprocessor "
+          + n.preprocessor().getClass().getSimpleName() : "") + " turns one example into " + (s.length == 0 ? 0 : s[0])
+          + " rows (DL4J's RnnToFeedForwardPreProcessor makes every time step a row of a feed-forward layer); the MC pass"
+          + " keeps one row per example, so this network is refused; build the per-time-step layers as recurrent layers"
+          + " (RnnOutputLayer, or a DenseLayer wrapped in TimeDistributed), or pool over time first (LastTimeStep,"
+          + " GlobalPoolingLayer)");
+    }
+    if (s.length == 2) {
+      return InputType.feedForward(s[1]);
+    }
+    if (s.length == 3) {
+      RNNFormat f = declared instanceof InputType.InputTypeRecurrent r ? r.getFormat() : RNNFormat.NCW;
+      return f == RNNFormat.NWC ? InputType.recurrent(s[2], s[1], RNNFormat.NWC) : InputType.recurrent(s[1], s[2], RNNFormat.NCW);
+    }
+    Geometry g = Geometry.of(declared);
+    long[] expected = g.batchShape(1);
+    if (!Arrays.equals(expected, s)) {
+      throw new UnsupportedLayerException(n.label() + " returns per-example activations of"
+          + " shape " + Arrays.toString(Arrays.copyOfRange(s, 1, s.length)) + " where its configuration declares "
+          + declared + "; the MC pass cannot place its output, so the network is refused; please report it");
+    }
+    return declared;
   }
 
   // ---------------------------------------------------------------- helpers
@@ -599,6 +781,50 @@ public final class PlanCompiler {
           + ", expected " + expected);
     }
     return p.castTo(DataType.FLOAT).dup('c').data().asFloat();
+  }
+
+  /**
+   * Which per-example dimension (of DL4J's layout) a SpatialDropout on this layer's input drops
+   * whole. DL4J 1.0.0-M2.1's SpatialDropout drops dimension 1 of the array it is given, and
+   * layers apply their dropout to their input as it arrives, so that is the channels of NCHW
+   * images and NCW sequences but the rows of NHWC images and the time steps of NWC sequences;
+   * except LSTM, which permutes NWC input to NCW before its dropout, so it drops features.
+   */
+  private static int spatialDim(org.deeplearning4j.nn.conf.layers.Layer conf, InputType in) {
+    if (in instanceof InputType.InputTypeConvolutional c && c.getFormat() == CNN2DFormat.NHWC) {
+      return 1; // [c, h, w] dims: DL4J's [batch, h, w, c] array has h at dimension 1
+    }
+    if (in instanceof InputType.InputTypeRecurrent r && r.getFormat() == RNNFormat.NWC
+        && (conf instanceof org.deeplearning4j.nn.conf.layers.LSTM)) {
+      return 1; // [time, features] dims; the LSTM sees [batch, features, time]
+    }
+    return 0;
+  }
+
+  /** The sequence format a layer expects (DL4J's default NCW when it says nothing), for a 3D network input. */
+  static RNNFormat rnnFormat(org.deeplearning4j.nn.conf.layers.Layer conf) {
+    if (conf instanceof org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer r) {
+      return r.getRnnDataFormat();
+    }
+    if (conf instanceof org.deeplearning4j.nn.conf.layers.RnnOutputLayer r) {
+      return r.getRnnDataFormat();
+    }
+    if (conf instanceof org.deeplearning4j.nn.conf.layers.RnnLossLayer r) {
+      return r.getRnnDataFormat();
+    }
+    if (conf instanceof org.deeplearning4j.nn.conf.layers.Convolution1DLayer c) {
+      return c.getRnnDataFormat();
+    }
+    if (conf instanceof org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional b) {
+      return b.getRNNDataFormat();
+    }
+    if (conf instanceof org.deeplearning4j.nn.conf.layers.recurrent.TimeDistributed t) {
+      return t.getRnnDataFormat();
+    }
+    if (conf instanceof org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer w) {
+      return rnnFormat(w.getUnderlying());
+    }
+    return RNNFormat.NCW;
   }
 
   /** The image format a layer expects, for deciding how a 4D network input is laid out. */

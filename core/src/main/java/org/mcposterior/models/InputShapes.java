@@ -34,10 +34,42 @@ public final class InputShapes {
       return given.clone();
     }
     if (own == null) {
+      String input = net.nodes().stream().filter(n -> n.inputIndex() == 0).findFirst().orElseThrow().name();
+      Network.Node first = firstConsumer(net, input);
+      Layer l = first == null ? null : first.layer().conf().getLayer();
+      if (l instanceof org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer r) {
+        boolean nwc = r.getRnnDataFormat() == org.deeplearning4j.nn.conf.RNNFormat.NWC;
+        throw new InputShapeException("the network starts with a recurrent layer (" + l.getClass().getSimpleName()
+            + ", " + r.getNIn() + " features per time step, " + r.getRnnDataFormat() + " format) and does not record its"
+            + " sequence length; pass the per-example shape in that layer's layout, e.g. " + (nwc
+            ? "--input-shape 20," + r.getNIn() + " for 20 time steps (time-major rows)"
+            : "--input-shape " + r.getNIn() + ",20 for 20 time steps (features-major: all steps of feature 0 first)"));
+      }
       throw new InputShapeException("the network does not record its input shape (its first layer is "
           + firstLayerName(net) + "); pass the per-example shape, e.g. --input-shape 1,28,28 for 1x28x28 images");
     }
     return own;
+  }
+
+  /**
+   * The number of distinct indices input 0 takes when the network starts with an {@code
+   * EmbeddingLayer} or {@code EmbeddingSequenceLayer} (its {@code nIn}, the vocabulary size), or 0
+   * when input 0 is not indices. Every feature of such an input must be an integer in {@code [0,
+   * bound)}: DL4J truncates a fractional index to an integer and fails, or reads another row of
+   * the embedding, on one outside the range, so a pool is checked against this bound before any work.
+   */
+  public static int indexBound(Network net) {
+    String input = net.nodes().stream().filter(n -> n.inputIndex() == 0).findFirst().orElseThrow().name();
+    Network.Node first = firstConsumer(net, input);
+    if (first == null || first.preprocessor() != null) {
+      return 0;
+    }
+    Layer l = first.layer().conf().getLayer();
+    if (l instanceof org.deeplearning4j.nn.conf.layers.EmbeddingLayer
+        || l instanceof org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer) {
+      return Math.toIntExact(((FeedForwardLayer) l).getNIn());
+    }
+    return 0;
   }
 
   /** The shape the configuration records for input 0, or null. */

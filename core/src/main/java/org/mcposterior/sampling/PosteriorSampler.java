@@ -119,8 +119,56 @@ public final class PosteriorSampler implements AutoCloseable {
     return sample(prepare(inputs, exampleKeys), firstIteration, iterations);
   }
 
+  /**
+   * As {@link #predictOnBatch(INDArray[], long[], long, int)} for variable-length sequences: a
+   * network of one sequence input with DL4J's features mask {@code featuresMask} ({@code [batch,
+   * time]}, 1 for a real time step, 0 for padding, at least one real step per example), giving what
+   * DL4J's {@code output(x, false, featuresMask, null)} gives in each iteration's deterministic
+   * parts. Each example's mask travels with it, so its samples do not depend on its batch
+   * neighbours (DESIGN.md, invariant 4). Per-time-step outputs keep DL4J's values at padded steps;
+   * a score over time steps must leave them out with the same mask.
+   *
+   * @throws InputShapeException if the mask's shape or values do not fit the input
+   * @throws org.mcposterior.stochastic.UnsupportedLayerException if the network cannot take masks exactly
+   */
+  public List<Samples> predictOnBatch(INDArray input, INDArray featuresMask, long[] exampleKeys, long firstIteration,
+      int iterations) {
+    if (iterations <= 0) {
+      throw new InvalidSamplingArgumentException("iterations = " + iterations + "; expected a positive number of"
+          + " stochastic passes, e.g. 20");
+    }
+    if (firstIteration < 0) {
+      throw new InvalidSamplingArgumentException("first iteration = " + firstIteration + "; expected >= 0");
+    }
+    Batch b = prepare(new INDArray[] {input}, exampleKeys);
+    ForwardPlan plan = plan(b.shapes, true);
+    int t = plan.maskLength();
+    if (featuresMask == null || featuresMask.rank() != 2 || featuresMask.size(0) != b.n || featuresMask.size(1) != t) {
+      throw new InputShapeException("features mask has shape " + (featuresMask == null ? "null"
+          : Arrays.toString(featuresMask.shape())) + "; expected [" + b.n + ", " + t + "]: one value per time step of"
+          + " each example (1 for a real step, 0 for padding)");
+    }
+    float[] m = featuresMask.castTo(DataType.FLOAT).dup('c').data().asFloat();
+    for (int e = 0; e < b.n; e++) {
+      boolean any = false;
+      for (int j = 0; j < t; j++) {
+        float v = m[e * t + j];
+        if (v != 0f && v != 1f) {
+          throw new InputShapeException("features mask holds " + v + " at example " + e + ", time step " + j
+              + "; expected 0 (padding) or 1 (a real time step)");
+        }
+        any |= v == 1f;
+      }
+      if (!any) {
+        throw new InputShapeException("features mask of example " + e + " has no real time step (all zeros); drop"
+            + " empty sequences before sampling");
+      }
+    }
+    return sample(new Batch(b.n, b.values, b.shapes, b.keys, m), firstIteration, iterations);
+  }
+
   private List<Samples> sample(Batch b, long firstIteration, int iterations) {
-    ForwardPlan plan = plan(b.shapes);
+    ForwardPlan plan = plan(b.shapes, b.mask != null);
     float[][] out = new float[plan.numOutputs()][];
     int[] outSizes = new int[plan.numOutputs()];
     for (int k = 0; k < out.length; k++) {
@@ -239,8 +287,13 @@ public final class PosteriorSampler implements AutoCloseable {
 
   /** The plan the sampler runs for inputs of these per-example shapes (for inspection and tests). */
   public ForwardPlan plan(int[][] perExampleShapes) {
-    String key = Arrays.deepToString(perExampleShapes);
-    return plans.computeIfAbsent(key, k -> PlanCompiler.compile(network, perExampleShapes, config.cachePrefix()));
+    return plan(perExampleShapes, false);
+  }
+
+  /** The plan for inputs of these shapes, compiled for sequences with a features mask when {@code masked}. */
+  public ForwardPlan plan(int[][] perExampleShapes, boolean masked) {
+    String key = Arrays.deepToString(perExampleShapes) + (masked ? " masked" : "");
+    return plans.computeIfAbsent(key, k -> PlanCompiler.compile(network, perExampleShapes, config.cachePrefix(), masked));
   }
 
   /** Rows computed per plan node, summed over every runner of {@code plan} (the regression guard's counts). */
@@ -318,7 +371,11 @@ public final class PosteriorSampler implements AutoCloseable {
   // ---------------------------------------------------------------- internals
 
   /** A batch's inputs flattened to C-order floats, validated. */
-  private record Batch(int n, float[][] values, int[][] shapes, long[] keys) {}
+  private record Batch(int n, float[][] values, int[][] shapes, long[] keys, float[] mask) {
+    Batch(int n, float[][] values, int[][] shapes, long[] keys) {
+      this(n, values, shapes, keys, null);
+    }
+  }
 
   private static int batchSize(INDArray input) {
     if (input == null) {
@@ -438,13 +495,15 @@ public final class PosteriorSampler implements AutoCloseable {
       for (int e0 = task.e0; e0 < task.e1; e0 += nbMax) {
         int nb = Math.min(nbMax, task.e1 - e0);
         long[] keys = Arrays.copyOfRange(b.keys, e0, e0 + nb);
+        int ml = plan.maskLength();
+        float[] mask = b.mask == null ? null : Arrays.copyOfRange(b.mask, e0 * ml, (e0 + nb) * ml);
         for (int k = 0; k < plan.numInputs(); k++) {
           runner.loadInput(k, b.values[k], e0, nb);
         }
-        runner.runPrefix(new Chunk(config.seed(), config.maskMode(), keys, nb, firstIteration + task.t0, 1));
+        runner.runPrefix(new Chunk(config.seed(), config.maskMode(), keys, nb, firstIteration + task.t0, 1, mask, ml));
         for (int t0 = task.t0; t0 < task.t1; t0 += tbMax) {
           int tb = Math.min(tbMax, task.t1 - t0);
-          Chunk c = new Chunk(config.seed(), config.maskMode(), keys, nb, firstIteration + t0, tb);
+          Chunk c = new Chunk(config.seed(), config.maskMode(), keys, nb, firstIteration + t0, tb, mask, ml);
           runner.runSuffix(c);
           for (int k = 0; k < plan.numOutputs(); k++) {
             scatter(runner, plan.outputNode(k), nb, tb, out[k], e0, t0, totalIterations);

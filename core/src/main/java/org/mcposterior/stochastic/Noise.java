@@ -66,7 +66,7 @@ public sealed interface Noise {
       double alphaPrime = -ad.getLambda() * ad.getAlpha();
       double a = 1.0 / Math.sqrt(retain + alphaPrime * alphaPrime * retain * (1 - retain));
       double b = -a * (1 - retain) * alphaPrime;
-      return new Alpha(1 - retain, a, b, alphaPrime);
+      return new Alpha(keep ? 1 - retain : override, a, b, alphaPrime);
     }
     if (d instanceof GaussianDropout gd) {
       if (gd.getRateSchedule() != null) {
@@ -89,6 +89,40 @@ public sealed interface Noise {
     throw new UnsupportedLayerException("layer " + layer + " has dropout of type " + d.getClass().getSimpleName()
         + ", which MC sampling does not support; supported: Dropout, SpatialDropout, AlphaDropout, GaussianDropout,"
         + " GaussianNoise");
+  }
+
+  /** The noise in DL4J's words with drop probabilities, e.g. {@code "SpatialDropout p=0.3"}, for summaries. */
+  static String describe(Noise n) {
+    if (n instanceof Bernoulli b) {
+      return "Dropout p=" + round(b.p());
+    }
+    if (n instanceof SpatialBernoulli s) {
+      return "SpatialDropout p=" + round(s.p());
+    }
+    if (n instanceof Alpha a) {
+      return "AlphaDropout p=" + round(a.p());
+    }
+    if (n instanceof GaussianMultiplicative m) {
+      double v = m.stdev() * m.stdev();
+      return "GaussianDropout stdev=" + round(m.stdev()) + " (p=" + round(v / (1 + v)) + ")";
+    }
+    GaussianAdditive g = (GaussianAdditive) n;
+    return "GaussianNoise stdev=" + round(g.stdev());
+  }
+
+  /** Six significant digits, no trailing zeros: 0.19999999999999996 reads 0.2. */
+  private static String round(double v) {
+    return new java.math.BigDecimal(v).round(new java.math.MathContext(6)).stripTrailingZeros().toPlainString();
+  }
+
+  /** A layer's configured dropout in the words of {@link #describe}, or "<kind> with a schedule". */
+  static String describeConfigured(IDropout d, String layer) {
+    boolean scheduled = d instanceof Dropout dr && dr.getPSchedule() != null
+        || d instanceof SpatialDropout sd && sd.getPSchedule() != null
+        || d instanceof AlphaDropout ad && ad.getPSchedule() != null
+        || d instanceof GaussianDropout gd && gd.getRateSchedule() != null
+        || d instanceof GaussianNoise gn && gn.getStddevSchedule() != null;
+    return scheduled ? d.getClass().getSimpleName() + " with a schedule" : describe(of(d, layer, Double.NaN));
   }
 
   private static double retain(double p, boolean scheduled, String layer) {

@@ -100,6 +100,36 @@ public final class StochasticNetwork {
     return false;
   }
 
+  /**
+   * What is random in each stochastic layer under these rules, for run summaries: layer name to
+   * e.g. {@code "Dropout p=0.2 on its input (set by the drop probability override; configured
+   * Dropout p=0.5)"} or {@code "DropConnect p=0.1 on its weights"}; layers with nothing random
+   * are left out. Probabilities are drop probabilities.
+   *
+   * @throws UnsupportedLayerException as {@link #inputNoise} does
+   */
+  public java.util.Map<String, String> describeLayers() {
+    java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+    for (Network.LayerInfo l : network.layers()) {
+      List<String> parts = new ArrayList<>();
+      Noise noise = inputNoise(l.name(), l.conf());
+      if (noise != null) {
+        String own = Noise.describeConfigured(l.conf().getIDropout(), l.name());
+        String now = Noise.describe(noise);
+        parts.add(now + " on its input" + (Double.isNaN(dropoutOverride) ? " (as configured)"
+            : " (set by the drop probability override; configured " + own + ")"));
+      }
+      double wd = weightDropout(l.conf());
+      if (!Double.isNaN(wd)) {
+        parts.add("DropConnect p=" + wd + " on its weights");
+      }
+      if (!parts.isEmpty()) {
+        out.put(l.name() + " (" + l.conf().getClass().getSimpleName() + ")", String.join("; ", parts));
+      }
+    }
+    return out;
+  }
+
   @Override
   public String toString() {
     List<String> parts = new ArrayList<>();

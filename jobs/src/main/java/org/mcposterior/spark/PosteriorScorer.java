@@ -55,6 +55,8 @@ public final class PosteriorScorer {
   private final ScorerSettings settings;
   private final int[] shape;
   private final int outputs;
+  private final int indexBound;
+  private final java.util.Map<String, String> stochasticLayers;
   private Broadcast<byte[]> broadcast;
   private SparkContext broadcastContext;
 
@@ -63,6 +65,7 @@ public final class PosteriorScorer {
     this.settings = settings;
     this.fingerprint = net.fingerprint();
     this.shape = InputShapes.expected(net, settings.inputShape().stream().mapToInt(Integer::intValue).toArray());
+    this.indexBound = InputShapes.indexBound(net);
     try (PosteriorSampler probe = PosteriorSampler.of(settings.stochastic(net), settings.samplerConfig())) {
       probe.plan(new int[][] {shape}); // refuses shapes that do not fit, before any work
       this.outputs = Math.max(2, probe.outputSize(new int[][] {shape}, 0));
@@ -72,6 +75,7 @@ public final class PosteriorScorer {
           + " (weights of its dense layers dropped; --dropconnect-layers Linear,Conv2d for convolutions too), or"
           + " score a model trained with dropout", e);
     }
+    this.stochasticLayers = java.util.Collections.unmodifiableMap(settings.stochastic(net).describeLayers());
   }
 
   /**
@@ -127,6 +131,22 @@ public final class PosteriorScorer {
   }
 
   /**
+   * What is random in each stochastic layer under the settings (layer to description, e.g. which
+   * dropouts {@code --dropout p} set to p), for the run summary.
+   */
+  public java.util.Map<String, String> stochasticLayers() {
+    return stochasticLayers;
+  }
+
+  /**
+   * The vocabulary size when the network's input is indices into an embedding (every feature must
+   * be an integer in {@code [0, indexBound())}), or 0 when its input is plain features.
+   */
+  public int indexBound() {
+    return indexBound;
+  }
+
+  /**
    * Validates {@code rows} as a pool of this model (see {@link ValidatedPool}); runs Spark aggregates.
    *
    * @param what what the rows are, for messages ("pool", "target")
@@ -134,7 +154,7 @@ public final class PosteriorScorer {
    * @throws InvalidInputException naming the first problem and the fix
    */
   public ValidatedPool validate(Dataset<Row> rows, String what, String source) {
-    return ValidatedPool.of(rows, settings, featureLength(), what, source);
+    return ValidatedPool.of(rows, settings, featureLength(), indexBound, what, source);
   }
 
   /**

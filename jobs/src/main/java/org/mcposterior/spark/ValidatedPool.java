@@ -96,10 +96,25 @@ public final class ValidatedPool {
    * @throws InvalidInputException naming the first problem, the offending ids and the fix
    */
   public static ValidatedPool of(Dataset<Row> raw, ScorerSettings s, int featureLength, String what, String source) {
+    return of(raw, s, featureLength, 0, what, source);
+  }
+
+  /**
+   * Validates {@code raw} for a model whose examples have {@code featureLength} values and, when
+   * {@code indexBound > 0}, are indices into an embedding of {@code indexBound} rows (see {@link
+   * org.mcposterior.models.InputShapes#indexBound}): every value must then be an integer in {@code
+   * [0, indexBound)}, checked with one more aggregate.
+   *
+   * @param indexBound the vocabulary size of the network's first (embedding) layer, or 0 for no index check
+   * @throws InvalidInputException naming the first problem, the offending ids and the fix
+   */
+  public static ValidatedPool of(Dataset<Row> raw, ScorerSettings s, int featureLength, int indexBound, String what,
+      String source) {
     String path = source == null ? "" : " " + source;
     StructType schema = raw.schema();
     StructField idField = field(schema, s.idColumn(), "--id-col", what);
     Column features = featuresColumn(schema, s, what);
+    checkNestedRows(raw, s, what);
     Dataset<Row> rows = raw.select(col(s.idColumn()), col(s.idColumn()).cast("string").as(KEY), features.as(FEATURES));
 
     Row stats = rows.agg(
@@ -151,7 +166,64 @@ public final class ValidatedPool {
         throw new InvalidInputException("every row of " + what + " has invalid features; nothing left to score");
       }
     }
+    if (indexBound > 0) {
+      checkIndices(rows, indexBound, what);
+    }
     return new ValidatedPool(rows, idField, total, skipped, total - skipped);
+  }
+
+  /**
+   * Refuses rows holding a value that is not an index of the embedding: negative, {@code >= bound}
+   * or fractional (DL4J would truncate it to another index). One aggregate counts them; the first
+   * offending row (by id) is read to name its value.
+   */
+  private static void checkIndices(Dataset<Row> rows, int bound, String what) {
+    String f = FEATURES;
+    Column bad = expr("array_min(" + f + ") < 0 OR array_max(" + f + ") >= " + bound
+        + " OR exists(" + f + ", v -> v <> floor(v))");
+    Row stats = rows.agg(sum(when(bad, 1).otherwise(0))).first();
+    long n = stats.isNullAt(0) ? 0 : stats.getLong(0);
+    if (n == 0) {
+      return;
+    }
+    Row first = rows.filter(bad).select(col(KEY), col(f)).orderBy(col(KEY)).limit(1).collectAsList().get(0);
+    List<Float> values = first.getList(1);
+    float value = Float.NaN;
+    for (Float v : values) {
+      if (v < 0 || v >= bound || v != Math.floor(v)) {
+        value = v;
+        break;
+      }
+    }
+    String shown = value == Math.rint(value) ? Long.toString((long) value) : Float.toString(value);
+    throw new InvalidInputException(what + " has " + n + " row(s) with a feature that is not an index of the"
+        + " network's embedding, e.g. example '" + first.getString(0) + "' holds " + shown + "; the network starts with"
+        + " an embedding layer of " + bound + " rows, so every feature must be a whole number from 0 to " + (bound - 1)
+        + " (an index, not a one-hot vector or a scaled value); map unknown tokens to an index inside the vocabulary,"
+        + " or fix the model's vocabulary size (nIn " + bound + ")");
+  }
+
+  /**
+   * For a features column of nested arrays: refuses rows whose inner arrays differ in length (a
+   * ragged sequence would be misread once flattened), naming the first ids and the fix.
+   */
+  private static void checkNestedRows(Dataset<Row> raw, ScorerSettings s, String what) {
+    if (s.featuresColumn() == null) {
+      return;
+    }
+    DataType t = raw.schema().apply(s.featuresColumn()).dataType();
+    if (!(t instanceof ArrayType a && a.elementType() instanceof ArrayType)) {
+      return;
+    }
+    String c = "`" + s.featuresColumn().replace("`", "``") + "`";
+    Column ragged = expr("array_min(transform(" + c + ", r -> size(r))) <> array_max(transform(" + c + ", r -> size(r)))");
+    Dataset<Row> bad = raw.filter(ragged).select(col(s.idColumn()).cast("string").as(KEY));
+    long n = bad.count();
+    if (n > 0) {
+      throw new InvalidInputException(what + " has " + n + " row(s) whose nested features arrays differ in length"
+          + " (first ids: " + firstIds(bad) + "); every inner array (e.g. each time step of a sequence) must have the"
+          + " same length, the last value of --input-shape; pad them, or give the features flat");
+    }
   }
 
   private static Column functionsNot(Column c) {
@@ -202,11 +274,17 @@ public final class ValidatedPool {
       if (t instanceof ArrayType a && a.elementType() instanceof NumericType) {
         return col(f.name()).cast("array<float>");
       }
+      if (t instanceof ArrayType a && a.elementType() instanceof ArrayType inner && inner.elementType() instanceof NumericType) {
+        // nested arrays (e.g. a sequence as [time][features]) read in C order, as the flat array of
+        // --input-shape: a row of unequal inner lengths or a null inner array is refused by the checks
+        return org.apache.spark.sql.functions.flatten(col(f.name())).cast("array<float>");
+      }
       if (t.typeName().equals("vector")) {
         return org.apache.spark.ml.functions.vector_to_array(col(f.name()), "float32");
       }
       throw new InvalidInputException(what + " column '" + f.name() + "' has type " + t.simpleString()
-          + "; --features-col expects array<float>, array<double> or a Spark ML vector; for one column per feature"
+          + "; --features-col expects array<float>, array<double>, an array of such arrays (read in C order) or a"
+          + " Spark ML vector; for one column per feature"
           + " use --feature-cols a,b,c");
     }
     List<Column> cols = new ArrayList<>();

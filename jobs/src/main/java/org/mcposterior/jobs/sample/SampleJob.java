@@ -81,7 +81,7 @@ public final class SampleJob {
       } else {
         net = Network.fromBytes(ScoringParts.readModel(s.model(), hadoop), s.model());
         int[] shape = InputShapes.expected(net, ss.inputShape().stream().mapToInt(Integer::intValue).toArray());
-        in = readInputs(spark, ss, s, shape);
+        in = readInputs(spark, ss, s, shape, InputShapes.indexBound(net));
       }
       Samples samples;
       try (PosteriorSampler sampler = PosteriorSampler.of(ScoringParts.stochastic(net, ss), ss.samplerConfig())) {
@@ -179,9 +179,10 @@ public final class SampleJob {
     }
   }
 
-  private static Inputs readInputs(SparkSession spark, ScoreSettings ss, SampleSettings s, int[] shape) {
+  private static Inputs readInputs(SparkSession spark, ScoreSettings ss, SampleSettings s, int[] shape,
+      int indexBound) {
     int len = Math.toIntExact(InputShapes.product(shape));
-    ValidatedPool pool = ScoringParts.readPool(spark, ss, s.input(), len, "input");
+    ValidatedPool pool = ScoringParts.readPool(spark, ss, s.input(), len, indexBound, "input");
     long limit = Math.max(1, s.maxValues() / s.iterations());
     if (pool.scored() > limit) {
       throw new InvalidSettingsException("input " + s.input() + " has " + pool.scored() + " rows; sample draws "

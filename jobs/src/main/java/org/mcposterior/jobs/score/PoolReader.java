@@ -45,8 +45,9 @@ final class PoolReader {
 
   private PoolReader() {}
 
-  static ValidatedPool read(SparkSession spark, ScoreSettings s, String path, int featureLength, String what) {
-    return ValidatedPool.of(load(spark, s, path, what), s.scorer(), featureLength, what, path);
+  static ValidatedPool read(SparkSession spark, ScoreSettings s, String path, int featureLength, int indexBound,
+      String what) {
+    return ValidatedPool.of(load(spark, s, path, what), s.scorer(), featureLength, indexBound, what, path);
   }
 
   private static Dataset<Row> load(SparkSession spark, ScoreSettings s, String path, String what) {

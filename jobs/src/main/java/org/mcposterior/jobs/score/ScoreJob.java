@@ -84,9 +84,9 @@ public final class ScoreJob {
     Map<String, Object> timings = new LinkedHashMap<>();
     timings.put("model_seconds", seconds(t0));
     long tv = System.nanoTime();
-    ValidatedPool pool = PoolReader.read(spark, s, s.pool(), scorer.featureLength(), "pool");
+    ValidatedPool pool = PoolReader.read(spark, s, s.pool(), scorer.featureLength(), scorer.indexBound(), "pool");
     ValidatedPool target = s.target() == null ? null
-        : PoolReader.read(spark, s, s.target(), scorer.featureLength(), "target");
+        : PoolReader.read(spark, s, s.target(), scorer.featureLength(), scorer.indexBound(), "target");
     timings.put("validate_seconds", seconds(tv));
     ScoredPool scored = scorer.score(pool);
     scorer.checkSelection(s.topK(), target);
@@ -128,6 +128,7 @@ public final class ScoreJob {
     summary.put("seed", s.seed());
     summary.put("model_fingerprint", scorer.fingerprint());
     summary.put("input_shape", scorer.inputShape());
+    summary.put("stochastic_layers", scorer.stochasticLayers());
     Map<String, Object> counts = new LinkedHashMap<>();
     counts.put("rows", pool.total());
     counts.put("skipped_invalid", pool.skipped());

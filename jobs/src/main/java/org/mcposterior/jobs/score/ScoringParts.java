@@ -19,8 +19,9 @@ public final class ScoringParts {
   private ScoringParts() {}
 
   /** Reads and validates a pool exactly as {@code score} does (schema, lengths, unique ids, finite values). */
-  public static ValidatedPool readPool(SparkSession spark, ScoreSettings s, String path, int featureLength, String what) {
-    return PoolReader.read(spark, s, path, featureLength, what);
+  public static ValidatedPool readPool(SparkSession spark, ScoreSettings s, String path, int featureLength,
+      int indexBound, String what) {
+    return PoolReader.read(spark, s, path, featureLength, indexBound, what);
   }
 
   /**
