@@ -16,6 +16,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.mcposterior.heuristics.Heuristics;
 import org.mcposterior.models.InputShapes;
 import org.mcposterior.models.Network;
+import org.mcposterior.models.OutputKinds;
+import org.mcposterior.stats.OutputView;
 import org.mcposterior.randomness.MaskMode;
 import org.mcposterior.sampling.PosteriorSampler;
 import org.mcposterior.sampling.SamplerConfig;
@@ -54,6 +56,7 @@ public final class PosteriorScorer {
   private final String fingerprint;
   private final ScorerSettings settings;
   private final int[] shape;
+  private final OutputView view;
   private final int outputs;
   private Broadcast<byte[]> broadcast;
   private SparkContext broadcastContext;
@@ -65,7 +68,11 @@ public final class PosteriorScorer {
     this.shape = InputShapes.expected(net, settings.inputShape().stream().mapToInt(Integer::intValue).toArray());
     try (PosteriorSampler probe = PosteriorSampler.of(settings.stochastic(net), settings.samplerConfig())) {
       probe.plan(new int[][] {shape}); // refuses shapes that do not fit, before any work
-      this.outputs = Math.max(2, probe.outputSize(new int[][] {shape}, 0));
+      // What output 0 is (a graph's other outputs are not scored) decides how it is scored and which
+      // heuristics exist: refused here, before any work, when it cannot be decided or does not fit.
+      this.view = OutputKinds.of(net, probe.outputShape(new int[][] {shape}, 0), settings.outputKind());
+      Heuristics.requireFits(settings.heuristic(), view.kind(), source + ", " + view);
+      this.outputs = view.scoredSize();
     } catch (NothingStochasticException e) {
       throw new InvalidInputException("model " + source + " has no dropout to keep on at inference, so its MC"
           + " samples would all be equal and every score zero; pass --dropconnect 0.5 to sample it by MC DropConnect"
@@ -114,6 +121,14 @@ public final class PosteriorScorer {
   /** The model's fingerprint (of its configuration and parameters). */
   public String fingerprint() {
     return fingerprint;
+  }
+
+  /**
+   * How the scored output (output 0) is read: its {@link org.mcposterior.stats.OutputKind}, asked
+   * for or decided from the output layer, and its raw and scored shapes.
+   */
+  public OutputView outputView() {
+    return view;
   }
 
   /** The per-example shape the features are reshaped to. */
@@ -166,8 +181,8 @@ public final class PosteriorScorer {
     ResourceCheck.check(spark, settings, plan, outputs, featureLength());
     LongAccumulator progress = spark.sparkContext().longAccumulator("mcposterior example-shards sampled");
     ScoreTask task = new ScoreTask(model(spark.sparkContext()), fingerprint, settings, settings.samplerConfig(),
-        shape, progress);
-    ScoreRows rows = new ScoreRows(settings);
+        shape, view, progress);
+    ScoreRows rows = new ScoreRows(settings, view);
     JavaRDD<Row> scored = plan.shards() == 1 ? Sampling.unsharded(examples, task, rows, settings)
         : Sampling.sharded(examples, task, rows, settings, plan, jsc);
     Dataset<Row> scores = spark.createDataFrame(scored, ScoreRows.schema(pool.idField(), settings.writeSamples()));
@@ -267,7 +282,7 @@ public final class PosteriorScorer {
   Samples collectSamples(Dataset<Row> rows, MaskMode masks, String counter) {
     SparkContext sc = rows.sparkSession().sparkContext();
     SamplerConfig cfg = settings.samplerConfig().withMaskMode(masks);
-    ScoreTask task = new ScoreTask(model(sc), fingerprint, settings, cfg, shape, sc.longAccumulator(counter));
+    ScoreTask task = new ScoreTask(model(sc), fingerprint, settings, cfg, shape, view, sc.longAccumulator(counter));
     return Sampling.collectSamples(InternalRows.examples(rows, rows.schema().fields()[0]), task,
         settings.iterations());
   }

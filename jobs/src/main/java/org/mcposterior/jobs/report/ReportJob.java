@@ -192,6 +192,8 @@ public final class ReportJob {
           .dropConnect(m.get("dropconnect") == null ? Double.NaN : num(m, "dropconnect").doubleValue(),
               strings(m.get("dropconnect_layers")))
           .probabilities(Probabilities.valueOf(str(m, "probabilities").toUpperCase(Locale.ROOT)))
+          .outputKind(m.get("output_kind") == null || "auto".equals(m.get("output_kind")) ? null
+              : org.mcposterior.stats.OutputKind.byName(str(m, "output_kind")))
           .skipInvalid("skip".equals(m.get("on_invalid"))).partitions(num(m, "partitions").intValue())
           .iterationShards(num(m, "iteration_shards").intValue()).candidates(num(m, "candidates").intValue()).build();
       return ScoreSettings.builder().model(str(m, "model")).pool(str(m, "pool")).out(str(m, "out"))
