@@ -70,10 +70,10 @@ public final class OutputKinds {
     Layer conf = outputLayerConf(net, node);
     String source = "output " + (net.isGraph() ? "vertex '" + node + "'" : "layer " + node) + " ("
         + (conf == null ? vertexClass(net, node) : conf.getClass().getSimpleName()) + ")";
+    if (conf instanceof Yolo2OutputLayer y && (requested == null || requested == OutputKind.DETECTION)) {
+      return detection(y, raw, source);
+    }
     if (requested != null) {
-      if (requested == OutputKind.DETECTION && conf instanceof Yolo2OutputLayer y) {
-        return detection(y, raw, source);
-      }
       return OutputView.of(requested, raw, source);
     }
     return OutputView.of(decide(conf, raw, source), raw, source);

@@ -90,7 +90,7 @@ public final class OutputShape {
   public OutputShape requireClasses() {
     if (classes < 2) {
       throw new InvalidSamplesException("output shape " + this + " has " + classes
-          + " class: expected at least 2 classes in the first output dimension to read it as class"
+          + " classes: expected at least 2 classes in the first output dimension to read it as class"
           + " probabilities. Fix: give a single sigmoid output as two columns [1 - p, p] (Samples.asTwoClasses,"
           + " OutputKind.BINARY), or score plain values as OutputKind.REGRESSION");
     }
