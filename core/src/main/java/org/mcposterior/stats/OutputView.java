@@ -38,9 +38,11 @@ public final class OutputView implements Serializable {
   private final int[] raw;
   private final int boxes;
   private final int[] scored;
+  private final String source;
 
   private OutputView(OutputKind kind, int[] raw, int boxes, String source) {
     this.kind = kind;
+    this.source = source;
     this.raw = raw.clone();
     this.boxes = boxes;
     this.scored = scoredShape(kind, this.raw, boxes, source);
@@ -121,6 +123,11 @@ public final class OutputView implements Serializable {
 
   public OutputKind kind() {
     return kind;
+  }
+
+  /** What the output is, for messages (as given when the view was built, e.g. "output layer 3 (OutputLayer)"). */
+  public String source() {
+    return source;
   }
 
   /** The raw output shape (a copy). */

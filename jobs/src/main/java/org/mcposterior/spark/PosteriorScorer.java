@@ -71,7 +71,8 @@ public final class PosteriorScorer {
       // What output 0 is (a graph's other outputs are not scored) decides how it is scored and which
       // heuristics exist: refused here, before any work, when it cannot be decided or does not fit.
       this.view = OutputKinds.of(net, probe.outputShape(new int[][] {shape}, 0), settings.outputKind());
-      Heuristics.requireFits(settings.heuristic(), view.kind(), source + ", " + view);
+      Heuristics.requireFits(settings.heuristic(), view.kind(), view.source() + " of " + source + ", shape "
+          + java.util.Arrays.toString(view.rawShape()));
       this.outputs = view.scoredSize();
     } catch (NothingStochasticException e) {
       throw new InvalidInputException("model " + source + " has no dropout to keep on at inference, so its MC"
