@@ -302,6 +302,13 @@ class OutputKindsJobTest {
         assertEquals(want[o], got[o], 1e-4, "pixel " + o + " equals DL4J's sigmoid");
       }
     }
+    // The report shows a BALD map per pick, not histograms of 32 "classes".
+    Path out = dir.resolve("out-" + (runs - 1));
+    String html = Files.readString(org.mcposterior.jobs.report.ReportJob.run(spark,
+        org.mcposterior.jobs.report.ReportSettings.of(out.toString(), dir.resolve("seg.html").toString(), false, null,
+            List.of())).out());
+    assertTrue(html.contains("bald per pixel") && html.contains("output kind is per-position"), "a map per pick");
+    assertFalse(html.contains("two most probable classes"), "no class histograms");
   }
 
   @Test
