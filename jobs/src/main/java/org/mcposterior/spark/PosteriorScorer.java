@@ -73,7 +73,8 @@ public final class PosteriorScorer {
       this.view = OutputKinds.of(net, probe.outputShape(new int[][] {shape}, 0), settings.outputKind());
       Heuristics.requireFits(settings.heuristic(), view.kind(), view.source() + " of " + source + ", shape "
           + java.util.Arrays.toString(view.rawShape()));
-      this.outputs = view.scoredSize();
+      // Sizes for the memory checks: the larger of what the network writes and what is scored.
+      this.outputs = Math.max(view.scoredSize(), probe.outputSize(new int[][] {shape}, 0));
     } catch (NothingStochasticException e) {
       throw new InvalidInputException("model " + source + " has no dropout to keep on at inference, so its MC"
           + " samples would all be equal and every score zero; pass --dropconnect 0.5 to sample it by MC DropConnect"
@@ -246,6 +247,7 @@ public final class PosteriorScorer {
    * @throws InvalidInputException if {@code scores} has no samples column
    */
   public Dataset<Row> batchBaldFromSamples(Dataset<Row> scores, int k) {
+    requireFits(Heuristics.BATCH_BALD);
     return TopK.of(SampledSelection.picks(settings, scores, null, k), settings.idColumn(), k, Heuristics.BATCH_BALD);
   }
 
@@ -254,6 +256,7 @@ public final class PosteriorScorer {
    * target scored by this scorer). An action.
    */
   public Dataset<Row> epigFromSamples(Dataset<Row> scores, Dataset<Row> targetScores, int k) {
+    requireFits(Heuristics.EPIG);
     return TopK.of(SampledSelection.picks(settings, scores, targetScores, k), settings.idColumn(), k, Heuristics.EPIG);
   }
 
@@ -273,6 +276,7 @@ public final class PosteriorScorer {
   /** Joint selection with candidates resampled under {@code masks}; package-private so tests can pass independent ones. */
   Dataset<Row> joint(ValidatedPool pool, ValidatedPool target, Dataset<Row> scores, int k, MaskMode masks,
       String label) {
+    requireFits(label);
     ResourceCheck.checkJoint(settings, label, settings.candidateCount(k), outputs,
         target == null ? 0 : target.scored());
     Dataset<Row> picks = JointSelection.picks(this, pool, target, scores, k, masks);
@@ -286,6 +290,11 @@ public final class PosteriorScorer {
     ScoreTask task = new ScoreTask(model(sc), fingerprint, settings, cfg, shape, view, sc.longAccumulator(counter));
     return Sampling.collectSamples(InternalRows.examples(rows, rows.schema().fields()[0]), task,
         settings.iterations());
+  }
+
+  /** Refuses a joint selection the output kind has no meaning for (BatchBALD, EPIG need one distribution). */
+  private void requireFits(String heuristic) {
+    Heuristics.requireFits(heuristic, view.kind(), view.source() + ", shape " + java.util.Arrays.toString(view.rawShape()));
   }
 
   /** The model bytes broadcast to {@code sc}, once per context. */
