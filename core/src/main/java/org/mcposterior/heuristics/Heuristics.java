@@ -61,6 +61,14 @@ public final class Heuristics {
   }
 
   /**
+   * The score that shows a {@code kind} output's uncertainty per position (maps in reports): BALD,
+   * or for regression, which has no BALD, the variance.
+   */
+  public static String uncertaintyScore(OutputKind kind) {
+    return kind == OutputKind.REGRESSION ? "variance" : "bald";
+  }
+
+  /**
    * Whether the score column {@code score} (one of {@link #SCORES}) means something for {@code
    * kind}; a scoring run writes null where it does not.
    */

@@ -190,4 +190,17 @@ class OutputKindsTest {
     assertEquals(OutputKind.REGRESSION, OutputKinds.of(multi, new int[] {10}, OutputKind.REGRESSION).kind());
     assertEquals(OutputKind.CLASSES, OutputKinds.of(multi, new int[] {10}, OutputKind.CLASSES).kind());
   }
+
+  @Test
+  void theZoosUNetIsPerPositionAndTinyYoloIsDetection() throws Exception {
+    // The two networks issue 17 found scored as one distribution (random weights, never pretrained).
+    ComputationGraph unet = (ComputationGraph) org.deeplearning4j.zoo.model.UNet.builder().build().init();
+    OutputView u = OutputKinds.of(Network.of(unet), new int[] {1, 512, 512}, null);
+    assertEquals(OutputKind.PER_POSITION, u.kind());
+    assertArrayEquals(new int[] {2, 512, 512}, u.scoredShape(), "a sigmoid per pixel read as two classes per pixel");
+    ComputationGraph yolo = (ComputationGraph) org.deeplearning4j.zoo.model.TinyYOLO.builder().build().init();
+    OutputView y = OutputKinds.of(Network.of(yolo), new int[] {125, 13, 13}, null);
+    assertEquals(OutputKind.DETECTION, y.kind());
+    assertArrayEquals(new int[] {20, 5, 13, 13}, y.scoredShape(), "5 anchor boxes x 20 VOC classes per cell");
+  }
 }

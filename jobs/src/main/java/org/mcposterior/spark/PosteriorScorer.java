@@ -35,8 +35,10 @@ import org.mcposterior.stochastic.NothingStochasticException;
  * }</pre>
  *
  * <p>Built once from a model (bytes, a file on any Hadoop file system, or an in-memory network)
- * and the settings; the build refuses a model with nothing stochastic and an input shape that does
- * not fit it. {@link #score(Dataset)} validates the pool there and then (columns, types, feature
+ * and the settings; the build refuses a model with nothing stochastic, an input shape that does
+ * not fit it, an output whose kind cannot be decided or contradicts the asked-for kind, and a
+ * heuristic that means nothing for the output's kind ({@link #outputView()}; output 0 of a
+ * graph is the one scored). {@link #score(Dataset)} validates the pool there and then (columns, types, feature
  * lengths, null and duplicate ids, finite features: Spark aggregates, the only jobs it runs) and
  * returns the scores as a lazily mapped RDD: no sampling runs until the caller acts. The model's
  * bytes are broadcast once per Spark context; each executor JVM deserialises them once.
@@ -193,7 +195,7 @@ public final class PosteriorScorer {
 
   /**
    * The {@code k} rows of {@code scores} of highest {@code priority} (ties by id ascending), ranked
-   * 1..k, with columns rank, id, priority, predicted_class, the five scores, probabilities and
+   * 1..k, with columns rank, id, priority, predicted_class, the five scores, probabilities, mean and
    * heuristic. An action: it runs Spark jobs and returns a small local DataFrame.
    */
   public Dataset<Row> topK(Dataset<Row> scores, int k) {

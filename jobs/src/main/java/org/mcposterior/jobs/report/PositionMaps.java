@@ -2,6 +2,7 @@ package org.mcposterior.jobs.report;
 
 import java.util.Locale;
 import org.mcposterior.evaluation.Histogram;
+import org.mcposterior.heuristics.Heuristics;
 import org.mcposterior.heuristics.PosteriorScores;
 import org.mcposterior.stats.Moments;
 import org.mcposterior.stats.MomentsBatch;
@@ -24,7 +25,7 @@ final class PositionMaps {
     OutputKind kind = c.kind();
     int[] raw = c.rawShape();
     int[] scored = c.scoredShape();
-    String score = kind == OutputKind.REGRESSION ? "variance" : "bald";
+    String score = Heuristics.uncertaintyScore(kind);
     String unit = switch (kind) {
       case MULTI_LABEL -> "label";
       case DETECTION -> "anchor box and grid cell (class probabilities only; box coordinates and confidences are"
