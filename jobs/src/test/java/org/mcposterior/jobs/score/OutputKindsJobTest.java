@@ -303,12 +303,17 @@ class OutputKindsJobTest {
       }
     }
     // The report shows a BALD map per pick, not histograms of 32 "classes".
-    Path out = dir.resolve("out-" + (runs - 1));
-    String html = Files.readString(org.mcposterior.jobs.report.ReportJob.run(spark,
-        org.mcposterior.jobs.report.ReportSettings.of(out.toString(), dir.resolve("seg.html").toString(), false, null,
-            List.of())).out());
+    String html = lastReport("seg");
     assertTrue(html.contains("bald per pixel") && html.contains("output kind is per-position"), "a map per pick");
     assertFalse(html.contains("two most probable classes"), "no class histograms");
+  }
+
+  /** The report of the last score run. */
+  static String lastReport(String name) throws Exception {
+    Path out = dir.resolve("out-" + (runs - 1));
+    return Files.readString(org.mcposterior.jobs.report.ReportJob.run(spark,
+        org.mcposterior.jobs.report.ReportSettings.of(out.toString(), dir.resolve(name + ".html").toString(), false,
+            null, List.of())).out());
   }
 
   @Test
@@ -415,6 +420,9 @@ class OutputKindsJobTest {
       }
     }
     assertTrue(outsideUnit, "values outside [0, 1] are scored as they are (never softmaxed or refused)");
+    String html = lastReport("regression");
+    assertTrue(html.contains("variance per output"), "picks by the variance of their outputs");
+    assertFalse(html.contains("two most probable classes"));
   }
 
   @Test
@@ -446,6 +454,8 @@ class OutputKindsJobTest {
         }
       }
     }
+    String html = lastReport("detection");
+    assertTrue(html.contains("box 1, bald per cell"), "a map per anchor box");
   }
 
   @Test
