@@ -19,16 +19,7 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.deeplearning4j.nn.conf.ConvolutionMode;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.objdetect.Yolo2OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.weights.WeightInit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,6 +29,7 @@ import org.mcposterior.spark.PosteriorScorer;
 import org.mcposterior.spark.ScorerSettings;
 import org.mcposterior.stats.OutputKind;
 import org.mcposterior.stats.OutputKindException;
+import org.mcposterior.testsupport.Networks;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -72,38 +64,16 @@ class OutputKindsJobTest {
 
   // ------------------------------------------------------------------ networks
 
-  private static NeuralNetConfiguration.ListBuilder list() {
-    return new NeuralNetConfiguration.Builder().seed(17).weightInit(WeightInit.XAVIER).list();
-  }
-
-  /** 4 x 4 one-channel images, a 3 x 3 convolution, then {@code channels} maps into a CnnLossLayer. */
   static MultiLayerNetwork segmentation(int channels, Activation a, LossFunction loss) {
-    MultiLayerNetwork net = new MultiLayerNetwork(list()
-        .layer(new ConvolutionLayer.Builder(3, 3).convolutionMode(ConvolutionMode.Same).nOut(4)
-            .activation(Activation.RELU).build())
-        .layer(new ConvolutionLayer.Builder(1, 1).nOut(channels).activation(Activation.IDENTITY).dropOut(0.5).build())
-        .layer(new CnnLossLayer.Builder(loss).activation(a).build())
-        .setInputType(InputType.convolutional(4, 4, 1)).build());
-    net.init();
-    return net;
+    return Networks.segmentation(17, channels, a, loss);
   }
 
   static MultiLayerNetwork dense(int outputs, Activation a, LossFunction loss) {
-    MultiLayerNetwork net = new MultiLayerNetwork(list()
-        .layer(new DenseLayer.Builder().nIn(6).nOut(8).activation(Activation.RELU).build())
-        .layer(new OutputLayer.Builder(loss).nIn(8).nOut(outputs).activation(a).dropOut(0.5).build()).build());
-    net.init();
-    return net;
+    return Networks.denseOutput(17, outputs, a, loss);
   }
 
-  /** 2 x 2 two-channel inputs, a 1 x 1 convolution to 2 boxes x (5 + 3 classes), a Yolo2OutputLayer. */
   static MultiLayerNetwork detection() {
-    MultiLayerNetwork net = new MultiLayerNetwork(list()
-        .layer(new ConvolutionLayer.Builder(1, 1).nOut(16).activation(Activation.IDENTITY).dropOut(0.5).build())
-        .layer(new Yolo2OutputLayer.Builder().boundingBoxPriors(Nd4j.create(new double[][] {{1, 1}, {2, 2}})).build())
-        .setInputType(InputType.convolutional(2, 2, 2)).build());
-    net.init();
-    return net;
+    return Networks.tinyYolo(17);
   }
 
   // ------------------------------------------------------------------ runs
