@@ -81,8 +81,12 @@ class OutputKindsJobTest {
   record Case(String name, MultiLayerNetwork net, int width, Path model, Path pool, float[][] x) {}
 
   static Case prepare(String name, MultiLayerNetwork net, int width) throws Exception {
+    return prepareIn(dir, name, net, width);
+  }
+
+  static Case prepareIn(Path where, String name, MultiLayerNetwork net, int width) throws Exception {
     float[][] x = Fixtures.features(name.hashCode(), N, width);
-    return new Case(name, net, width, Fixtures.save(net, dir, name + ".zip"), Fixtures.parquetPool(spark, dir,
+    return new Case(name, net, width, Fixtures.save(net, where, name + ".zip"), Fixtures.parquetPool(spark, where,
         name + "-pool", x, 2), x);
   }
 
@@ -453,6 +457,14 @@ class OutputKindsJobTest {
     assertThrows(OutputKindException.class, () -> ScoreJob.run(spark, Cli.settings("--model", c.model().toString(),
         "--pool", c.pool().toString(), "--out", out.toString(), "--output-kind", "binary")));
     assertFalse(Files.exists(out.resolve("scores")), "refused before any work");
+    // As a user runs it: one paragraph naming the heuristic and the kind, exit 1, nothing written.
+    Path world = Files.createDirectories(dir.resolve("cli-world"));
+    Case r = prepareIn(world, "cli-regression", regression, 6);
+    Launcher cli = new Launcher(Files.createDirectories(dir.resolve("cli-cwd")),
+        Files.createDirectories(dir.resolve("cli-logs")), Launcher.FAST_START);
+    cli.refused(world, 1, List.of("heuristic bald", "regression", "output layer 1 (OutputLayer)", "--heuristic"),
+        "score", "--model", r.model().toString(), "--pool", r.pool().toString(), "--out",
+        world.resolve("out").toString(), "--iterations", "4");
     // The option overrides: the same sigmoids read as plain values.
     jobAndApi(c, OutputKind.REGRESSION, "--output-kind", "regression", "--heuristic", "variance");
   }
