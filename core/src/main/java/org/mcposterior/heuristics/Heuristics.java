@@ -2,6 +2,7 @@ package org.mcposterior.heuristics;
 
 import java.util.List;
 import java.util.Locale;
+import org.mcposterior.stats.OutputKind;
 
 /** Builds heuristics from their snake-case names, for command lines and configuration files. */
 public final class Heuristics {
@@ -17,7 +18,97 @@ public final class Heuristics {
   /** The heuristics that select a batch jointly from consistent-mask samples, not by a per-example key. */
   public static final List<String> JOINT = List.of(BATCH_BALD, EPIG);
 
+  /** The five per-example scores a scoring run writes, in order (its score columns). */
+  public static final List<String> SCORES = List.of("bald", "entropy", "variance", "margin", "certainty");
+
+  private static final List<String> PER_POSITION = List.of("bald", "entropy", "variance", "margin", "certainty",
+      "random", "power_bald", "power_entropy");
+  private static final List<String> BERNOULLI = List.of("bald", "entropy", "variance", "random", "power_bald",
+      "power_entropy");
+  private static final List<String> VALUES = List.of("variance", "random");
+
   private Heuristics() {}
+
+  /**
+   * The heuristics that mean something for outputs of {@code kind}, in {@link #NAMES} order:
+   * <ul>
+   *   <li>classes, binary: all of them;
+   *   <li>per-position, detection: the per-position scores (bald, entropy, variance, margin,
+   *       certainty, each per position then reduced), random and power sampling; not BatchBALD or
+   *       EPIG, whose joint entropies are defined over one class distribution per example;
+   *   <li>multi-label: bald, entropy and variance per label (each label a Bernoulli variable, baal's
+   *       multi-label reading), reduced over the labels, random and power sampling; margin and
+   *       certainty rank one distribution's top classes, which independent labels do not have;
+   *   <li>regression: variance (of the values, per output, reduced) and random; nothing that needs
+   *       probabilities.
+   * </ul>
+   */
+  public static List<String> allowed(OutputKind kind) {
+    switch (kind) {
+      case CLASSES:
+      case BINARY:
+        return NAMES;
+      case PER_POSITION:
+      case DETECTION:
+        return PER_POSITION;
+      case MULTI_LABEL:
+        return BERNOULLI;
+      case REGRESSION:
+        return VALUES;
+      default:
+        throw new AssertionError(kind);
+    }
+  }
+
+  /**
+   * The score that shows a {@code kind} output's uncertainty per position (maps in reports): BALD,
+   * or for regression, which has no BALD, the variance.
+   */
+  public static String uncertaintyScore(OutputKind kind) {
+    return kind == OutputKind.REGRESSION ? "variance" : "bald";
+  }
+
+  /**
+   * Whether the score column {@code score} (one of {@link #SCORES}) means something for {@code
+   * kind}; a scoring run writes null where it does not.
+   */
+  public static boolean scoreExists(String score, OutputKind kind) {
+    return allowed(kind).contains(canonical(score));
+  }
+
+  /**
+   * Refuses, before any work, a heuristic that means nothing for outputs of {@code kind}.
+   *
+   * @param source what the output is, for the message (e.g. "output layer 'out' (CnnLossLayer)")
+   * @throws UnknownHeuristicException if the name is not one of {@link #NAMES}
+   * @throws InvalidHeuristicArgumentException naming the heuristic, the kind and the heuristics
+   *     that work
+   */
+  public static void requireFits(String name, OutputKind kind, String source) {
+    String key = canonical(name);
+    if (!NAMES.contains(key)) {
+      throw unknown(name);
+    }
+    if (!allowed(kind).contains(key)) {
+      throw new InvalidHeuristicArgumentException("heuristic " + key + " means nothing for " + source + ", whose"
+          + " output kind is " + kind.label() + why(key, kind) + ". Expected one of " + String.join(", ",
+          allowed(kind)) + " for " + kind.label() + " outputs. Fix: choose one of those with --heuristic, or pass"
+          + " --output-kind if " + kind.label() + " is not what the output is");
+    }
+  }
+
+  private static String why(String key, OutputKind kind) {
+    if (kind == OutputKind.REGRESSION) {
+      return " (its values are not probabilities, so there is no entropy, mutual information or class margin;"
+          + " only their variance across samples)";
+    }
+    if (JOINT.contains(key)) {
+      return " (BatchBALD and EPIG need one class distribution per example, and this output has one per "
+          + (kind == OutputKind.MULTI_LABEL ? "label" : kind == OutputKind.DETECTION ? "anchor box and cell"
+          : "position") + ")";
+    }
+    return " (margin and certainty compare the top classes of one distribution; independent labels have none)";
+  }
 
   /** Whether {@code name} (case-insensitive) needs target samples besides the pool's (EPIG). */
   public static boolean needsTarget(String name) {

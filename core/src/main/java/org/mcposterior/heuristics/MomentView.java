@@ -141,6 +141,24 @@ final class MomentView {
     return r.reduce(perPosition, positions);
   }
 
+  /**
+   * The score {@code score} (bald, entropy, variance, margin, certainty) at every position, before
+   * any reduction: each method above fills {@code perPosition} and then reduces it, so the values
+   * are read back after a call (variance reduced over the classes by their mean).
+   */
+  double[] perPosition(String score) {
+    switch (score) {
+      case "bald" -> bald(Reduction.MEAN);
+      case "entropy" -> entropy(Reduction.MEAN);
+      case "variance" -> variance(Reduction.MEAN, Reduction.MEAN);
+      case "margin" -> margin(Reduction.MEAN);
+      case "certainty" -> certainty(Reduction.MEAN);
+      default -> throw new InvalidHeuristicArgumentException("unknown score '" + score
+          + "': expected one of " + Heuristics.SCORES);
+    }
+    return perPosition.clone();
+  }
+
   /** The class with the largest mean probability at {@code pos}; the lower class on ties. */
   int predictedClass(int pos) {
     int best = 0;

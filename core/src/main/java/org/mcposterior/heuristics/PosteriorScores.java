@@ -83,6 +83,21 @@ public final class PosteriorScores {
     return of(MomentsBatch.of(samples, probabilities), reduction);
   }
 
+  /**
+   * One score at every position of one example, unreduced (the values {@link #of(Moments,
+   * Reduction)} reduces): for maps of uncertainty, e.g. BALD per pixel of a segmentation output.
+   * Variance is the mean over the classes at each position.
+   *
+   * @param score one of {@link Heuristics#SCORES}
+   * @throws InvalidHeuristicArgumentException for another name
+   * @throws org.mcposterior.stats.InvalidSamplesException if the moments are empty
+   */
+  public static double[] perPosition(Moments moments, String score) {
+    MomentView v = new MomentView(moments.shape());
+    v.load(moments);
+    return v.perPosition(score);
+  }
+
   private void fill(int i, MomentView v, Reduction r, Reduction overClasses) {
     bald[i] = Order.HIGHEST_FIRST.sanitize(v.bald(r));
     entropy[i] = Order.HIGHEST_FIRST.sanitize(v.entropy(r));

@@ -55,6 +55,58 @@ public enum Reduction {
     }
   }
 
+  /**
+   * Reduces the values {@code values[i]} with {@code keep[i]} true, {@code i < length}: the same
+   * reductions over the kept positions only (MEAN divides by their number). The hook for outputs
+   * whose positions are not all real, e.g. the masked (padding) time steps of a sequence: the
+   * per-position loops of {@code MomentView} call {@link #reduce(double[], int)} today and call this
+   * one when a per-example position mask is passed. No kept position gives NaN (the example has
+   * no score, and ranks last).
+   *
+   * @throws InvalidHeuristicArgumentException for {@link #NONE} with more than one kept position,
+   *     or a mask shorter than {@code length}
+   */
+  public double reduce(double[] values, boolean[] keep, int length) {
+    if (keep.length < length) {
+      throw new InvalidHeuristicArgumentException("position mask of " + keep.length + " values for " + length
+          + " positions: expected one flag per position");
+    }
+    int kept = 0;
+    double s = 0;
+    double max = Double.NEGATIVE_INFINITY;
+    double min = Double.POSITIVE_INFINITY;
+    int last = -1;
+    for (int i = 0; i < length; i++) {
+      if (keep[i]) {
+        kept++;
+        s += values[i];
+        max = Math.max(max, values[i]);
+        min = Math.min(min, values[i]);
+        last = i;
+      }
+    }
+    if (this == NONE) {
+      requireSingle(kept, "kept scores");
+    }
+    if (kept == 0) {
+      return Double.NaN;
+    }
+    switch (this) {
+      case NONE:
+        return values[last];
+      case MEAN:
+        return s / kept;
+      case SUM:
+        return s;
+      case MAX:
+        return max;
+      case MIN:
+        return min;
+      default:
+        throw new AssertionError(this);
+    }
+  }
+
   /** Refuses {@link #NONE} when there is more than one value to reduce. */
   void requireSingle(int positions, String what) {
     if (this == NONE && positions != 1) {

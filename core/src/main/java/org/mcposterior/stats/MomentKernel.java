@@ -26,6 +26,7 @@ final class MomentKernel {
    */
   static void example(float[] buf, Probabilities probabilities, OutputShape shape, int iterations, long index,
       double[] sums, double[] squares, int so, double[] plogp, int po, double[] scratch) {
+    shape.requireClasses();
     int c = shape.classes();
     int p = shape.positions();
     if (probabilities == Probabilities.LOGITS) {
@@ -35,6 +36,37 @@ final class MomentKernel {
       probabilities.apply(buf, 0, shape, iterations, index, scratch);
       compute(buf, c, p, iterations, sums, squares, so, plogp, po, null);
     }
+  }
+
+  /**
+   * The moments of one example's plain values (no conversion, see {@link MomentsBatch#ofValues}):
+   * sums and sums of squares per output; the {@code p ln p} sums are 0 (they mean nothing for
+   * values that are not probabilities).
+   *
+   * @throws InvalidSamplesException naming the value if one is NaN or infinite
+   */
+  static void values(float[] buf, OutputShape shape, int iterations, long index, double[] sums, double[] squares,
+      int so, double[] plogp, int po) {
+    int outputs = shape.size();
+    for (int o = 0; o < outputs; o++) {
+      int base = o * iterations;
+      double s = 0;
+      double ss = 0;
+      for (int t = 0; t < iterations; t++) {
+        float v = buf[base + t];
+        if (!Float.isFinite(v)) {
+          throw new InvalidSamplesException("sample value " + v + " at example " + index + ", output " + o
+              + ", iteration " + t + " is not finite: expected finite values."
+              + " Fix: check the network for overflow or NaN weights before scoring");
+        }
+        double d = v;
+        s += d;
+        ss += d * d;
+      }
+      sums[so + o] = s;
+      squares[so + o] = ss;
+    }
+    java.util.Arrays.fill(plogp, po, po + shape.positions(), 0.0);
   }
 
   /**

@@ -76,6 +76,30 @@ public final class MomentsBatch implements Mergeable<MomentsBatch> {
   }
 
   /**
+   * The moments of every example of {@code samples} taken from the values as they are, with no
+   * conversion to probabilities: for outputs that are not class distributions (regression, {@link
+   * OutputKind#REGRESSION}). Sums and sums of squares per output as in {@link Moments}; the {@code
+   * p ln p} sums are 0, so only the mean and the variance of these moments mean anything. Values
+   * are checked to be finite and nothing else. Merges like any other batch.
+   *
+   * @throws InvalidSamplesException if the samples have no iterations or a value is NaN or infinite
+   */
+  public static MomentsBatch ofValues(Samples samples) {
+    OutputShape s = OutputShape.ofValues(samples);
+    int n = samples.batchSize();
+    int t = samples.iterations();
+    int k = s.size();
+    MomentsBatch b = new MomentsBatch(s, n);
+    float[] buf = new float[k * t];
+    for (int i = 0; i < n; i++) {
+      samples.copyExample(i, buf, 0);
+      MomentKernel.values(buf, s, t, i, b.sums, b.squares, i * k, b.plogp, i * s.positions());
+      b.counts[i] = t;
+    }
+    return b;
+  }
+
+  /**
    * A batch gathered from per-example moments (for example rows merged by key), in list order.
    *
    * @throws IncompatibleMomentsException if the examples do not all have the same output shape

@@ -8,9 +8,12 @@ import java.util.Arrays;
  * per (class, position), where a position is a flat index over {@code d1, ...} and the flat output
  * index is {@code o = c * positions() + position}, the row-major layout {@link Samples} uses.
  *
- * <p>Invariants: at least one dimension, {@code C >= 2} (a one-class output has no distribution
- * to score: give binary outputs as two columns {@code [1 - p, p]}), every extra dimension {@code
- * >= 1}. Immutable and thread-safe.
+ * <p>Invariants: at least one dimension, {@code C >= 1}, every extra dimension {@code >= 1}. A
+ * shape with {@code C = 1} holds plain values, not a distribution (a regression output viewed as
+ * {@code [1, outputs]}, see {@link OutputKind#REGRESSION}): only {@link MomentsBatch#ofValues}
+ * takes moments of it, and every class-probability path ({@link #of(Samples)}, {@link
+ * Probabilities}) refuses it, since a one-class distribution is always {@code [1]}. Immutable and
+ * thread-safe.
  */
 public final class OutputShape {
   private final int[] dims;
@@ -22,10 +25,9 @@ public final class OutputShape {
       throw new InvalidSamplesException("output shape [] has no class dimension: expected [classes, d1, ...]"
           + " with classes >= 2. Fix: give samples shaped [batch, classes, ..., iterations]");
     }
-    if (dims[0] < 2) {
+    if (dims[0] < 1) {
       throw new InvalidSamplesException("output shape " + Arrays.toString(dims) + " has " + dims[0]
-          + " classes: expected at least 2 classes in the first output dimension. Fix: give a binary"
-          + " output as two columns [1 - p, p] (or two logits)");
+          + " values in its first dimension: expected at least 1");
     }
     long p = 1;
     for (int i = 1; i < dims.length; i++) {
@@ -61,7 +63,38 @@ public final class OutputShape {
           + " have T = 0 iterations: expected at least 1 (posterior statistics need samples)."
           + " Fix: sample with iterations >= 1");
     }
+    return new OutputShape(samples.outputShape()).requireClasses();
+  }
+
+  /**
+   * The output shape of {@code samples} read as plain values (any first dimension, {@code C = 1}
+   * allowed): checks only that there is at least one iteration.
+   *
+   * @throws InvalidSamplesException naming the shape if {@code T = 0}
+   */
+  public static OutputShape ofValues(Samples samples) {
+    if (samples.iterations() == 0) {
+      throw new InvalidSamplesException("samples of shape " + Arrays.toString(samples.shape())
+          + " have T = 0 iterations: expected at least 1 (posterior statistics need samples)."
+          + " Fix: sample with iterations >= 1");
+    }
     return new OutputShape(samples.outputShape());
+  }
+
+  /**
+   * This shape, if it has at least two classes: a class distribution needs two (a one-class
+   * softmax is always {@code [1]}).
+   *
+   * @throws InvalidSamplesException naming the shape otherwise
+   */
+  public OutputShape requireClasses() {
+    if (classes < 2) {
+      throw new InvalidSamplesException("output shape " + this + " has " + classes
+          + " classes: expected at least 2 classes in the first output dimension to read it as class"
+          + " probabilities. Fix: give a single sigmoid output as two columns [1 - p, p] (Samples.asTwoClasses,"
+          + " OutputKind.BINARY), or score plain values as OutputKind.REGRESSION");
+    }
+    return this;
   }
 
   /** The dimensions {@code [classes, d1, ...]} (a copy). */

@@ -62,6 +62,7 @@ public enum Probabilities {
    */
   public void apply(float[] values, int offset, OutputShape shape, int iterations, long example,
       double[] scratch) {
+    shape.requireClasses();
     int classes = shape.classes();
     int positions = shape.positions();
     if (this == LOGITS) {

@@ -6,6 +6,9 @@
  * per-example accumulator for rows, plus the versioned binary form they cross the shuffle in.
  * Scores computed from merged moments equal the scores of the full sample tensor to 1e-9
  * (DESIGN.md, invariant 5); the probability conversion both paths share is {@link
- * org.mcposterior.stats.Probabilities}.
+ * org.mcposterior.stats.Probabilities}. What an output is ({@link org.mcposterior.stats.OutputKind})
+ * and how its raw samples become the samples that are scored ({@link
+ * org.mcposterior.stats.OutputView}: two classes per sigmoid, detection class slices, plain
+ * regression values that are never converted) live here too.
  */
 package org.mcposterior.stats;

@@ -255,4 +255,52 @@ public final class Networks {
     Nd4j.getRandom().setSeed(seed);
     return Nd4j.rand(DataType.FLOAT, shape).muli(hi - lo).addi(lo);
   }
+
+  // ------------------------------------------------------------------ one network per output kind
+
+  private static NeuralNetConfiguration.ListBuilder kindList(long seed) {
+    return new NeuralNetConfiguration.Builder().seed(ReferenceNetworks.dl4jSeed(seed)).weightInit(WeightInit.XAVIER)
+        .dataType(DataType.FLOAT).list();
+  }
+
+  /**
+   * A tiny segmentation network: 4 x 4 one-channel images, a 3 x 3 "same" ReLU convolution to 4
+   * maps, a 1 x 1 convolution to {@code channels} maps with dropout 0.5, then a CnnLossLayer with
+   * activation {@code a} and {@code loss} (sigmoid + XENT: a per-pixel sigmoid; softmax + MCXENT:
+   * a distribution over the channels per pixel).
+   */
+  public static MultiLayerNetwork segmentation(long seed, int channels, Activation a,
+      LossFunctions.LossFunction loss) {
+    MultiLayerNetwork net = new MultiLayerNetwork(kindList(seed)
+        .layer(new ConvolutionLayer.Builder(3, 3).convolutionMode(ConvolutionMode.Same).nOut(4)
+            .activation(Activation.RELU).build())
+        .layer(new ConvolutionLayer.Builder(1, 1).nOut(channels).activation(Activation.IDENTITY).dropOut(0.5).build())
+        .layer(new org.deeplearning4j.nn.conf.layers.CnnLossLayer.Builder(loss).activation(a).build())
+        .setInputType(InputType.convolutional(4, 4, 1)).build());
+    net.init();
+    return net;
+  }
+
+  /** 6 -> 8 ReLU -> {@code outputs} with activation {@code a}, loss {@code loss} and dropout 0.5 on its input. */
+  public static MultiLayerNetwork denseOutput(long seed, int outputs, Activation a, LossFunctions.LossFunction loss) {
+    MultiLayerNetwork net = new MultiLayerNetwork(kindList(seed)
+        .layer(new DenseLayer.Builder().nIn(6).nOut(8).activation(Activation.RELU).build())
+        .layer(new OutputLayer.Builder(loss).nIn(8).nOut(outputs).activation(a).dropOut(0.5).build()).build());
+    net.init();
+    return net;
+  }
+
+  /**
+   * A tiny detector: 2 x 2 two-channel inputs, a 1 x 1 convolution (dropout 0.5) to 2 anchor boxes
+   * x (5 + 3 classes) = 16 channels, a Yolo2OutputLayer with priors {@code [[1, 1], [2, 2]]}.
+   */
+  public static MultiLayerNetwork tinyYolo(long seed) {
+    MultiLayerNetwork net = new MultiLayerNetwork(kindList(seed)
+        .layer(new ConvolutionLayer.Builder(1, 1).nOut(16).activation(Activation.IDENTITY).dropOut(0.5).build())
+        .layer(new org.deeplearning4j.nn.conf.layers.objdetect.Yolo2OutputLayer.Builder()
+            .boundingBoxPriors(Nd4j.create(new double[][] {{1, 1}, {2, 2}})).build())
+        .setInputType(InputType.convolutional(2, 2, 2)).build());
+    net.init();
+    return net;
+  }
 }

@@ -9,6 +9,7 @@ import org.mcposterior.jobs.score.ScoreJob;
 import org.mcposterior.jobs.score.ScoreSettings;
 import org.mcposterior.randomness.MaskMode;
 import org.mcposterior.spark.ScorerSettings;
+import org.mcposterior.stats.OutputKind;
 import org.mcposterior.stats.Probabilities;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -97,6 +98,11 @@ public final class ScoreCommand implements Callable<Integer> {
       description = "Outputs are: auto (softmax when not probabilities), given, logits (default ${DEFAULT-VALUE}).")
   Probabilities probabilities;
 
+  @Option(names = "--output-kind", defaultValue = "auto", converter = OutputKindConverter.class,
+      description = "What the output is: auto (from the output layer), classes, binary, multi-label, per-position,"
+          + " regression, detection (default ${DEFAULT-VALUE}).")
+  OutputKind outputKind;
+
   @Option(names = "--on-invalid", defaultValue = "fail",
       description = "Rows with null/NaN features: fail or skip (default ${DEFAULT-VALUE}).")
   String onInvalid;
@@ -130,7 +136,7 @@ public final class ScoreCommand implements Callable<Integer> {
         .heuristic(heuristic).writeSamples(writeSamples).batchSize(batchSize).memoryBudgetBytes(memoryBudget)
         .dropout(dropout == null ? Double.NaN : dropout)
         .dropConnect(dropConnect == null ? Double.NaN : dropConnect, dropConnectLayers).probabilities(probabilities)
-        .skipInvalid(onInvalid.equals("skip")).partitions(partitions).iterationShards(iterationShards)
+        .outputKind(outputKind).skipInvalid(onInvalid.equals("skip")).partitions(partitions).iterationShards(iterationShards)
         .candidates(candidates).build();
     return ScoreSettings.builder().model(model).pool(pool).out(out).format(format).target(target).overwrite(overwrite).resume(!noResume)
         .topK(topK).master(master).scorer(scorer).build();
@@ -193,6 +199,21 @@ public final class ScoreCommand implements Callable<Integer> {
         return MaskMode.parse(value);
       } catch (IllegalArgumentException e) {
         throw new TypeConversionException("'" + value + "' is not a mask mode; expected independent or consistent");
+      }
+    }
+  }
+
+  /** auto (null: decided from the output layer) or an {@link OutputKind} by its label. */
+  static final class OutputKindConverter implements ITypeConverter<OutputKind> {
+    @Override
+    public OutputKind convert(String value) {
+      if (value.trim().equalsIgnoreCase("auto")) {
+        return null;
+      }
+      try {
+        return OutputKind.byName(value);
+      } catch (org.mcposterior.stats.OutputKindException e) {
+        throw new TypeConversionException(e.getMessage());
       }
     }
   }

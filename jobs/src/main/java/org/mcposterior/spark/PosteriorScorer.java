@@ -16,6 +16,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.mcposterior.heuristics.Heuristics;
 import org.mcposterior.models.InputShapes;
 import org.mcposterior.models.Network;
+import org.mcposterior.models.OutputKinds;
+import org.mcposterior.stats.OutputView;
 import org.mcposterior.randomness.MaskMode;
 import org.mcposterior.sampling.PosteriorSampler;
 import org.mcposterior.sampling.SamplerConfig;
@@ -33,8 +35,10 @@ import org.mcposterior.stochastic.NothingStochasticException;
  * }</pre>
  *
  * <p>Built once from a model (bytes, a file on any Hadoop file system, or an in-memory network)
- * and the settings; the build refuses a model with nothing stochastic and an input shape that does
- * not fit it. {@link #score(Dataset)} validates the pool there and then (columns, types, feature
+ * and the settings; the build refuses a model with nothing stochastic, an input shape that does
+ * not fit it, an output whose kind cannot be decided or contradicts the asked-for kind, and a
+ * heuristic that means nothing for the output's kind ({@link #outputView()}; output 0 of a
+ * graph is the one scored). {@link #score(Dataset)} validates the pool there and then (columns, types, feature
  * lengths, null and duplicate ids, finite features: Spark aggregates, the only jobs it runs) and
  * returns the scores as a lazily mapped RDD: no sampling runs until the caller acts. The model's
  * bytes are broadcast once per Spark context; each executor JVM deserialises them once.
@@ -54,6 +58,7 @@ public final class PosteriorScorer {
   private final String fingerprint;
   private final ScorerSettings settings;
   private final int[] shape;
+  private final OutputView view;
   private final int outputs;
   private final int indexBound;
   private final java.util.Map<String, String> stochasticLayers;
@@ -68,7 +73,13 @@ public final class PosteriorScorer {
     this.indexBound = InputShapes.indexBound(net);
     try (PosteriorSampler probe = PosteriorSampler.of(settings.stochastic(net), settings.samplerConfig())) {
       probe.plan(new int[][] {shape}); // refuses shapes that do not fit, before any work
-      this.outputs = Math.max(2, probe.outputSize(new int[][] {shape}, 0));
+      // What output 0 is (a graph's other outputs are not scored) decides how it is scored and which
+      // heuristics exist: refused here, before any work, when it cannot be decided or does not fit.
+      this.view = OutputKinds.of(net, probe.outputShape(new int[][] {shape}, 0), settings.outputKind());
+      Heuristics.requireFits(settings.heuristic(), view.kind(), view.source() + " of " + source + ", shape "
+          + java.util.Arrays.toString(view.rawShape()));
+      // Sizes for the memory checks: the larger of what the network writes and what is scored.
+      this.outputs = Math.max(view.scoredSize(), probe.outputSize(new int[][] {shape}, 0));
     } catch (NothingStochasticException e) {
       throw new InvalidInputException("model " + source + " has no dropout to keep on at inference, so its MC"
           + " samples would all be equal and every score zero; pass --dropconnect 0.5 to sample it by MC DropConnect"
@@ -118,6 +129,14 @@ public final class PosteriorScorer {
   /** The model's fingerprint (of its configuration and parameters). */
   public String fingerprint() {
     return fingerprint;
+  }
+
+  /**
+   * How the scored output (output 0) is read: its {@link org.mcposterior.stats.OutputKind}, asked
+   * for or decided from the output layer, and its raw and scored shapes.
+   */
+  public OutputView outputView() {
+    return view;
   }
 
   /** The per-example shape the features are reshaped to. */
@@ -186,8 +205,8 @@ public final class PosteriorScorer {
     ResourceCheck.check(spark, settings, plan, outputs, featureLength());
     LongAccumulator progress = spark.sparkContext().longAccumulator("mcposterior example-shards sampled");
     ScoreTask task = new ScoreTask(model(spark.sparkContext()), fingerprint, settings, settings.samplerConfig(),
-        shape, progress);
-    ScoreRows rows = new ScoreRows(settings);
+        shape, view, progress);
+    ScoreRows rows = new ScoreRows(settings, view);
     JavaRDD<Row> scored = plan.shards() == 1 ? Sampling.unsharded(examples, task, rows, settings)
         : Sampling.sharded(examples, task, rows, settings, plan, jsc);
     Dataset<Row> scores = spark.createDataFrame(scored, ScoreRows.schema(pool.idField(), settings.writeSamples()));
@@ -196,7 +215,7 @@ public final class PosteriorScorer {
 
   /**
    * The {@code k} rows of {@code scores} of highest {@code priority} (ties by id ascending), ranked
-   * 1..k, with columns rank, id, priority, predicted_class, the five scores, probabilities and
+   * 1..k, with columns rank, id, priority, predicted_class, the five scores, probabilities, mean and
    * heuristic. An action: it runs Spark jobs and returns a small local DataFrame.
    */
   public Dataset<Row> topK(Dataset<Row> scores, int k) {
@@ -250,6 +269,7 @@ public final class PosteriorScorer {
    * @throws InvalidInputException if {@code scores} has no samples column
    */
   public Dataset<Row> batchBaldFromSamples(Dataset<Row> scores, int k) {
+    requireFits(Heuristics.BATCH_BALD);
     return TopK.of(SampledSelection.picks(settings, scores, null, k), settings.idColumn(), k, Heuristics.BATCH_BALD);
   }
 
@@ -258,6 +278,7 @@ public final class PosteriorScorer {
    * target scored by this scorer). An action.
    */
   public Dataset<Row> epigFromSamples(Dataset<Row> scores, Dataset<Row> targetScores, int k) {
+    requireFits(Heuristics.EPIG);
     return TopK.of(SampledSelection.picks(settings, scores, targetScores, k), settings.idColumn(), k, Heuristics.EPIG);
   }
 
@@ -277,6 +298,7 @@ public final class PosteriorScorer {
   /** Joint selection with candidates resampled under {@code masks}; package-private so tests can pass independent ones. */
   Dataset<Row> joint(ValidatedPool pool, ValidatedPool target, Dataset<Row> scores, int k, MaskMode masks,
       String label) {
+    requireFits(label);
     ResourceCheck.checkJoint(settings, label, settings.candidateCount(k), outputs,
         target == null ? 0 : target.scored());
     Dataset<Row> picks = JointSelection.picks(this, pool, target, scores, k, masks);
@@ -287,9 +309,14 @@ public final class PosteriorScorer {
   Samples collectSamples(Dataset<Row> rows, MaskMode masks, String counter) {
     SparkContext sc = rows.sparkSession().sparkContext();
     SamplerConfig cfg = settings.samplerConfig().withMaskMode(masks);
-    ScoreTask task = new ScoreTask(model(sc), fingerprint, settings, cfg, shape, sc.longAccumulator(counter));
+    ScoreTask task = new ScoreTask(model(sc), fingerprint, settings, cfg, shape, view, sc.longAccumulator(counter));
     return Sampling.collectSamples(InternalRows.examples(rows, rows.schema().fields()[0]), task,
         settings.iterations());
+  }
+
+  /** Refuses a joint selection the output kind has no meaning for (BatchBALD, EPIG need one distribution). */
+  private void requireFits(String heuristic) {
+    Heuristics.requireFits(heuristic, view.kind(), view.source() + ", shape " + java.util.Arrays.toString(view.rawShape()));
   }
 
   /** The model bytes broadcast to {@code sc}, once per context. */

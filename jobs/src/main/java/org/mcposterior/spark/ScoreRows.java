@@ -2,6 +2,7 @@ package org.mcposterior.spark;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -13,36 +14,57 @@ import org.mcposterior.heuristics.PosteriorScores;
 import org.mcposterior.heuristics.PriorityKey;
 import org.mcposterior.heuristics.Reduction;
 import org.mcposterior.randomness.KeyedRandom;
+import org.mcposterior.stats.OutputKind;
+import org.mcposterior.stats.OutputView;
 import org.mcposterior.stats.MomentsBatch;
 
 /**
  * The rows of the scores output: the example's id, predicted class, mean probabilities, the five
  * moment-based scores, {@code priority} (the chosen heuristic's ranking key, higher is picked
- * first) and, when asked, the samples {@code [outputs][iterations]}.
+ * first), the mean values of a regression output and, when asked, the samples {@code
+ * [outputs][iterations]} in the output kind's view ({@link OutputView#apply}: what the scores are
+ * computed from).
+ *
+ * <p>What each column holds depends on the output kind ({@link OutputKind}): a score that means
+ * nothing for the kind ({@link Heuristics#scoreExists}) is null; {@code predicted_class} is the
+ * argmax of the mean for classes and binary, null for the kinds with many distributions per
+ * example or none; {@code probabilities} is the mean class distribution (classes, binary), the
+ * mean probability of every label or position of a sigmoid output (multi-label, per-position with
+ * one channel), the flat mean over {@code [C, positions]} (per-position, detection) and null for
+ * regression; {@code mean} is the mean of every output value for regression, null otherwise.
  */
 final class ScoreRows implements Serializable {
   private static final long serialVersionUID = 1L;
 
   static final String PRIORITY = "priority";
-  static final List<String> SCORES = List.of("bald", "entropy", "variance", "margin", "certainty");
+  static final List<String> SCORES = Heuristics.SCORES;
+  static final String MEAN = "mean";
 
   private final PriorityKey priority;
   private final boolean samples;
+  private final OutputView view;
+  private final boolean[] scoreExists;
 
-  ScoreRows(ScorerSettings s) {
+  ScoreRows(ScorerSettings s, OutputView view) {
     this.priority = Heuristics.priority(s.heuristic(), s.heuristicOptions());
     this.samples = s.writeSamples();
+    this.view = view;
+    this.scoreExists = new boolean[SCORES.size()];
+    for (int i = 0; i < SCORES.size(); i++) {
+      scoreExists[i] = Heuristics.scoreExists(SCORES.get(i), view.kind());
+    }
   }
 
   static StructType schema(StructField id, boolean withSamples) {
     List<StructField> f = new ArrayList<>();
     f.add(DataTypes.createStructField(id.name(), id.dataType(), false));
-    f.add(DataTypes.createStructField("predicted_class", DataTypes.IntegerType, false));
-    f.add(DataTypes.createStructField("probabilities", DataTypes.createArrayType(DataTypes.DoubleType, false), false));
+    f.add(DataTypes.createStructField("predicted_class", DataTypes.IntegerType, true));
+    f.add(DataTypes.createStructField("probabilities", DataTypes.createArrayType(DataTypes.DoubleType, false), true));
     for (String s : SCORES) {
-      f.add(DataTypes.createStructField(s, DataTypes.DoubleType, false));
+      f.add(DataTypes.createStructField(s, DataTypes.DoubleType, true));
     }
     f.add(DataTypes.createStructField(PRIORITY, DataTypes.DoubleType, false));
+    f.add(DataTypes.createStructField(MEAN, DataTypes.createArrayType(DataTypes.DoubleType, false), true));
     if (withSamples) {
       f.add(DataTypes.createStructField("samples",
           DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.FloatType, false), false), false));
@@ -53,14 +75,19 @@ final class ScoreRows implements Serializable {
   /** The row of example {@code n} of scored moments; {@code samples} is its [outputs x T] or null. */
   Row row(Object id, String key, PosteriorScores ps, int n, float[] sampleValues, int outputs, int iterations) {
     double[] scores = {ps.bald(n), ps.entropy(n), ps.variance(n), ps.margin(n), ps.certainty(n)};
-    List<Object> v = new ArrayList<>(10);
+    OutputKind kind = view.kind();
+    List<Object> v = new ArrayList<>(11);
     v.add(id);
-    v.add(ps.predictedClass(n));
-    v.add(boxed(ps.meanProbabilities(n)));
-    for (double d : scores) {
-      v.add(d);
+    v.add(kind.hasOnePrediction() ? ps.predictedClass(n) : null);
+    double[] means = ps.meanProbabilities(n);
+    boolean bernoulli = kind == OutputKind.MULTI_LABEL || kind == OutputKind.PER_POSITION && view.rawShape()[0] == 1;
+    v.add(kind == OutputKind.REGRESSION ? null
+        : boxed(bernoulli ? Arrays.copyOfRange(means, means.length / 2, means.length) : means));
+    for (int i = 0; i < scores.length; i++) {
+      v.add(scoreExists[i] ? scores[i] : null);
     }
     v.add(priority.of(ps, n, KeyedRandom.exampleKey(key)));
+    v.add(kind == OutputKind.REGRESSION ? boxed(means) : null);
     if (samples) {
       Object[] rows = new Object[outputs];
       for (int o = 0; o < outputs; o++) {

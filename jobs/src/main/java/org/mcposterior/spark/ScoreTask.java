@@ -9,6 +9,7 @@ import org.apache.spark.util.LongAccumulator;
 import org.mcposterior.randomness.KeyedRandom;
 import org.mcposterior.sampling.PosteriorSampler;
 import org.mcposterior.sampling.SamplerConfig;
+import org.mcposterior.stats.OutputView;
 import org.mcposterior.stats.Samples;
 import org.mcposterior.stats.MomentsBatch;
 
@@ -31,10 +32,12 @@ final class ScoreTask implements Serializable {
   private final ScorerSettings settings;
   private final SamplerConfig config;
   private final int[] inputShape;
+  private final OutputView view;
   private final LongAccumulator progress;
 
   ScoreTask(Broadcast<byte[]> model, String fingerprint, ScorerSettings settings, SamplerConfig config, int[] inputShape,
-      LongAccumulator progress) {
+      OutputView view, LongAccumulator progress) {
+    this.view = view;
     this.model = model;
     this.fingerprint = fingerprint;
     this.settings = settings;
@@ -71,7 +74,7 @@ final class ScoreTask implements Serializable {
     }
   }
 
-  /** A batch of examples and their samples for iterations [start, end). */
+  /** A batch of examples and their samples (in the output kind's view) for iterations [start, end). */
   interface BatchConsumer {
     void accept(List<Example> rows, Samples samples, MomentsBatch moments);
   }
@@ -112,10 +115,10 @@ final class ScoreTask implements Serializable {
                 + " more memory (bin/mcposterior: MCPOSTERIOR_JAVA_OPTS=-Xmx8g; spark-submit: --executor-memory and"
                 + " spark.executor.memoryOverhead)", e);
           }
-          if (samples.outputShape()[0] == 1) {
-            samples = samples.asTwoClasses(); // a single sigmoid output: p(class 1), class 0 is 1 - p
-          }
-          consumer.accept(batch, samples, MomentsBatch.of(samples, settings.probabilities()));
+          // The output kind's view (two classes per sigmoid, detection class slices, plain regression
+          // values) is what the samples column holds and what the moments are taken from.
+          samples = view.apply(samples);
+          consumer.accept(batch, samples, view.moments(samples, settings.probabilities()));
           progress.add(n);
           batch = new ArrayList<>(settings.batchSize());
         }

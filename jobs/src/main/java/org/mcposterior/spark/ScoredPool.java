@@ -32,8 +32,10 @@ public final class ScoredPool {
 
   /**
    * One row per scored example: the id column, {@code predicted_class}, {@code probabilities},
-   * the five scores of {@link PosteriorScorer#SCORES}, {@code priority} and, when the settings ask,
-   * {@code samples} ({@code [outputs][iterations]}). Lazy: computed when the caller acts.
+   * the five scores of {@link PosteriorScorer#SCORES}, {@code priority}, {@code mean} and, when the
+   * settings ask, {@code samples} ({@code [outputs][iterations]}, in the output kind's view). Which
+   * of them are null depends on the output kind ({@link PosteriorScorer#outputView()}; see {@code
+   * ScoreRows}). Lazy: computed when the caller acts.
    */
   public Dataset<Row> scores() {
     return scores;

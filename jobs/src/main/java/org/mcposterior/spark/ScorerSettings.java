@@ -9,6 +9,7 @@ import org.mcposterior.heuristics.Heuristics;
 import org.mcposterior.models.Network;
 import org.mcposterior.randomness.MaskMode;
 import org.mcposterior.sampling.SamplerConfig;
+import org.mcposterior.stats.OutputKind;
 import org.mcposterior.stats.Probabilities;
 import org.mcposterior.stochastic.StochasticNetwork;
 
@@ -19,7 +20,7 @@ import org.mcposterior.stochastic.StochasticNetwork;
  *
  * <p>Defaults: 20 iterations, seed 0, independent masks, heuristic {@code bald} (power sampling's
  * {@code beta = 1}), each dropout layer's own drop probability, no DropConnect (layers {@code
- * Linear} when it is set), probabilities {@code auto}, batches of 256 examples, a 256 MiB sampler
+ * Linear} when it is set), probabilities {@code auto}, output kind decided from the output layer, batches of 256 examples, a 256 MiB sampler
  * budget per task, iteration shards and partitions planned, BatchBALD/EPIG candidates 10 x k,
  * columns {@code id} and {@code features}, flat input, no samples in the output, invalid rows
  * refused. Error messages name the command-line option of each setting (the command line builds
@@ -43,6 +44,7 @@ public final class ScorerSettings implements Serializable {
   private final double dropConnect;
   private final List<String> dropConnectLayers;
   private final Probabilities probabilities;
+  private final OutputKind outputKind;
   private final int batchSize;
   private final long memoryBudgetBytes;
   private final int iterationShards;
@@ -99,6 +101,7 @@ public final class ScorerSettings implements Serializable {
     dropConnectLayers = b.dropConnectLayers == null || b.dropConnectLayers.isEmpty() ? List.of("Linear")
         : List.copyOf(b.dropConnectLayers);
     probabilities = b.probabilities;
+    outputKind = b.outputKind;
     batchSize = b.batchSize;
     memoryBudgetBytes = b.memoryBudgetBytes;
     iterationShards = b.iterationShards;
@@ -140,6 +143,7 @@ public final class ScorerSettings implements Serializable {
     b.dropConnect = dropConnect;
     b.dropConnectLayers = dropConnectLayers;
     b.probabilities = probabilities;
+    b.outputKind = outputKind;
     b.batchSize = batchSize;
     b.memoryBudgetBytes = memoryBudgetBytes;
     b.iterationShards = iterationShards;
@@ -192,6 +196,11 @@ public final class ScorerSettings implements Serializable {
 
   public Probabilities probabilities() {
     return probabilities;
+  }
+
+  /** The output kind asked for, or null to decide it from the output layer (auto). */
+  public OutputKind outputKind() {
+    return outputKind;
   }
 
   public int batchSize() {
@@ -276,7 +285,7 @@ public final class ScorerSettings implements Serializable {
   /** Every setting, in declaration order, for equality (boxed doubles: NaN equals NaN). */
   private List<Object> values() {
     return Arrays.asList(iterations, seed, maskMode, heuristic, beta, dropout, dropConnect, dropConnectLayers,
-        probabilities, batchSize, memoryBudgetBytes, iterationShards, partitions, candidates, idColumn, featuresColumn,
+        probabilities, outputKind == null ? "auto" : outputKind, batchSize, memoryBudgetBytes, iterationShards, partitions, candidates, idColumn, featuresColumn,
         featureColumns, inputShape, writeSamples, skipInvalid);
   }
 
@@ -294,7 +303,7 @@ public final class ScorerSettings implements Serializable {
   public String toString() {
     return "ScorerSettings[iterations=" + iterations + ", seed=" + seed + ", mode=" + maskMode + ", heuristic="
         + heuristic + ", beta=" + beta + ", dropout=" + dropout + ", dropConnect=" + dropConnect + " on "
-        + dropConnectLayers + ", probabilities=" + probabilities + ", batchSize=" + batchSize + ", memoryBudget="
+        + dropConnectLayers + ", probabilities=" + probabilities + ", outputKind=" + (outputKind == null ? "auto" : outputKind) + ", batchSize=" + batchSize + ", memoryBudget="
         + memoryBudgetBytes + ", iterationShards=" + iterationShards + ", partitions=" + partitions + ", candidates="
         + candidates + ", id=" + idColumn + ", features=" + (featuresColumn != null ? featuresColumn : featureColumns)
         + ", inputShape=" + inputShape + ", writeSamples=" + writeSamples + ", skipInvalid=" + skipInvalid + "]";

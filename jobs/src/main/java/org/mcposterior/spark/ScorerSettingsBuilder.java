@@ -2,6 +2,7 @@ package org.mcposterior.spark;
 
 import java.util.List;
 import org.mcposterior.randomness.MaskMode;
+import org.mcposterior.stats.OutputKind;
 import org.mcposterior.stats.Probabilities;
 
 /**
@@ -18,6 +19,7 @@ public final class ScorerSettingsBuilder {
   double dropConnect = Double.NaN;
   List<String> dropConnectLayers = List.of("Linear");
   Probabilities probabilities = Probabilities.AUTO;
+  OutputKind outputKind;
   int batchSize = 256;
   long memoryBudgetBytes = 256L << 20;
   int iterationShards;
@@ -72,6 +74,15 @@ public final class ScorerSettingsBuilder {
 
   public ScorerSettingsBuilder probabilities(Probabilities v) {
     probabilities = v;
+    return this;
+  }
+
+  /**
+   * What the network's output is (see {@link OutputKind}); null (the default) decides it from the
+   * output layer ({@code org.mcposterior.models.OutputKinds}).
+   */
+  public ScorerSettingsBuilder outputKind(OutputKind v) {
+    outputKind = v;
     return this;
   }
 

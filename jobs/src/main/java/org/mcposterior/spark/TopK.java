@@ -21,7 +21,7 @@ final class TopK {
 
   static Dataset<Row> of(Dataset<Row> scores, String id, int k, String heuristic) {
     Dataset<Row> top = scores.select(col(id), col(ScoreRows.PRIORITY), col("predicted_class"), col("bald"),
-        col("entropy"), col("variance"), col("margin"), col("certainty"), col("probabilities"));
+        col("entropy"), col("variance"), col("margin"), col("certainty"), col("probabilities"), col(ScoreRows.MEAN));
     List<Row> ordered = top.orderBy(col(ScoreRows.PRIORITY).desc(), col(id).asc()).limit(k).collectAsList();
     List<Row> ranked = new ArrayList<>(ordered.size());
     for (int i = 0; i < ordered.size(); i++) {

@@ -90,9 +90,8 @@ final class PickSamples {
     try (PosteriorSampler sampler = PosteriorSampler.of(ScoringParts.stochastic(net, s), s.samplerConfig())) {
       smp = sampler.predictOnBatch(new float[][] {x}, new int[][] {shape}, ek, 0, s.iterations()).get(0);
     }
-    if (smp.outputShape()[0] == 1) {
-      smp = smp.asTwoClasses();
-    }
+    // The run's view of its output (the same kind, decided or asked for, as the run's summary says).
+    smp = org.mcposterior.models.OutputKinds.of(net, smp.outputShape(), s.scorer().outputKind()).apply(smp);
     Map<String, float[][]> out = new HashMap<>();
     int outputs = smp.outputSize();
     int t = smp.iterations();

@@ -48,7 +48,9 @@ final class PoolStatistics {
         .javaRDD();
     HistogramAccumulator[] h = rows.treeAggregate(zero, (acc, row) -> {
       for (int i = 0; i < n; i++) {
-        acc[i].add(row.getDouble(i));
+        if (!row.isNullAt(i)) { // null: the score means nothing for the run's output kind
+          acc[i].add(row.getDouble(i));
+        }
       }
       return acc;
     }, (a, b) -> {

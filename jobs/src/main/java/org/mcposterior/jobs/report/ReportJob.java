@@ -29,6 +29,7 @@ import org.mcposterior.evaluation.HistogramAccumulator;
 import org.mcposterior.jobs.score.InvalidSettingsException;
 import org.mcposterior.jobs.score.ScoreSettings;
 import org.mcposterior.randomness.MaskMode;
+import org.mcposterior.stats.OutputKind;
 import org.mcposterior.stats.Probabilities;
 
 /**
@@ -94,9 +95,19 @@ public final class ReportJob {
     Dataset<Row> scores = spark.read().parquet(child(r.scores(), "scores"));
     String id = scores.schema().fieldNames()[0];
     Dataset<Row> pool = null;
-    int classes = ((List<?>) spark.read().parquet(child(r.scores(), "top_k")).select("probabilities").first().getList(0))
-        .size();
+    Map<?, ?> output = run.summary().get("output") instanceof Map<?, ?> o ? o : Map.of();
+    // Runs from before output kinds scored every output as classes.
+    OutputKind kind = output.get("kind") == null ? OutputKind.CLASSES : OutputKind.byName(output.get("kind").toString());
+    int[] rawShape = intArray(output.get("shape"));
+    int[] scoredShape = intArray(output.get("scored_shape"));
     if (r.labelColumn() != null) {
+      if (!kind.hasOnePrediction()) {
+        throw new ReportInputException("--label-col " + r.labelColumn() + " gives one class label per example, but the"
+            + " run's output kind is " + kind.label() + " (no single predicted class to compare it with); expected a"
+            + " run of a classes or binary output. Fix: leave out --label-col for this run");
+      }
+      int classes = ((List<?>) spark.read().parquet(child(r.scores(), "top_k")).select("probabilities").first()
+          .getList(0)).size();
       pool = RunInputs.rawPool(spark, s);
       RunInputs.checkLabels(pool, s, r.labelColumn(), classes);
     }
@@ -169,7 +180,7 @@ public final class ReportJob {
     phase.accept("picks");
     // 4. The page.
     ReportPage.Content content = new ReportPage.Content(scored, dist, topAll, top, topLabels, picksAccuracy, mcCal,
-        detCal, covEntropy, covBald, pickKeys, imageShape, features, pickSamples, source);
+        detCal, covEntropy, covBald, pickKeys, imageShape, features, pickSamples, source, kind, rawShape, scoredShape);
     String html = ReportPage.render(r, s, run.summary(), id, pool != null, content, t0, timings,
         spark.sparkContext().master());
     ReportFile.write(Path.of(r.out()), html, r.overwrite());
@@ -192,6 +203,8 @@ public final class ReportJob {
           .dropConnect(m.get("dropconnect") == null ? Double.NaN : num(m, "dropconnect").doubleValue(),
               strings(m.get("dropconnect_layers")))
           .probabilities(Probabilities.valueOf(str(m, "probabilities").toUpperCase(Locale.ROOT)))
+          .outputKind(m.get("output_kind") == null || "auto".equals(m.get("output_kind")) ? null
+              : org.mcposterior.stats.OutputKind.byName(str(m, "output_kind")))
           .skipInvalid("skip".equals(m.get("on_invalid"))).partitions(num(m, "partitions").intValue())
           .iterationShards(num(m, "iteration_shards").intValue()).candidates(num(m, "candidates").intValue()).build();
       return ScoreSettings.builder().model(str(m, "model")).pool(str(m, "pool")).out(str(m, "out"))
@@ -200,6 +213,17 @@ public final class ReportJob {
       throw new ReportInputException("--scores " + scores + "/summary.json does not hold a score run's settings ("
           + e.getMessage() + "); expected the summary.json a score run writes", e);
     }
+  }
+
+  private static int[] intArray(Object v) {
+    if (!(v instanceof List<?> l)) {
+      return new int[0];
+    }
+    int[] a = new int[l.size()];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = ((Number) l.get(i)).intValue();
+    }
+    return a;
   }
 
   private static String str(Map<?, ?> m, String k) {

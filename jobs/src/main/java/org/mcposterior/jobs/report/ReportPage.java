@@ -1,6 +1,8 @@
 package org.mcposterior.jobs.report;
 
 import java.util.ArrayList;
+import org.mcposterior.heuristics.Heuristics;
+import org.mcposterior.stats.OutputKind;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,7 +30,7 @@ final class ReportPage {
       Map<String, Integer> topLabels, double picksAccuracy, Calibration mc, Calibration deterministic,
       List<CoveragePoint> coverageByEntropy, List<CoveragePoint> coverageByBald, List<String> pickKeys,
       List<Integer> imageShape, Map<String, float[]> features, Map<String, float[][]> pickSamples,
-      String samplesSource) {}
+      String samplesSource, OutputKind kind, int[] rawShape, int[] scoredShape) {}
 
   /**
    * The page's HTML. {@code labelled}: the report was given a label column; {@code t0} and
@@ -59,7 +61,9 @@ final class ReportPage {
     page.paragraph("Each score binned into " + r.bins() + " equal-width bins by a Spark aggregate on the executors.");
     List<Chart> distCharts = new ArrayList<>();
     for (int i = 0; i < ReportJob.SCORES.size(); i++) {
-      distCharts.add(new HistogramChart(ReportJob.SCORES.get(i), ReportJob.SCORES.get(i), dist[i], Double.NaN));
+      if (Heuristics.scoreExists(ReportJob.SCORES.get(i), content.kind())) { // the others are null for this kind
+        distCharts.add(new HistogramChart(ReportJob.SCORES.get(i), ReportJob.SCORES.get(i), dist[i], Double.NaN));
+      }
     }
     page.charts(distCharts);
     if (mcCal != null) {
@@ -88,9 +92,10 @@ final class ReportPage {
     for (int i = 0; i < Math.min(r.tableRows(), top.size()); i++) {
       Row t = top.get(i);
       List<String> cells = new ArrayList<>(List.of(String.valueOf(t.get(0)), String.valueOf(t.get(1)),
-          fmt(t.getDouble(t.fieldIndex("priority"))), String.valueOf(t.get(t.fieldIndex("predicted_class")))));
+          fmt(t.getDouble(t.fieldIndex("priority"))), t.isNullAt(t.fieldIndex("predicted_class")) ? ""
+              : String.valueOf(t.get(t.fieldIndex("predicted_class")))));
       for (String c : ReportJob.SCORES) {
-        cells.add(fmt(t.getDouble(t.fieldIndex(c))));
+        cells.add(t.isNullAt(t.fieldIndex(c)) ? "" : fmt(t.getDouble(t.fieldIndex(c))));
       }
       if (labelled) {
         Integer y = topLabels.get(String.valueOf(t.get(1)));
@@ -99,7 +104,9 @@ final class ReportPage {
       rows.add(cells);
     }
     page.table(header, rows);
-    if (picks > 0) {
+    if (picks > 0 && !content.kind().hasOnePrediction()) {
+      PositionMaps.render(page, content, r.bins(), s.probabilities());
+    } else if (picks > 0) {
       page.heading("Posterior of the first " + picks + " picks");
       page.paragraph("Histograms (" + r.bins() + " bins) of the " + s.iterations() + " posterior samples of each pick's"
           + " two most probable classes, " + source + "; the dashed line is the mean.");

@@ -129,6 +129,13 @@ public final class ScoreJob {
     summary.put("model_fingerprint", scorer.fingerprint());
     summary.put("input_shape", scorer.inputShape());
     summary.put("stochastic_layers", scorer.stochasticLayers());
+    Map<String, Object> output = new LinkedHashMap<>();
+    output.put("kind", scorer.outputView().kind().label());
+    output.put("decided", s.scorer().outputKind() == null ? "from the output layer" : "by --output-kind");
+    output.put("shape", scorer.outputView().rawShape());
+    output.put("scored_shape", scorer.outputView().scoredShape());
+    output.put("boxes", scorer.outputView().boxes());
+    summary.put("output", output);
     Map<String, Object> counts = new LinkedHashMap<>();
     counts.put("rows", pool.total());
     counts.put("skipped_invalid", pool.skipped());

@@ -224,7 +224,8 @@ class CommandLineSafetyTest {
     Path out = world.resolve("out-never");
     for (String[] bad : List.of(new String[] {"--mode", "foo"}, new String[] {"--probabilities", "odds"},
         new String[] {"--dropout", "NaN"}, new String[] {"--dropconnect", "1.5"}, new String[] {"--iterations", "x"},
-        new String[] {"--memory-budget", "lots"}, new String[] {"--iterations", "0"}, new String[] {"--top-k", "-1"})) {
+        new String[] {"--memory-budget", "lots"}, new String[] {"--iterations", "0"}, new String[] {"--top-k", "-1"},
+        new String[] {"--output-kind", "softmax"})) {
       Launcher.Result r = refused(2, bad[0], score(out, bad));
       assertFalse(r.stderr().contains("java.") || r.stderr().contains("MaskMode") || r.stderr().contains("Exception"),
           "no Java names: " + r.describe());
