@@ -18,6 +18,7 @@ import org.mcposterior.sampling.SampleArrays;
 import org.mcposterior.sampling.SamplerConfig;
 import org.mcposterior.stats.Samples;
 import org.mcposterior.stochastic.StochasticNetwork;
+import org.mcposterior.stochastic.UnsupportedLayerException;
 import org.mcposterior.testsupport.Tolerances;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -65,6 +66,14 @@ class ConformanceSuiteTest {
     assertMatches(model, x, k.getSimpleName());
   }
 
+  /**
+   * Layers whose own dropout MC sampling refuses (with the words the refusal must contain): DL4J
+   * draws one mask per direction of a Bidirectional layer, and never applies a
+   * GravesBidirectionalLSTM's dropout at all.
+   */
+  static final java.util.Map<String, String> MC_REFUSED = java.util.Map.of(
+      "Bidirectional", "one independent mask per direction", "GravesBidirectionalLSTM", "never applies");
+
   /** The deterministic plan equals DL4J's output(x), with and without the cached prefix; the MC mean tends to it. */
   static void assertMatches(Model model, INDArray x, String what) {
     INDArray expected = Network.of(model).output(x)[0];
@@ -73,6 +82,17 @@ class ConformanceSuiteTest {
       Tolerances.assertClose(expected, got, RELATIVE, what + " deterministic, cache " + cache);
     }
     StochasticNetwork mc = StochasticNetwork.builder(model).mcDropout(1e-3).build();
+    String refusal = MC_REFUSED.get(what);
+    if (refusal != null) {
+      // DL4J applies these layers' own dropout in a way one mask per layer input cannot reproduce:
+      // MC dropout on them is refused, naming the layer and why (the deterministic pass above runs)
+      try (PosteriorSampler s = PosteriorSampler.of(mc, SamplerConfig.defaults().withSeed(5))) {
+        UnsupportedLayerException e = org.junit.jupiter.api.Assertions.assertThrows(UnsupportedLayerException.class,
+            () -> s.predictOnBatch(x, MC_ITERATIONS), what + ": MC dropout on its own dropout should be refused");
+        assertTrue(e.getMessage().contains(what) && e.getMessage().contains(refusal), e.getMessage());
+      }
+      return;
+    }
     if (mc.hasStochasticParts()) {
       try (PosteriorSampler s = PosteriorSampler.of(mc, SamplerConfig.defaults().withSeed(5))) {
         Samples samples = s.predictOnBatch(x, MC_ITERATIONS);

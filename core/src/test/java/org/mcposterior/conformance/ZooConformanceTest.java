@@ -12,6 +12,7 @@ import org.junit.jupiter.api.TestFactory;
 import org.mcposterior.models.Network;
 import org.mcposterior.testsupport.Networks;
 import org.mcposterior.testsupport.Tolerances;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -31,13 +32,17 @@ class ZooConformanceTest {
       "ResNet50 (its average pooling needs 224x224 input: at 128x128 it meets 2x2 images)");
 
   /**
-   * Zoo networks whose plan differs from DL4J by more than 1e-4, with the measured difference: the
-   * test asserts the difference stays below the bound given, so a change either way is seen.
-   * InceptionResNetV1: the relative difference grows block by block (6e-5 after the second
-   * residual block, 3e-4 after the third, 2e-2 at the output) through 20 residual tanh blocks at
-   * random weights; no single layer was found wrong (bisected vertex by vertex).
+   * Zoo networks whose float output is sensitive to rounding at random weights, so that two float
+   * computations (DL4J's and the plan's, which sum in other orders) cannot agree to 1e-4. For these
+   * the exact answer decides: the network is run by DL4J in double precision, DL4J's own float
+   * output must be off it by more than 1e-3 (the premise, checked, so a well-conditioned network
+   * cannot hide here), and the plan's float output must be within an order of magnitude of DL4J's
+   * own float error (a bound of float rounding amplified by the network, not a proof of equality).
+   * InceptionResNetV1 at 96x96, measured on a 2-core AMD EPYC: DL4J float is 1.9% of the largest
+   * output off DL4J double on this test's input (3.7% on another), the plan 5.4%, through 20
+   * residual blocks at random weights. Why the plan's error is about 3x DL4J's is not known.
    */
-  static final java.util.Map<String, Double> KNOWN_DIFFERENCES = java.util.Map.of("InceptionResNetV1", 5e-2);
+  static final java.util.Set<String> FLOAT_SENSITIVE = java.util.Set.of("InceptionResNetV1");
 
   /** Zoo networks DL4J 1.0.0-M2.1 itself cannot build: their init() must still fail as measured. */
   static final java.util.Map<String, String> DL4J_CANNOT_BUILD = java.util.Map.of(
@@ -119,9 +124,30 @@ class ZooConformanceTest {
           .CompareAndSet(expected, 0.0, org.nd4j.linalg.indexing.conditions.Conditions.isNan()));
       org.nd4j.linalg.factory.Nd4j.getExecutioner().exec(new org.nd4j.linalg.api.ops.impl.transforms.comparison
           .CompareAndSet(got, 0.0, org.nd4j.linalg.indexing.conditions.Conditions.isNan()));
-      double tol = KNOWN_DIFFERENCES.getOrDefault(z.name(), ConformanceSuiteTest.RELATIVE);
-      Tolerances.assertClose(expected, got, tol, z.name());
+      if (FLOAT_SENSITIVE.contains(z.name())) {
+        INDArray exact = Network.of(convertToDouble(model)).output(x.castTo(DataType.DOUBLE))[0].castTo(DataType.DOUBLE);
+        double dl4jError = relativeError(expected, exact);
+        double planError = relativeError(got, exact);
+        org.junit.jupiter.api.Assertions.assertTrue(dl4jError > 1e-3, z.name() + ": DL4J's float output is within "
+            + dl4jError + " of the double-precision one, so the network is not float-sensitive: compare it to 1e-4");
+        org.junit.jupiter.api.Assertions.assertTrue(planError <= 10 * dl4jError, z.name() + ": the plan is " + planError
+            + " off the double-precision output, DL4J's float output " + dl4jError);
+      } else {
+        Tolerances.assertClose(expected, got, ConformanceSuiteTest.RELATIVE, z.name());
+      }
       System.out.printf("zoo %s: %.1f s%n", z.name(), (System.nanoTime() - t0) / 1e9);
     });
+  }
+
+  private static Model convertToDouble(Model m) {
+    return m instanceof org.deeplearning4j.nn.graph.ComputationGraph g ? g.convertDataType(DataType.DOUBLE)
+        : ((org.deeplearning4j.nn.multilayer.MultiLayerNetwork) m).convertDataType(DataType.DOUBLE);
+  }
+
+  /** The largest absolute difference from {@code exact}, relative to the largest absolute value of {@code exact}. */
+  private static double relativeError(INDArray a, INDArray exact) {
+    INDArray d = a.castTo(DataType.DOUBLE).reshape(exact.shape()).sub(exact);
+    return org.nd4j.linalg.ops.transforms.Transforms.abs(d).maxNumber().doubleValue()
+        / org.nd4j.linalg.ops.transforms.Transforms.abs(exact).maxNumber().doubleValue();
   }
 }
