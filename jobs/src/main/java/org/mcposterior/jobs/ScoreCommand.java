@@ -103,6 +103,11 @@ public final class ScoreCommand implements Callable<Integer> {
           + " regression, detection (default ${DEFAULT-VALUE}).")
   OutputKind outputKind;
 
+  @Option(names = "--reduction", defaultValue = "mean", converter = ReductionConverter.class,
+      description = "How scores over the positions of a per-position, multi-label or detection output become one per"
+          + " example: mean, sum, max, min, none (one position only) (default ${DEFAULT-VALUE}).")
+  org.mcposterior.heuristics.Reduction reduction;
+
   @Option(names = "--on-invalid", defaultValue = "fail",
       description = "Rows with null/NaN features: fail or skip (default ${DEFAULT-VALUE}).")
   String onInvalid;
@@ -136,7 +141,7 @@ public final class ScoreCommand implements Callable<Integer> {
         .heuristic(heuristic).writeSamples(writeSamples).batchSize(batchSize).memoryBudgetBytes(memoryBudget)
         .dropout(dropout == null ? Double.NaN : dropout)
         .dropConnect(dropConnect == null ? Double.NaN : dropConnect, dropConnectLayers).probabilities(probabilities)
-        .outputKind(outputKind).skipInvalid(onInvalid.equals("skip")).partitions(partitions).iterationShards(iterationShards)
+        .outputKind(outputKind).reduction(reduction).skipInvalid(onInvalid.equals("skip")).partitions(partitions).iterationShards(iterationShards)
         .candidates(candidates).build();
     return ScoreSettings.builder().model(model).pool(pool).out(out).format(format).target(target).overwrite(overwrite).resume(!noResume)
         .topK(topK).master(master).scorer(scorer).build();
@@ -214,6 +219,17 @@ public final class ScoreCommand implements Callable<Integer> {
         return OutputKind.byName(value);
       } catch (org.mcposterior.stats.OutputKindException e) {
         throw new TypeConversionException(e.getMessage());
+      }
+    }
+  }
+
+  static final class ReductionConverter implements ITypeConverter<org.mcposterior.heuristics.Reduction> {
+    @Override
+    public org.mcposterior.heuristics.Reduction convert(String value) {
+      try {
+        return org.mcposterior.heuristics.Reduction.byName(value.trim());
+      } catch (org.mcposterior.heuristics.InvalidHeuristicArgumentException e) {
+        throw new TypeConversionException("'" + value + "' is not known; expected mean, sum, max, min or none");
       }
     }
   }

@@ -78,6 +78,17 @@ public final class PosteriorScorer {
       this.view = OutputKinds.of(net, probe.outputShape(new int[][] {shape}, 0), settings.outputKind());
       Heuristics.requireFits(settings.heuristic(), view.kind(), view.source() + " of " + source + ", shape "
           + java.util.Arrays.toString(view.rawShape()));
+      int positions = 1;
+      int[] scored = view.scoredShape();
+      for (int i = 1; i < scored.length; i++) {
+        positions *= scored[i];
+      }
+      if (settings.reduction() == org.mcposterior.heuristics.Reduction.NONE && positions > 1) {
+        throw new InvalidSettingsException("--reduction none keeps one score per position, but the " + view.kind().label()
+            + " output of " + source + " (scored as " + java.util.Arrays.toString(scored) + ") has " + positions
+            + " positions per example, and a ranking needs one score per example; choose --reduction mean, sum, max"
+            + " or min");
+      }
       // Sizes for the memory checks: the larger of what the network writes and what is scored.
       this.outputs = Math.max(view.scoredSize(), probe.outputSize(new int[][] {shape}, 0));
     } catch (NothingStochasticException e) {

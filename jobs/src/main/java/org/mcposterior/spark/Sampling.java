@@ -31,7 +31,7 @@ final class Sampling {
       @Override
       void fill(List<Row> buffer) {
         task.run(take(it, s.batchSize()), 0, iterations, (batch, samples, moments) -> {
-          PosteriorScores ps = ScoreRows.score(moments);
+          PosteriorScores ps = scoreRows.score(moments);
           int outputs = samples.outputSize();
           float[] ex = new float[outputs * iterations];
           for (int n = 0; n < batch.size(); n++) {
@@ -100,7 +100,7 @@ final class Sampling {
       MomentsBatch merged = MomentsBatch.of(List.of(acc.get()));
       int outputs = merged.shape().size();
       float[] samples = s.writeSamples() ? concatenate(shards, outputs, iterations) : null;
-      PosteriorScores ps = ScoreRows.score(merged);
+      PosteriorScores ps = scoreRows.score(merged);
       return scoreRows.row(shards.get(0).id(), group._1(), ps, 0, samples, outputs, iterations);
     });
   }

@@ -44,11 +44,13 @@ final class ScoreRows implements Serializable {
   private final boolean samples;
   private final OutputView view;
   private final boolean[] scoreExists;
+  private final Reduction reduction;
 
   ScoreRows(ScorerSettings s, OutputView view) {
     this.priority = Heuristics.priority(s.heuristic(), s.heuristicOptions());
     this.samples = s.writeSamples();
     this.view = view;
+    this.reduction = s.reduction();
     this.scoreExists = new boolean[SCORES.size()];
     for (int i = 0; i < SCORES.size(); i++) {
       scoreExists[i] = Heuristics.scoreExists(SCORES.get(i), view.kind());
@@ -103,8 +105,8 @@ final class ScoreRows implements Serializable {
   }
 
   /** Scores a batch of moments once, for {@link #row}. */
-  static PosteriorScores score(MomentsBatch moments) {
-    return PosteriorScores.of(moments, Reduction.MEAN);
+  PosteriorScores score(MomentsBatch moments) {
+    return PosteriorScores.of(moments, reduction);
   }
 
   private static Double[] boxed(double[] v) {

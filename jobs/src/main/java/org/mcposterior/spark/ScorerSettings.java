@@ -45,6 +45,7 @@ public final class ScorerSettings implements Serializable {
   private final List<String> dropConnectLayers;
   private final Probabilities probabilities;
   private final OutputKind outputKind;
+  private final org.mcposterior.heuristics.Reduction reduction;
   private final int batchSize;
   private final long memoryBudgetBytes;
   private final int iterationShards;
@@ -79,6 +80,7 @@ public final class ScorerSettings implements Serializable {
         + " would give equal samples and zero scores); expected a weight-drop probability in (0, 1), e.g. 0.5, or"
         + " leave out --dropconnect");
     require(b.probabilities != null, "--probabilities must be auto, given or logits");
+    require(b.reduction != null, "--reduction must be mean, sum, max, min or none");
     require(b.partitions >= 0, "--partitions = " + b.partitions
         + "; expected >= 0 (0 keeps the pool's partitioning)");
     require(b.iterationShards >= 0 && b.iterationShards <= b.iterations, "--iteration-shards = " + b.iterationShards
@@ -102,6 +104,7 @@ public final class ScorerSettings implements Serializable {
         : List.copyOf(b.dropConnectLayers);
     probabilities = b.probabilities;
     outputKind = b.outputKind;
+    reduction = b.reduction;
     batchSize = b.batchSize;
     memoryBudgetBytes = b.memoryBudgetBytes;
     iterationShards = b.iterationShards;
@@ -144,6 +147,7 @@ public final class ScorerSettings implements Serializable {
     b.dropConnectLayers = dropConnectLayers;
     b.probabilities = probabilities;
     b.outputKind = outputKind;
+    b.reduction = reduction;
     b.batchSize = batchSize;
     b.memoryBudgetBytes = memoryBudgetBytes;
     b.iterationShards = iterationShards;
@@ -201,6 +205,11 @@ public final class ScorerSettings implements Serializable {
   /** The output kind asked for, or null to decide it from the output layer (auto). */
   public OutputKind outputKind() {
     return outputKind;
+  }
+
+  /** How per-position scores become one per example (see {@link ScorerSettingsBuilder#reduction}). */
+  public org.mcposterior.heuristics.Reduction reduction() {
+    return reduction;
   }
 
   public int batchSize() {
@@ -269,7 +278,8 @@ public final class ScorerSettings implements Serializable {
 
   /** The core heuristic options: the seed, the probabilities and power sampling's beta. */
   public HeuristicOptions heuristicOptions() {
-    return HeuristicOptions.defaults().withSeed(seed).withProbabilities(probabilities).withBeta(beta);
+    return HeuristicOptions.defaults().withSeed(seed).withProbabilities(probabilities).withBeta(beta)
+        .withReduction(reduction);
   }
 
   /** The stochastic view of {@code net} these settings ask for: MC dropout, plus DropConnect if set. */
@@ -285,7 +295,7 @@ public final class ScorerSettings implements Serializable {
   /** Every setting, in declaration order, for equality (boxed doubles: NaN equals NaN). */
   private List<Object> values() {
     return Arrays.asList(iterations, seed, maskMode, heuristic, beta, dropout, dropConnect, dropConnectLayers,
-        probabilities, outputKind == null ? "auto" : outputKind, batchSize, memoryBudgetBytes, iterationShards, partitions, candidates, idColumn, featuresColumn,
+        probabilities, outputKind == null ? "auto" : outputKind, reduction, batchSize, memoryBudgetBytes, iterationShards, partitions, candidates, idColumn, featuresColumn,
         featureColumns, inputShape, writeSamples, skipInvalid);
   }
 
@@ -303,7 +313,7 @@ public final class ScorerSettings implements Serializable {
   public String toString() {
     return "ScorerSettings[iterations=" + iterations + ", seed=" + seed + ", mode=" + maskMode + ", heuristic="
         + heuristic + ", beta=" + beta + ", dropout=" + dropout + ", dropConnect=" + dropConnect + " on "
-        + dropConnectLayers + ", probabilities=" + probabilities + ", outputKind=" + (outputKind == null ? "auto" : outputKind) + ", batchSize=" + batchSize + ", memoryBudget="
+        + dropConnectLayers + ", probabilities=" + probabilities + ", outputKind=" + (outputKind == null ? "auto" : outputKind) + ", reduction=" + reduction + ", batchSize=" + batchSize + ", memoryBudget="
         + memoryBudgetBytes + ", iterationShards=" + iterationShards + ", partitions=" + partitions + ", candidates="
         + candidates + ", id=" + idColumn + ", features=" + (featuresColumn != null ? featuresColumn : featureColumns)
         + ", inputShape=" + inputShape + ", writeSamples=" + writeSamples + ", skipInvalid=" + skipInvalid + "]";

@@ -20,6 +20,7 @@ public final class ScorerSettingsBuilder {
   List<String> dropConnectLayers = List.of("Linear");
   Probabilities probabilities = Probabilities.AUTO;
   OutputKind outputKind;
+  org.mcposterior.heuristics.Reduction reduction = org.mcposterior.heuristics.Reduction.MEAN;
   int batchSize = 256;
   long memoryBudgetBytes = 256L << 20;
   int iterationShards;
@@ -81,6 +82,16 @@ public final class ScorerSettingsBuilder {
    * What the network's output is (see {@link OutputKind}); null (the default) decides it from the
    * output layer ({@code org.mcposterior.models.OutputKinds}).
    */
+  /**
+   * How scores over the positions of an output with extra dimensions (pixels, labels, anchor boxes)
+   * become one per example, as baal's {@code reduction}: mean (the default), sum, max, min, or none
+   * (only for outputs with one position).
+   */
+  public ScorerSettingsBuilder reduction(org.mcposterior.heuristics.Reduction v) {
+    reduction = v;
+    return this;
+  }
+
   public ScorerSettingsBuilder outputKind(OutputKind v) {
     outputKind = v;
     return this;

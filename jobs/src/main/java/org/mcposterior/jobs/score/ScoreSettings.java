@@ -183,6 +183,7 @@ public record ScoreSettings(String model, String pool, String out, String format
     m.put("dropconnect_layers", dropConnectLayers());
     m.put("probabilities", probabilities().name().toLowerCase(Locale.ROOT));
     m.put("output_kind", scorer.outputKind() == null ? "auto" : scorer.outputKind().label());
+    m.put("reduction", scorer.reduction().name().toLowerCase(Locale.ROOT));
     m.put("on_invalid", skipInvalid() ? "skip" : "fail");
     m.put("partitions", partitions());
     m.put("iteration_shards", iterationShards());

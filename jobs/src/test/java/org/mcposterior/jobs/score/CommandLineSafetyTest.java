@@ -225,7 +225,7 @@ class CommandLineSafetyTest {
     for (String[] bad : List.of(new String[] {"--mode", "foo"}, new String[] {"--probabilities", "odds"},
         new String[] {"--dropout", "NaN"}, new String[] {"--dropconnect", "1.5"}, new String[] {"--iterations", "x"},
         new String[] {"--memory-budget", "lots"}, new String[] {"--iterations", "0"}, new String[] {"--top-k", "-1"},
-        new String[] {"--output-kind", "softmax"})) {
+        new String[] {"--output-kind", "softmax"}, new String[] {"--reduction", "median"})) {
       Launcher.Result r = refused(2, bad[0], score(out, bad));
       assertFalse(r.stderr().contains("java.") || r.stderr().contains("MaskMode") || r.stderr().contains("Exception"),
           "no Java names: " + r.describe());

@@ -315,6 +315,38 @@ class OutputKindsJobTest {
     }
   }
 
+  /**
+   * --reduction decides how the 16 per-pixel scores of a [3 channels x 4 x 4] map become one, as
+   * baal's reduction: the same samples (same seed) give per-pixel scores whose sum is 16 times
+   * their mean (the variance, reduced over the 3 classes too, 48 times), whose maximum is at least
+   * their mean; the summary records the choice; none is refused before any work, since 16 scores
+   * per example cannot rank it.
+   */
+  @Test
+  void theReductionOverPositionsIsTheUsersChoice() throws Exception {
+    Case c = prepare("seg-reduction", segmentation(3, Activation.SOFTMAX, LossFunction.MCXENT), 16);
+    Map<String, Row> mean = jobAndApi(c, OutputKind.PER_POSITION, "--input-shape", "1,4,4");
+    Map<String, Row> sum = jobAndApi(c, OutputKind.PER_POSITION, "--input-shape", "1,4,4", "--reduction", "sum");
+    Map<String, Row> max = jobAndApi(c, OutputKind.PER_POSITION, "--input-shape", "1,4,4", "--reduction", "max");
+    for (String id : mean.keySet()) {
+      for (String score : List.of("bald", "entropy", "variance", "margin", "certainty")) {
+        double m = mean.get(id).getDouble(mean.get(id).fieldIndex(score));
+        double s = sum.get(id).getDouble(sum.get(id).fieldIndex(score));
+        double x = max.get(id).getDouble(max.get(id).fieldIndex(score));
+        double factor = score.equals("variance") ? 48 : 16;
+        assertEquals(factor * m, s, 1e-9 * Math.max(1, Math.abs(s)), score + " of " + id + ": sum over the pixels");
+        assertTrue(x >= m - 1e-12, score + " of " + id + ": the largest pixel's score is at least their mean");
+      }
+    }
+    Path out = score(c, "--input-shape", "1,4,4", "--reduction", "sum");
+    JsonNode summary = new ObjectMapper().readTree(Files.readString(out.resolve("summary.json")));
+    assertEquals("sum", summary.get("settings").get("reduction").asText());
+    org.mcposterior.spark.InvalidSettingsException e = assertThrows(org.mcposterior.spark.InvalidSettingsException.class,
+        () -> PosteriorScorer.of(c.net(), ScorerSettings.builder().inputShape(List.of(1, 4, 4))
+            .reduction(org.mcposterior.heuristics.Reduction.NONE).build()));
+    assertTrue(e.getMessage().contains("--reduction none") && e.getMessage().contains("16 positions"), e.getMessage());
+  }
+
   @Test
   void independentSigmoidsAreScoredPerLabel() throws Exception {
     Case c = prepare("multi-label", dense(4, Activation.SIGMOID, LossFunction.XENT), 6);
