@@ -303,4 +303,43 @@ public final class Networks {
     net.init();
     return net;
   }
+
+  /**
+   * An embedding network with three dropout kinds, each at its own rate: EmbeddingLayer
+   * ({@code vocabulary} indices to 8), dense 6 ReLU with GaussianDropout 0.1, dense 6 SELU with
+   * AlphaDropout (retain 0.9), softmax output of 3 with Dropout (retain 0.5).
+   */
+  public static MultiLayerNetwork embeddingDropouts(long seed, int vocabulary) {
+    MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+        .seed(ReferenceNetworks.dl4jSeed(seed)).list()
+        .layer(new org.deeplearning4j.nn.conf.layers.EmbeddingLayer.Builder().nIn(vocabulary).nOut(8)
+            .activation(Activation.IDENTITY).build())
+        .layer(new DenseLayer.Builder().nIn(8).nOut(6).activation(Activation.RELU)
+            .dropOut(new org.deeplearning4j.nn.conf.dropout.GaussianDropout(0.1)).build())
+        .layer(new DenseLayer.Builder().nIn(6).nOut(6).activation(Activation.SELU)
+            .dropOut(new org.deeplearning4j.nn.conf.dropout.AlphaDropout(0.9)).build())
+        .layer(new OutputLayer.Builder().nIn(6).nOut(3).activation(Activation.SOFTMAX).dropOut(0.5).build())
+        .build());
+    net.init();
+    return net;
+  }
+
+  /**
+   * A recurrent network in format {@code f} with dropout (retain 0.9) on every layer: LSTM 3 -> 6,
+   * LastTimeStep(LSTM 6 -> 5), softmax output of 4; sequences of 7 steps.
+   */
+  public static MultiLayerNetwork lstm(long seed, org.deeplearning4j.nn.conf.RNNFormat f) {
+    MultiLayerNetwork n = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+        .seed(ReferenceNetworks.dl4jSeed(seed)).dropOut(0.9).list()
+        .layer(new org.deeplearning4j.nn.conf.layers.LSTM.Builder().nIn(3).nOut(6).activation(Activation.TANH)
+            .dataFormat(f).build())
+        .layer(new org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep(
+            new org.deeplearning4j.nn.conf.layers.LSTM.Builder().nIn(6).nOut(5).activation(Activation.TANH)
+                .dataFormat(f).build()))
+        .layer(new OutputLayer.Builder().nIn(5).nOut(4).activation(Activation.SOFTMAX).build())
+        .setInputType(InputType.recurrent(3, 7, f))
+        .build());
+    n.init();
+    return n;
+  }
 }

@@ -34,6 +34,7 @@ import org.mcposterior.jobs.Main;
 import org.mcposterior.spark.InvalidInputException;
 import org.mcposterior.spark.PosteriorScorer;
 import org.mcposterior.spark.ScorerSettings;
+import org.mcposterior.testsupport.Networks;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -61,14 +62,7 @@ class UserInputsTest {
     spark = SparkSession.builder().master("local[2]").appName("UserInputsTest").config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "2").getOrCreate();
     // three dropout kinds, each with its own rate: --dropout p must set all three
-    net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(21).list()
-        .layer(new EmbeddingLayer.Builder().nIn(VOCABULARY).nOut(8).activation(Activation.IDENTITY).build())
-        .layer(new DenseLayer.Builder().nIn(8).nOut(6).activation(Activation.RELU).dropOut(new GaussianDropout(0.1))
-            .build())
-        .layer(new DenseLayer.Builder().nIn(6).nOut(6).activation(Activation.SELU).dropOut(new AlphaDropout(0.9)).build())
-        .layer(new OutputLayer.Builder().nIn(6).nOut(3).activation(Activation.SOFTMAX).dropOut(0.5).build())
-        .build());
-    net.init();
+    net = Networks.embeddingDropouts(21, VOCABULARY);
     model = Fixtures.save(net, dir, "embedding.zip");
   }
 
@@ -126,14 +120,7 @@ class UserInputsTest {
   }
 
   static MultiLayerNetwork lstm(RNNFormat f) {
-    MultiLayerNetwork n = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(23).dropOut(0.9).list()
-        .layer(new LSTM.Builder().nIn(3).nOut(6).activation(Activation.TANH).dataFormat(f).build())
-        .layer(new LastTimeStep(new LSTM.Builder().nIn(6).nOut(5).activation(Activation.TANH).dataFormat(f).build()))
-        .layer(new OutputLayer.Builder().nIn(5).nOut(4).activation(Activation.SOFTMAX).build())
-        .setInputType(InputType.recurrent(3, 7, f))
-        .build());
-    n.init();
-    return n;
+    return Networks.lstm(23, f);
   }
 
   /** A pool of sequences scores through the API in both formats; a wrong layout would change the probabilities. */
