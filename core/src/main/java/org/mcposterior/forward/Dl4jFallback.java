@@ -3,6 +3,7 @@ package org.mcposterior.forward;
 import java.util.Arrays;
 import java.util.function.Supplier;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.Convolution3D;
 import org.mcposterior.models.InputShapeException;
@@ -55,15 +56,24 @@ final class Dl4jFallback {
   }
 
   /**
-   * Measures the output of node {@code n} on a one-example probe.
+   * Measures the output of node {@code n} on a one-example probe: the node runs once, and its
+   * output geometry and type are read off the result.
+   *
+   * <p>The declared type is kept when its geometry is the measured shape (it carries the image
+   * format). Where it is not, the measured shape decides: a 2D result is feed-forward, a 3D one a
+   * sequence, a 4D one images (NCHW), a 5D one volumes (NCDHW). On sequences (a sequence input or
+   * a sequence result) a 3D result keeps the sequence format (NCW or NWC) DL4J declares, because
+   * the shape alone cannot say which axis is time; a larger result that contradicts the declared
+   * type is refused, since the plan could not place it.
    *
    * @param kind what of the node runs (its layer, its preprocessor or its vertex)
+   * @param sequenceInput whether any input of the node is a sequence
    * @param declared DL4J's declared output type; may throw or be wrong, the probe decides
    * @throws InputShapeException when DL4J cannot run the node at this input shape
    * @throws UnsupportedLayerException when the node does not map one example to one example
    */
   static Output probe(Network net, Dl4jKernel.Kind kind, Network.Node n, String name, Geometry[] ins,
-      Supplier<InputType> declared, DataType dataType) {
+      boolean sequenceInput, Supplier<InputType> declared, DataType dataType) {
     INDArray[] x = new INDArray[ins.length];
     for (int i = 0; i < ins.length; i++) {
       x[i] = Nd4j.zeros(dataType, ins[i].batchShape(1));
@@ -83,7 +93,10 @@ final class Dl4jFallback {
       throw new UnsupportedLayerException(name + " (" + cls + ") turns one example into output of shape "
           + Arrays.toString(shape) + ", not one row per example; the MC forward pass runs the iterations of an"
           + " example as rows of one batch and cannot run a layer that moves values across the batch dimension."
-          + " Remove the layer or score the network with DL4J directly");
+          + (sequenceInput ? " On sequences this is DL4J's RnnToFeedForwardPreProcessor making every time step a row"
+          + " of a feed-forward layer: build the per-time-step layers as recurrent layers (RnnOutputLayer, or a"
+          + " DenseLayer wrapped in TimeDistributed), or pool over time first (LastTimeStep, GlobalPoolingLayer)."
+          : "") + " Remove the layer or score the network with DL4J directly");
     }
     int[] dims = new int[shape.length - 1];
     for (int i = 1; i < shape.length; i++) {
@@ -94,19 +107,41 @@ final class Dl4jFallback {
       }
     }
     InputType t = declaredOrNull(declared);
+    Output matched = null;
+    InputType placeable = t; // the declared type, when it has a geometry at all
     if (t != null) {
       try {
         Geometry g = Geometry.of(t);
         if (Arrays.equals(g.batchShape(1), shape)) {
-          return new Output(g, t);
+          matched = new Output(g, t);
         }
       } catch (RuntimeException e) {
-        // DL4J's declared type has no geometry here (e.g. 3D images): the measured shape decides below
-        t = null;
+        // DL4J's declared type has no geometry here (e.g. 3D images, or sequences of unknown length):
+        // the measured shape decides below, the declared type still says a sequence format
+        placeable = null;
       }
     }
-    Geometry g = new Geometry(dims, Geometry.Memory.CHW);
-    return new Output(g, typeOf(dims, t));
+    InputType measured = matched != null ? matched.type() : typeOf(dims, placeable);
+    boolean sequences = sequenceInput || measured instanceof InputType.InputTypeRecurrent;
+    if (sequences && dims.length == 1) {
+      return new Output(Geometry.flat(dims[0]), InputType.feedForward(dims[0]));
+    }
+    if (sequences && dims.length == 2) {
+      // the shape cannot say which axis is time: the declared type's format does (DL4J's NCW when it says none)
+      RNNFormat f = t instanceof InputType.InputTypeRecurrent r ? r.getFormat() : RNNFormat.NCW;
+      InputType type = f == RNNFormat.NWC ? InputType.recurrent(dims[1], dims[0], RNNFormat.NWC)
+          : InputType.recurrent(dims[0], dims[1], RNNFormat.NCW);
+      return new Output(new Geometry(dims, Geometry.Memory.CHW), type);
+    }
+    if (matched != null) {
+      return matched;
+    }
+    if (sequences && t != null) {
+      throw new UnsupportedLayerException(name + " (" + cls + ") returns per-example activations of shape "
+          + Arrays.toString(dims) + " where its configuration declares " + t + "; the MC pass cannot place its"
+          + " output, so the network is refused; please report it");
+    }
+    return new Output(new Geometry(dims, Geometry.Memory.CHW), measured);
   }
 
   /** DL4J's declared output type, or null where DL4J cannot say (the probe then decides alone). */

@@ -655,58 +655,13 @@ public final class PlanCompiler {
           : ins[i];
       gs[i] = aligned[i].geometry();
     }
-    Dl4jFallback.Output out = Dl4jFallback.probe(network, kind, n, name, gs, declared, dataType);
-    Geometry g = out.geometry();
-    InputType type = out.type();
-    boolean sequences = type instanceof InputType.InputTypeRecurrent;
+    boolean sequences = false;
     for (Tensor t : ins) {
       sequences |= t.type() instanceof InputType.InputTypeRecurrent;
     }
-    if (sequences) {
-      // the sequence format (NCW or NWC) of a measured 3D result comes from the declared type
-      InputType d;
-      try {
-        d = declared.get();
-      } catch (RuntimeException e) {
-        d = type; // DL4J cannot declare it; the measured type stands
-      }
-      type = probedType(kind, n, gs, d);
-      g = Geometry.of(type);
-    }
-    Dl4jKernel k = new Dl4jKernel(kind, n.name(), gs, g, dataType, maskedInput);
-    return add(name, k, g, type, ids(aligned));
-  }
-
-  /**
-   * The output type of a DL4J node on sequences, from the shape it returns on a probe of one
-   * example rather than from its declared type alone (see {@link Dl4jKernel#probeShape}); the
-   * declared type still says the sequence format (NCW or NWC) of a 3D result.
-   */
-  private InputType probedType(Dl4jKernel.Kind kind, Network.Node n, Geometry[] gs, InputType declared) {
-    long[] s = Dl4jKernel.probeShape(kind, network, n.name(), gs, dataType);
-    if (s.length == 0 || s[0] != 1) {
-      throw new UnsupportedLayerException(n.label() + (kind == Dl4jKernel.Kind.PREPROCESSOR ? "'s input preprocessor "
-          + n.preprocessor().getClass().getSimpleName() : "") + " turns one example into " + (s.length == 0 ? 0 : s[0])
-          + " rows (DL4J's RnnToFeedForwardPreProcessor makes every time step a row of a feed-forward layer); the MC pass"
-          + " keeps one row per example, so this network is refused; build the per-time-step layers as recurrent layers"
-          + " (RnnOutputLayer, or a DenseLayer wrapped in TimeDistributed), or pool over time first (LastTimeStep,"
-          + " GlobalPoolingLayer)");
-    }
-    if (s.length == 2) {
-      return InputType.feedForward(s[1]);
-    }
-    if (s.length == 3) {
-      RNNFormat f = declared instanceof InputType.InputTypeRecurrent r ? r.getFormat() : RNNFormat.NCW;
-      return f == RNNFormat.NWC ? InputType.recurrent(s[2], s[1], RNNFormat.NWC) : InputType.recurrent(s[1], s[2], RNNFormat.NCW);
-    }
-    Geometry g = Geometry.of(declared);
-    long[] expected = g.batchShape(1);
-    if (!Arrays.equals(expected, s)) {
-      throw new UnsupportedLayerException(n.label() + " returns per-example activations of"
-          + " shape " + Arrays.toString(Arrays.copyOfRange(s, 1, s.length)) + " where its configuration declares "
-          + declared + "; the MC pass cannot place its output, so the network is refused; please report it");
-    }
-    return declared;
+    Dl4jFallback.Output out = Dl4jFallback.probe(network, kind, n, name, gs, sequences, declared, dataType);
+    Dl4jKernel k = new Dl4jKernel(kind, n.name(), gs, out.geometry(), dataType, maskedInput);
+    return add(name, k, out.geometry(), out.type(), ids(aligned));
   }
 
   // ---------------------------------------------------------------- helpers
