@@ -50,6 +50,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * declare wrong or incomplete output types. With a features mask (variable-length sequences,
  * MultiLayerNetworks only) every layer the mask reaches runs as DL4J's own layer with the mask
  * set, and the mask goes on where DL4J's {@code feedForwardMaskArray} passes it on.
+ *
+ * <p>Thread-safe: compiling probes the network's own DL4J layers (which keep their last input),
+ * so compiles of plans for one network are serialized on its DL4J network object; a user who runs
+ * that network from another thread meanwhile must hold the same lock. The plans do not touch it
+ * again: runners work on their own copies.
  */
 public final class PlanCompiler {
 
@@ -99,6 +104,17 @@ public final class PlanCompiler {
    * a layer that changes the sequence length) the network is refused.
    */
   public static ForwardPlan compile(StochasticNetwork stochastic, int[][] inputShapes, boolean cachePrefix,
+      boolean featuresMask) {
+    // Compiling runs the user's network: the probes (a fallback node's measured shape, a gather's
+    // map, batch-norm's scale and shift, a layer's mask propagation) call its DL4J layers, which
+    // keep their last input and mask. Compiles of one network therefore take turns, locked on the
+    // DL4J network object itself (plans of different networks still compile in parallel).
+    synchronized (stochastic.network().model()) {
+      return compileLocked(stochastic, inputShapes, cachePrefix, featuresMask);
+    }
+  }
+
+  private static ForwardPlan compileLocked(StochasticNetwork stochastic, int[][] inputShapes, boolean cachePrefix,
       boolean featuresMask) {
     PlanCompiler c = new PlanCompiler(stochastic, cachePrefix, featuresMask);
     Network net = stochastic.network();
