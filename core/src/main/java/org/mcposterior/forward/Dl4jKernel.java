@@ -86,6 +86,11 @@ final class Dl4jKernel implements Kernel {
     out.copyFrom(0, res, 0, res.length);
   }
 
+  /** What of its node this kernel runs: the layer, the input preprocessor or the graph vertex. */
+  Kind kind() {
+    return kind;
+  }
+
   /** Runs node {@code node}'s layer, preprocessor or vertex of {@code net} in inference mode on {@code x}. */
   static INDArray run(Network net, Kind kind, String node, INDArray[] x, int rows) {
     LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();

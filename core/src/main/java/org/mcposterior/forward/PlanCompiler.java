@@ -73,6 +73,8 @@ public final class PlanCompiler {
   /** Names of the nodes whose output still carries the features mask, as DL4J propagates it. */
   private final java.util.Set<String> masked = new java.util.HashSet<>();
   private int maskLength;
+  /** The DL4J node being compiled: the {@link PlanNode#source()} of every plan node added meanwhile. */
+  private String source;
 
   private PlanCompiler(StochasticNetwork stochastic, boolean cachePrefix, boolean featuresMask) {
     this.featuresMask = featuresMask;
@@ -138,6 +140,7 @@ public final class PlanCompiler {
   private int[] compileNodes(int[][] inputShapes) {
     Map<String, Tensor> values = new HashMap<>();
     for (Network.Node n : network.nodes()) {
+      source = n.name();
       if (n.isInput()) {
         Network.Node consumer = InputShapes.firstConsumer(network, n.name());
         org.deeplearning4j.nn.conf.layers.Layer first = consumer == null ? null : consumer.layer().conf().getLayer();
@@ -162,6 +165,7 @@ public final class PlanCompiler {
       }
       values.put(n.name(), node(n, ins));
     }
+    source = null;
     List<String> outs = network.outputs();
     int[] result = new int[outs.size()];
     for (int k = 0; k < result.length; k++) {
@@ -219,7 +223,7 @@ public final class PlanCompiler {
       type = g.toInputType(format);
     }
     int id = nodes.size();
-    nodes.add(new PlanNode(id, "input " + k, new int[0], k, null, g, false));
+    nodes.add(new PlanNode(id, "input " + k, new int[0], k, null, g, false, source));
     inputNodes.add(id);
     Tensor t = new Tensor(id, g, type);
     if (!cachePrefix) {
@@ -697,7 +701,7 @@ public final class PlanCompiler {
       sampled |= nodes.get(in).sampled();
     }
     int id = nodes.size();
-    nodes.add(new PlanNode(id, name, inputs, -1, kernel, g, sampled));
+    nodes.add(new PlanNode(id, name, inputs, -1, kernel, g, sampled, source));
     return new Tensor(id, g, type);
   }
 
