@@ -75,6 +75,51 @@ class ConformanceSuiteTest {
     }
     assertMatches(model, x, k.getSimpleName());
     assertPlanRuns(k, c.how(), model, x);
+    assertDropConnect(k, model, x);
+  }
+
+  /** The layer types DropConnect takes ({@code --dropconnect-layers Linear,Conv2d}): see {@code LayerTypes}. */
+  static final String[] DROPCONNECT_TYPES = {"Linear", "Conv2d"};
+
+  /**
+   * Cases whose DropConnect is refused, with the words the refusal must contain besides the
+   * class: the layer runs in DL4J's own kernel, which takes no dropped weights (a wrapper's inner
+   * dense layer).
+   */
+  static final Map<String, String> DROPCONNECT_REFUSED = Map.of("TimeDistributed", "wrapping DenseLayer");
+
+  /**
+   * MC DropConnect on every dense, output and convolution layer of the case network (the layers
+   * {@code --dropconnect} takes): the MC mean at weight-drop probability 1e-3 tends to DL4J's
+   * {@code output(x)}, or, for the cases of {@link #DROPCONNECT_REFUSED}, compiling is refused
+   * with a paragraph naming the layer. A case network without such a layer has nothing to check.
+   */
+  static void assertDropConnect(Class<?> k, Model model, INDArray x) {
+    String what = k.getSimpleName();
+    StochasticNetwork dc;
+    try {
+      dc = StochasticNetwork.builder(model).dropConnect(1e-3, DROPCONNECT_TYPES).build();
+    } catch (org.mcposterior.stochastic.NoMatchingLayerException e) {
+      for (Network.LayerInfo l : Network.of(model).layers()) {
+        assertTrue(!org.mcposterior.stochastic.LayerTypes.of(DROPCONNECT_TYPES).matches(l.conf()), what + ": layer "
+            + l.name() + " takes DropConnect, yet the builder says none does: " + e.getMessage());
+      }
+      return;
+    }
+    INDArray expected = Network.of(model).output(x)[0];
+    try (PosteriorSampler s = PosteriorSampler.of(dc, SamplerConfig.defaults().withSeed(7))) {
+      String refusal = DROPCONNECT_REFUSED.get(what);
+      if (refusal != null) {
+        UnsupportedLayerException e = assertThrows(UnsupportedLayerException.class,
+            () -> s.predictOnBatch(x, MC_ITERATIONS), what + ": DropConnect should be refused");
+        assertTrue(e.getMessage().contains(what) && e.getMessage().contains(refusal), e.getMessage());
+        return;
+      }
+      Samples samples = s.predictOnBatch(x, MC_ITERATIONS);
+      INDArray all = SampleArrays.toINDArray(samples);
+      INDArray mean = all.mean(all.rank() - 1).reshape(expected.shape());
+      Tolerances.assertClose(expected, mean, MC_TOLERANCE, what + " DropConnect MC mean at p = 1e-3");
+    }
   }
 
   /**
