@@ -3,6 +3,7 @@ package org.mcposterior.forward;
 import java.util.Arrays;
 import java.util.function.Supplier;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.Convolution3D;
 import org.mcposterior.models.InputShapeException;
@@ -32,6 +33,59 @@ final class Dl4jFallback {
   record Output(Geometry geometry, InputType type) {}
 
   /**
+   * DL4J's declared output type of a node ({@code getOutputType}), asked once, and its geometry;
+   * where DL4J cannot declare one, or declares one without a geometry here (3D images, sequences
+   * of unknown length), {@code failure} keeps DL4J's exception instead of dropping it. The
+   * measured shape decides the node's output either way; when the node is refused, the refusal
+   * names the failure in its paragraph ({@link #note()}) and carries it ({@link #chain}).
+   *
+   * @param type the declared type, or null when DL4J threw
+   * @param geometry its geometry, or null when it has none here
+   * @param failure what DL4J (or {@link Geometry#of}) threw, or null
+   */
+  record Declared(InputType type, Geometry geometry, RuntimeException failure) {
+
+    /** Asks {@code declared} once; the one place a declared type's exception is caught. */
+    static Declared of(Supplier<InputType> declared) {
+      InputType t;
+      try {
+        t = declared.get();
+      } catch (RuntimeException e) {
+        return new Declared(null, null, e);
+      }
+      if (t == null) {
+        return new Declared(null, null, null);
+      }
+      try {
+        return new Declared(t, Geometry.of(t), null);
+      } catch (RuntimeException e) {
+        return new Declared(t, null, e);
+      }
+    }
+
+    /** For a refusal paragraph: what DL4J's declared type said, when it failed; else empty. */
+    String note() {
+      if (failure == null) {
+        return "";
+      }
+      return type == null ? " (DL4J declares no output type for it either: \"" + failure.getMessage() + "\")"
+          : " (its declared output type " + type + " has no shape here: \"" + failure.getMessage() + "\")";
+    }
+
+    /** {@code refusal} with the declared type's failure attached: as its cause if it has none, else suppressed. */
+    <X extends RuntimeException> X chain(X refusal) {
+      if (failure != null) {
+        if (refusal.getCause() == null) {
+          refusal.initCause(failure);
+        } else {
+          refusal.addSuppressed(failure);
+        }
+      }
+      return refusal;
+    }
+  }
+
+  /**
    * Whether DL4J's layer object wraps another layer whose configuration it reports as its own
    * (TimeDistributed, MaskZeroLayer, LastTimeStep, Bidirectional...): such a layer's
    * {@code conf().getLayer()} is the inner layer's, so a native kernel chosen from it would skip
@@ -55,67 +109,83 @@ final class Dl4jFallback {
   }
 
   /**
-   * Measures the output of node {@code n} on a one-example probe.
+   * Measures the output of node {@code n} on a one-example probe: the node runs once, and its
+   * output geometry and type are read off the result.
+   *
+   * <p>The declared type is kept when its geometry is the measured shape (it carries the image
+   * format). Where it is not, the measured shape decides: a 2D result is feed-forward, a 3D one a
+   * sequence, a 4D one images (NCHW), a 5D one volumes (NCDHW). On sequences (a sequence input or
+   * a sequence result) a 3D result keeps the sequence format (NCW or NWC) DL4J declares, because
+   * the shape alone cannot say which axis is time; a larger result that contradicts the declared
+   * type is refused, since the plan could not place it.
    *
    * @param kind what of the node runs (its layer, its preprocessor or its vertex)
+   * @param sequenceInput whether any input of the node is a sequence
    * @param declared DL4J's declared output type; may throw or be wrong, the probe decides
    * @throws InputShapeException when DL4J cannot run the node at this input shape
    * @throws UnsupportedLayerException when the node does not map one example to one example
    */
   static Output probe(Network net, Dl4jKernel.Kind kind, Network.Node n, String name, Geometry[] ins,
-      Supplier<InputType> declared, DataType dataType) {
+      boolean sequenceInput, Supplier<InputType> declared, DataType dataType) {
     INDArray[] x = new INDArray[ins.length];
     for (int i = 0; i < ins.length; i++) {
       x[i] = Nd4j.zeros(dataType, ins[i].batchShape(1));
     }
     String cls = className(n, kind);
+    Declared d = Declared.of(declared);
     INDArray y;
     try {
       y = Dl4jKernel.run(net, kind, n.name(), x, 1);
     } catch (RuntimeException e) {
-      throw new InputShapeException(name + " (" + cls + ") cannot run in DL4J on per-example input of shape "
+      throw d.chain(new InputShapeException(name + " (" + cls + ") cannot run in DL4J on per-example input of shape "
           + Arrays.toString(Arrays.stream(ins).map(Geometry::toString).toArray()) + ": DL4J says \"" + e.getMessage()
-          + "\". Pass inputs of the shape the network was built for (the InputType given to setInputType), or"
-          + " rebuild the network so that this layer receives the shape it expects", e);
+          + "\"" + d.note() + ". Pass inputs of the shape the network was built for (the InputType given to"
+          + " setInputType), or rebuild the network so that this layer receives the shape it expects", e));
     }
     long[] shape = y.shape();
     if (shape.length < 2 || shape[0] != 1) {
-      throw new UnsupportedLayerException(name + " (" + cls + ") turns one example into output of shape "
-          + Arrays.toString(shape) + ", not one row per example; the MC forward pass runs the iterations of an"
-          + " example as rows of one batch and cannot run a layer that moves values across the batch dimension."
-          + " Remove the layer or score the network with DL4J directly");
+      throw d.chain(new UnsupportedLayerException(name + " (" + cls + ") turns one example into output of shape "
+          + Arrays.toString(shape) + d.note() + ", not one row per example; the MC forward pass runs the iterations"
+          + " of an example as rows of one batch and cannot run a layer that moves values across the batch dimension."
+          + (sequenceInput ? " On sequences this is DL4J's RnnToFeedForwardPreProcessor making every time step a row"
+          + " of a feed-forward layer: build the per-time-step layers as recurrent layers (RnnOutputLayer, or a"
+          + " DenseLayer wrapped in TimeDistributed), or pool over time first (LastTimeStep, GlobalPoolingLayer)."
+          : "") + " Remove the layer or score the network with DL4J directly"));
     }
     int[] dims = new int[shape.length - 1];
     for (int i = 1; i < shape.length; i++) {
       dims[i - 1] = Math.toIntExact(shape[i]);
       if (dims[i - 1] == 0) {
-        throw new UnsupportedLayerException(name + " (" + cls + ") returns an empty output of shape "
-            + Arrays.toString(shape) + " per example; nothing can be sampled from it. Check the layer's nOut");
+        throw d.chain(new UnsupportedLayerException(name + " (" + cls + ") returns an empty output of shape "
+            + Arrays.toString(shape) + " per example" + d.note() + "; nothing can be sampled from it. Check the"
+            + " layer's nOut"));
       }
     }
-    InputType t = declaredOrNull(declared);
-    if (t != null) {
-      try {
-        Geometry g = Geometry.of(t);
-        if (Arrays.equals(g.batchShape(1), shape)) {
-          return new Output(g, t);
-        }
-      } catch (RuntimeException e) {
-        // DL4J's declared type has no geometry here (e.g. 3D images): the measured shape decides below
-        t = null;
-      }
+    InputType t = d.type();
+    Output matched = d.geometry() != null && Arrays.equals(d.geometry().batchShape(1), shape)
+        ? new Output(d.geometry(), t) : null;
+    InputType placeable = d.geometry() == null ? null : t; // the declared type, when it has a geometry at all
+    InputType measured = matched != null ? matched.type() : typeOf(dims, placeable);
+    boolean sequences = sequenceInput || measured instanceof InputType.InputTypeRecurrent;
+    if (sequences && dims.length == 1) {
+      return new Output(Geometry.flat(dims[0]), InputType.feedForward(dims[0]));
     }
-    Geometry g = new Geometry(dims, Geometry.Memory.CHW);
-    return new Output(g, typeOf(dims, t));
-  }
-
-  /** DL4J's declared output type, or null where DL4J cannot say (the probe then decides alone). */
-  private static InputType declaredOrNull(Supplier<InputType> declared) {
-    try {
-      return declared.get();
-    } catch (RuntimeException e) {
-      return null; // DL4J's getOutputType rejects types it could still run; the measured shape is authoritative
+    if (sequences && dims.length == 2) {
+      // the shape cannot say which axis is time: the declared type's format does (DL4J's NCW when it says none)
+      RNNFormat f = t instanceof InputType.InputTypeRecurrent r ? r.getFormat() : RNNFormat.NCW;
+      InputType type = f == RNNFormat.NWC ? InputType.recurrent(dims[1], dims[0], RNNFormat.NWC)
+          : InputType.recurrent(dims[0], dims[1], RNNFormat.NCW);
+      return new Output(new Geometry(dims, Geometry.Memory.CHW), type);
     }
+    if (matched != null) {
+      return matched;
+    }
+    if (sequences && t != null) {
+      throw d.chain(new UnsupportedLayerException(name + " (" + cls + ") returns per-example activations of shape "
+          + Arrays.toString(dims) + " where its configuration declares " + t + d.note() + "; the MC pass cannot"
+          + " place its output, so the network is refused; please report it"));
+    }
+    return new Output(new Geometry(dims, Geometry.Memory.CHW), measured);
   }
 
   private static InputType typeOf(int[] dims, InputType declared) {

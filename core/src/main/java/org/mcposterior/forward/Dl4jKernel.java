@@ -86,18 +86,9 @@ final class Dl4jKernel implements Kernel {
     out.copyFrom(0, res, 0, res.length);
   }
 
-  /**
-   * The shape (batch of one included) DL4J's own node returns for zero inputs of the given
-   * geometries: the truth where a layer's declared output type is wrong or incomplete (in DL4J
-   * 1.0.0-M2.1 a GlobalPoolingLayer declares its recurrent input type as its output, and a
-   * Bidirectional layer an unknown time length).
-   */
-  static long[] probeShape(Kind kind, Network net, String node, Geometry[] inputs, DataType dataType) {
-    INDArray[] x = new INDArray[inputs.length];
-    for (int i = 0; i < inputs.length; i++) {
-      x[i] = Nd4j.zeros(dataType, inputs[i].batchShape(1));
-    }
-    return run(net, kind, node, x, 1).shape();
+  /** What of its node this kernel runs: the layer, the input preprocessor or the graph vertex. */
+  Kind kind() {
+    return kind;
   }
 
   /** Runs node {@code node}'s layer, preprocessor or vertex of {@code net} in inference mode on {@code x}. */

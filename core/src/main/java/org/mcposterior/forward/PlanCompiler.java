@@ -50,6 +50,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * declare wrong or incomplete output types. With a features mask (variable-length sequences,
  * MultiLayerNetworks only) every layer the mask reaches runs as DL4J's own layer with the mask
  * set, and the mask goes on where DL4J's {@code feedForwardMaskArray} passes it on.
+ *
+ * <p>Thread-safe: compiling probes the network's own DL4J layers (which keep their last input),
+ * so compiles of plans for one network are serialized on its DL4J network object; a user who runs
+ * that network from another thread meanwhile must hold the same lock. The plans do not touch it
+ * again: runners work on their own copies.
  */
 public final class PlanCompiler {
 
@@ -68,6 +73,8 @@ public final class PlanCompiler {
   /** Names of the nodes whose output still carries the features mask, as DL4J propagates it. */
   private final java.util.Set<String> masked = new java.util.HashSet<>();
   private int maskLength;
+  /** The DL4J node being compiled: the {@link PlanNode#source()} of every plan node added meanwhile. */
+  private String source;
 
   private PlanCompiler(StochasticNetwork stochastic, boolean cachePrefix, boolean featuresMask) {
     this.featuresMask = featuresMask;
@@ -100,6 +107,17 @@ public final class PlanCompiler {
    */
   public static ForwardPlan compile(StochasticNetwork stochastic, int[][] inputShapes, boolean cachePrefix,
       boolean featuresMask) {
+    // Compiling runs the user's network: the probes (a fallback node's measured shape, a gather's
+    // map, batch-norm's scale and shift, a layer's mask propagation) call its DL4J layers, which
+    // keep their last input and mask. Compiles of one network therefore take turns, locked on the
+    // DL4J network object itself (plans of different networks still compile in parallel).
+    synchronized (stochastic.network().model()) {
+      return compileLocked(stochastic, inputShapes, cachePrefix, featuresMask);
+    }
+  }
+
+  private static ForwardPlan compileLocked(StochasticNetwork stochastic, int[][] inputShapes, boolean cachePrefix,
+      boolean featuresMask) {
     PlanCompiler c = new PlanCompiler(stochastic, cachePrefix, featuresMask);
     Network net = stochastic.network();
     if (featuresMask && !(net.model() instanceof org.deeplearning4j.nn.multilayer.MultiLayerNetwork)) {
@@ -122,6 +140,7 @@ public final class PlanCompiler {
   private int[] compileNodes(int[][] inputShapes) {
     Map<String, Tensor> values = new HashMap<>();
     for (Network.Node n : network.nodes()) {
+      source = n.name();
       if (n.isInput()) {
         Network.Node consumer = InputShapes.firstConsumer(network, n.name());
         org.deeplearning4j.nn.conf.layers.Layer first = consumer == null ? null : consumer.layer().conf().getLayer();
@@ -146,6 +165,7 @@ public final class PlanCompiler {
       }
       values.put(n.name(), node(n, ins));
     }
+    source = null;
     List<String> outs = network.outputs();
     int[] result = new int[outs.size()];
     for (int k = 0; k < result.length; k++) {
@@ -203,7 +223,7 @@ public final class PlanCompiler {
       type = g.toInputType(format);
     }
     int id = nodes.size();
-    nodes.add(new PlanNode(id, "input " + k, new int[0], k, null, g, false));
+    nodes.add(new PlanNode(id, "input " + k, new int[0], k, null, g, false, source));
     inputNodes.add(id);
     Tensor t = new Tensor(id, g, type);
     if (!cachePrefix) {
@@ -655,58 +675,13 @@ public final class PlanCompiler {
           : ins[i];
       gs[i] = aligned[i].geometry();
     }
-    Dl4jFallback.Output out = Dl4jFallback.probe(network, kind, n, name, gs, declared, dataType);
-    Geometry g = out.geometry();
-    InputType type = out.type();
-    boolean sequences = type instanceof InputType.InputTypeRecurrent;
+    boolean sequences = false;
     for (Tensor t : ins) {
       sequences |= t.type() instanceof InputType.InputTypeRecurrent;
     }
-    if (sequences) {
-      // the sequence format (NCW or NWC) of a measured 3D result comes from the declared type
-      InputType d;
-      try {
-        d = declared.get();
-      } catch (RuntimeException e) {
-        d = type; // DL4J cannot declare it; the measured type stands
-      }
-      type = probedType(kind, n, gs, d);
-      g = Geometry.of(type);
-    }
-    Dl4jKernel k = new Dl4jKernel(kind, n.name(), gs, g, dataType, maskedInput);
-    return add(name, k, g, type, ids(aligned));
-  }
-
-  /**
-   * The output type of a DL4J node on sequences, from the shape it returns on a probe of one
-   * example rather than from its declared type alone (see {@link Dl4jKernel#probeShape}); the
-   * declared type still says the sequence format (NCW or NWC) of a 3D result.
-   */
-  private InputType probedType(Dl4jKernel.Kind kind, Network.Node n, Geometry[] gs, InputType declared) {
-    long[] s = Dl4jKernel.probeShape(kind, network, n.name(), gs, dataType);
-    if (s.length == 0 || s[0] != 1) {
-      throw new UnsupportedLayerException(n.label() + (kind == Dl4jKernel.Kind.PREPROCESSOR ? "'s input preprocessor "
-          + n.preprocessor().getClass().getSimpleName() : "") + " turns one example into " + (s.length == 0 ? 0 : s[0])
-          + " rows (DL4J's RnnToFeedForwardPreProcessor makes every time step a row of a feed-forward layer); the MC pass"
-          + " keeps one row per example, so this network is refused; build the per-time-step layers as recurrent layers"
-          + " (RnnOutputLayer, or a DenseLayer wrapped in TimeDistributed), or pool over time first (LastTimeStep,"
-          + " GlobalPoolingLayer)");
-    }
-    if (s.length == 2) {
-      return InputType.feedForward(s[1]);
-    }
-    if (s.length == 3) {
-      RNNFormat f = declared instanceof InputType.InputTypeRecurrent r ? r.getFormat() : RNNFormat.NCW;
-      return f == RNNFormat.NWC ? InputType.recurrent(s[2], s[1], RNNFormat.NWC) : InputType.recurrent(s[1], s[2], RNNFormat.NCW);
-    }
-    Geometry g = Geometry.of(declared);
-    long[] expected = g.batchShape(1);
-    if (!Arrays.equals(expected, s)) {
-      throw new UnsupportedLayerException(n.label() + " returns per-example activations of"
-          + " shape " + Arrays.toString(Arrays.copyOfRange(s, 1, s.length)) + " where its configuration declares "
-          + declared + "; the MC pass cannot place its output, so the network is refused; please report it");
-    }
-    return declared;
+    Dl4jFallback.Output out = Dl4jFallback.probe(network, kind, n, name, gs, sequences, declared, dataType);
+    Dl4jKernel k = new Dl4jKernel(kind, n.name(), gs, out.geometry(), dataType, maskedInput);
+    return add(name, k, out.geometry(), out.type(), ids(aligned));
   }
 
   // ---------------------------------------------------------------- helpers
@@ -726,7 +701,7 @@ public final class PlanCompiler {
       sampled |= nodes.get(in).sampled();
     }
     int id = nodes.size();
-    nodes.add(new PlanNode(id, name, inputs, -1, kernel, g, sampled));
+    nodes.add(new PlanNode(id, name, inputs, -1, kernel, g, sampled, source));
     return new Tensor(id, g, type);
   }
 

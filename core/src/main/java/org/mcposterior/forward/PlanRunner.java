@@ -184,7 +184,9 @@ public final class PlanRunner implements AutoCloseable {
   /** This runner's private copy of the network, for kernels that run DL4J layers. */
   Network network() {
     if (network == null) {
-      network = plan.network().copy();
+      synchronized (plan.network().model()) { // not while a compile probes the same network (PlanCompiler)
+        network = plan.network().copy();
+      }
     }
     return network;
   }

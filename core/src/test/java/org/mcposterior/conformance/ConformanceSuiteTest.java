@@ -9,9 +9,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.mcposterior.forward.ForwardPlan;
+import org.mcposterior.forward.PlanNode;
 import org.mcposterior.models.Network;
 import org.mcposterior.sampling.PosteriorSampler;
 import org.mcposterior.sampling.SampleArrays;
@@ -26,7 +34,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * DESIGN.md invariant 9 for every DL4J layer, vertex and preprocessor class: each class the DL4J
  * jar has is in {@link ConformanceTable}, and each entry either equals DL4J's {@code output(x)}
  * (deterministic pass, relative 1e-4; MC mean at drop probability 1e-3 close to it) or is refused
- * at compile time with a paragraph naming the class.
+ * at compile time with a paragraph naming the class. A NATIVE or DL4J entry is also held to the
+ * compiled plan: the nodes holding the class run with a native kernel, or are handed to DL4J
+ * ({@link PlanNode#dl4jPart()}), as the table says.
  */
 class ConformanceSuiteTest {
   static final double RELATIVE = 1e-4;
@@ -64,6 +74,122 @@ class ConformanceSuiteTest {
       return;
     }
     assertMatches(model, x, k.getSimpleName());
+    assertPlanRuns(k, c.how(), model, x);
+    assertDropConnect(k, model, x);
+  }
+
+  /** The layer types DropConnect takes ({@code --dropconnect-layers Linear,Conv2d}): see {@code LayerTypes}. */
+  static final String[] DROPCONNECT_TYPES = {"Linear", "Conv2d"};
+
+  /**
+   * Cases whose DropConnect is refused, with the words the refusal must contain besides the
+   * class: the layer runs in DL4J's own kernel, which takes no dropped weights (a wrapper's inner
+   * dense layer).
+   */
+  static final Map<String, String> DROPCONNECT_REFUSED = Map.of("TimeDistributed", "wrapping DenseLayer");
+
+  /**
+   * MC DropConnect on every dense, output and convolution layer of the case network (the layers
+   * {@code --dropconnect} takes): the MC mean at weight-drop probability 1e-3 tends to DL4J's
+   * {@code output(x)}, or, for the cases of {@link #DROPCONNECT_REFUSED}, compiling is refused
+   * with a paragraph naming the layer. A case network without such a layer has nothing to check.
+   */
+  static void assertDropConnect(Class<?> k, Model model, INDArray x) {
+    String what = k.getSimpleName();
+    StochasticNetwork dc;
+    try {
+      dc = StochasticNetwork.builder(model).dropConnect(1e-3, DROPCONNECT_TYPES).build();
+    } catch (org.mcposterior.stochastic.NoMatchingLayerException e) {
+      for (Network.LayerInfo l : Network.of(model).layers()) {
+        assertTrue(!org.mcposterior.stochastic.LayerTypes.of(DROPCONNECT_TYPES).matches(l.conf()), what + ": layer "
+            + l.name() + " takes DropConnect, yet the builder says none does: " + e.getMessage());
+      }
+      return;
+    }
+    INDArray expected = Network.of(model).output(x)[0];
+    try (PosteriorSampler s = PosteriorSampler.of(dc, SamplerConfig.defaults().withSeed(7))) {
+      String refusal = DROPCONNECT_REFUSED.get(what);
+      if (refusal != null) {
+        UnsupportedLayerException e = assertThrows(UnsupportedLayerException.class,
+            () -> s.predictOnBatch(x, MC_ITERATIONS), what + ": DropConnect should be refused");
+        assertTrue(e.getMessage().contains(what) && e.getMessage().contains(refusal), e.getMessage());
+        return;
+      }
+      Samples samples = s.predictOnBatch(x, MC_ITERATIONS);
+      INDArray all = SampleArrays.toINDArray(samples);
+      INDArray mean = all.mean(all.rank() - 1).reshape(expected.shape());
+      Tolerances.assertClose(expected, mean, MC_TOLERANCE, what + " DropConnect MC mean at p = 1e-3");
+    }
+  }
+
+  /**
+   * Where a case network holds class {@code k}: a DL4J node (layer index or vertex name) and the
+   * part of it that is {@code k}, as {@link PlanNode#dl4jPart()} names it.
+   */
+  record Holder(String node, String part) {}
+
+  /**
+   * The table's NATIVE or DL4J entry is what the compiled plan does: for every node of the case
+   * network that holds {@code k}, a NATIVE class has no plan node handing that part of the node to
+   * DL4J, and a DL4J class has one. So an entry cannot claim a native kernel the plan does not use,
+   * nor hide one it does.
+   */
+  static void assertPlanRuns(Class<?> k, ConformanceTable.How how, Model model, INDArray x) {
+    List<Holder> holders = holders(model, k);
+    assertTrue(!holders.isEmpty(), "the case network of " + k.getSimpleName() + " holds no " + k.getSimpleName());
+    int[] shape = new int[(int) x.rank() - 1];
+    for (int i = 0; i < shape.length; i++) {
+      shape[i] = (int) x.size(i + 1);
+    }
+    SamplerConfig cfg = SamplerConfig.defaults().withAllowDeterministic(true);
+    try (PosteriorSampler s = PosteriorSampler.of(StochasticNetwork.of(model), cfg)) {
+      ForwardPlan plan = s.plan(new int[][] {shape});
+      for (Holder h : holders) {
+        boolean dl4j = plan.nodes().stream().anyMatch(n -> h.node().equals(n.source()) && h.part().equals(n.dl4jPart()));
+        assertEquals(how == ConformanceTable.How.DL4J, dl4j, k.getSimpleName() + " is " + how + " in the table, but the"
+            + " plan " + (dl4j ? "hands" : "does not hand") + " the " + h.part() + " of node " + h.node() + " to DL4J:\n"
+            + plan.describe());
+      }
+    }
+  }
+
+  /** The nodes holding exactly {@code k}, or, when none does, a subclass of it (the SameDiff bases). */
+  static List<Holder> holders(Model model, Class<?> k) {
+    List<Holder> exact = new ArrayList<>();
+    List<Holder> sub = new ArrayList<>();
+    if (model instanceof MultiLayerNetwork m) {
+      MultiLayerConfiguration conf = m.getLayerWiseConfigurations();
+      for (int i = 0; i < m.getnLayers(); i++) {
+        hold(conf.getConf(i).getLayer(), new Holder(String.valueOf(i), "layer"), k, exact, sub);
+        hold(conf.getInputPreProcess(i), new Holder(String.valueOf(i), "preprocessor"), k, exact, sub);
+      }
+    } else {
+      ComputationGraph g = (ComputationGraph) model;
+      for (Map.Entry<String, GraphVertex> e : g.getConfiguration().getVertices().entrySet()) {
+        String name = e.getKey();
+        GraphVertex v = e.getValue();
+        boolean hasLayer = g.getVertex(name).hasLayer();
+        hold(v, new Holder(name, hasLayer ? "layer" : "vertex"), k, exact, sub);
+        if (hasLayer) {
+          hold(g.getVertex(name).getLayer().conf().getLayer(), new Holder(name, "layer"), k, exact, sub);
+        }
+        if (v instanceof LayerVertex lv) {
+          hold(lv.getPreProcessor(), new Holder(name, "preprocessor"), k, exact, sub);
+        }
+        if (v instanceof PreprocessorVertex pv) {
+          hold(pv.getPreProcessor(), new Holder(name, "vertex"), k, exact, sub);
+        }
+      }
+    }
+    return exact.isEmpty() ? sub : exact;
+  }
+
+  private static void hold(Object conf, Holder h, Class<?> k, List<Holder> exact, List<Holder> sub) {
+    if (conf != null && conf.getClass() == k) {
+      exact.add(h);
+    } else if (conf != null && k.isInstance(conf)) {
+      sub.add(h);
+    }
   }
 
   /**

@@ -36,13 +36,33 @@ class ZooConformanceTest {
    * computations (DL4J's and the plan's, which sum in other orders) cannot agree to 1e-4. For these
    * the exact answer decides: the network is run by DL4J in double precision, DL4J's own float
    * output must be off it by more than 1e-3 (the premise, checked, so a well-conditioned network
-   * cannot hide here), and the plan's float output must be within an order of magnitude of DL4J's
-   * own float error (a bound of float rounding amplified by the network, not a proof of equality).
-   * InceptionResNetV1 at 96x96, measured on a 2-core AMD EPYC: DL4J float is 1.9% of the largest
-   * output off DL4J double on this test's input (3.7% on another), the plan 5.4%, through 20
-   * residual blocks at random weights. Why the plan's error is about 3x DL4J's is not known.
+   * cannot hide here), and the plan's float output must be off it by at most
+   * {@link #FLOAT_ALLOWANCE} times DL4J's own float error (a bound of float rounding amplified by
+   * the network, not a proof of equality).
+   *
+   * <p>InceptionResNetV1 at 96x96 with random weights is chaotic: without trained batch-norm
+   * statistics its pre-activations reach 1e5 to 1e6 before the tanh of each residual block, so a
+   * float's relative rounding of 1e-7 moves them by up to 0.1, saturated tanh units flip, and the
+   * difference grows block by block (by the last of the 20 blocks both DL4J's float pass and the
+   * plan have tanh outputs off the double pass by up to 1). Compared node by node with DL4J's
+   * double-precision activations ({@code feedForward(x, false)}, whose residual sums and merges
+   * feeding an ActivationLayer are overwritten in place by it, so those are compared after it),
+   * the plan's error and DL4J's own float error stay within 0.6x to 2.3x of each other at every
+   * vertex, from the first convolution to the embeddings, with no node where the plan's error
+   * jumps (no batch-norm, merge, scale or sum that computes something else); the output layer
+   * (DL4J's own) turns the embeddings' 1.2x into the 2.86x below. Over eight inputs (seeds 3 to
+   * 10, measured on a 2-core AMD EPYC) DL4J float is 1.9% to 6.4% of the largest output off the double pass and the plan 3.3%
+   * to 9.3%, the ratio plan / DL4J 0.71 to 2.86 (median 1.2; the plan is the closer one on three
+   * inputs). This test's input (seed 3) is the 2.86 one: DL4J 1.9%, the plan 5.4%.
    */
   static final java.util.Set<String> FLOAT_SENSITIVE = java.util.Set.of("InceptionResNetV1");
+
+  /**
+   * How many times DL4J's own float error the plan's may be on a {@link #FLOAT_SENSITIVE} network:
+   * the largest ratio measured over eight inputs (2.86), rounded up to leave room for another BLAS
+   * kernel's rounding.
+   */
+  static final double FLOAT_ALLOWANCE = 4;
 
   /** Zoo networks DL4J 1.0.0-M2.1 itself cannot build: their init() must still fail as measured. */
   static final java.util.Map<String, String> DL4J_CANNOT_BUILD = java.util.Map.of(
@@ -130,8 +150,9 @@ class ZooConformanceTest {
         double planError = relativeError(got, exact);
         org.junit.jupiter.api.Assertions.assertTrue(dl4jError > 1e-3, z.name() + ": DL4J's float output is within "
             + dl4jError + " of the double-precision one, so the network is not float-sensitive: compare it to 1e-4");
-        org.junit.jupiter.api.Assertions.assertTrue(planError <= 10 * dl4jError, z.name() + ": the plan is " + planError
-            + " off the double-precision output, DL4J's float output " + dl4jError);
+        org.junit.jupiter.api.Assertions.assertTrue(planError <= FLOAT_ALLOWANCE * dl4jError, z.name() + ": the plan is "
+            + planError + " off the double-precision output, DL4J's float output " + dl4jError + " (allowed: "
+            + FLOAT_ALLOWANCE + " times)");
       } else {
         Tolerances.assertClose(expected, got, ConformanceSuiteTest.RELATIVE, z.name());
       }

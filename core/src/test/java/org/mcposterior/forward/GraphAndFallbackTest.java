@@ -58,6 +58,43 @@ class GraphAndFallbackTest {
     }
   }
 
+  /**
+   * DL4J's declared output type is asked in one place ({@link Dl4jFallback.Declared}); when DL4J
+   * throws, or declares a type without a geometry here, its exception is kept: named in a
+   * refusal's paragraph and attached to it (as the cause, or suppressed when the refusal already
+   * has DL4J's run failure as its cause).
+   */
+  @Test
+  void declaredTypeFailuresAreKeptForRefusals() {
+    IllegalStateException dl4j = new IllegalStateException("Invalid input type: expected FeedForward");
+    Dl4jFallback.Declared thrown = Dl4jFallback.Declared.of(() -> {
+      throw dl4j;
+    });
+    org.junit.jupiter.api.Assertions.assertNull(thrown.type());
+    org.junit.jupiter.api.Assertions.assertSame(dl4j, thrown.failure());
+    assertTrue(thrown.note().contains("Invalid input type: expected FeedForward"), thrown.note());
+    var refusal = thrown.chain(new org.mcposterior.stochastic.UnsupportedLayerException("refused"));
+    org.junit.jupiter.api.Assertions.assertSame(dl4j, refusal.getCause());
+    RuntimeException run = new RuntimeException("DL4J cannot run it");
+    var withCause = thrown.chain(new org.mcposterior.models.InputShapeException("refused", run));
+    org.junit.jupiter.api.Assertions.assertSame(run, withCause.getCause());
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new Throwable[] {dl4j}, withCause.getSuppressed());
+
+    var unknownLength = org.deeplearning4j.nn.conf.inputs.InputType.recurrent(3);
+    Dl4jFallback.Declared noGeometry = Dl4jFallback.Declared.of(() -> unknownLength);
+    org.junit.jupiter.api.Assertions.assertSame(unknownLength, noGeometry.type(), "the type still says the format");
+    org.junit.jupiter.api.Assertions.assertNull(noGeometry.geometry());
+    assertTrue(noGeometry.failure() instanceof UnsupportedOperationException, String.valueOf(noGeometry.failure()));
+    assertTrue(noGeometry.note().contains("unknown length"), noGeometry.note());
+
+    Dl4jFallback.Declared fine = Dl4jFallback.Declared.of(
+        () -> org.deeplearning4j.nn.conf.inputs.InputType.feedForward(4));
+    org.junit.jupiter.api.Assertions.assertEquals(Geometry.flat(4), fine.geometry());
+    org.junit.jupiter.api.Assertions.assertEquals("", fine.note());
+    var untouched = fine.chain(new org.mcposterior.stochastic.UnsupportedLayerException("refused"));
+    org.junit.jupiter.api.Assertions.assertNull(untouched.getCause());
+  }
+
   @Test
   void graphSamplesAreKeyedAndCachedPrefixIsExact() {
     ComputationGraph g = Networks.branchyGraph(5, 0.5);
