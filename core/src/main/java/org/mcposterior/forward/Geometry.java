@@ -87,6 +87,16 @@ public record Geometry(int[] dims, Memory memory) {
     };
   }
 
+  /**
+   * Whether {@link #of} can describe {@code type}: feed-forward, flat or 2-d convolutional
+   * activations, and recurrent ones of known length.
+   */
+  public static boolean describes(InputType type) {
+    return type instanceof InputType.InputTypeFeedForward || type instanceof InputType.InputTypeConvolutionalFlat
+        || type instanceof InputType.InputTypeConvolutional
+        || type instanceof InputType.InputTypeRecurrent r && r.getTimeSeriesLength() > 0;
+  }
+
   /** Geometry of DL4J's input type (images in DL4J's own layout for {@code type}'s format). */
   public static Geometry of(InputType type) {
     if (type instanceof InputType.InputTypeFeedForward ff) {

@@ -516,12 +516,10 @@ public final class PlanCompiler {
   private Tensor gather(String name, Layer layer, String what, Tensor in, InputType outType) {
     Tensor cur = toMemory(in, formatOf(in.type()) == CNN2DFormat.NHWC ? Geometry.Memory.HWC : Geometry.Memory.CHW);
     Geometry g = cur.geometry();
-    Geometry out;
-    try {
-      out = Geometry.of(outType);
-    } catch (UnsupportedOperationException e) {
+    if (!Geometry.describes(outType)) {
       return null; // an output DL4J's input types cannot describe here: DL4J runs the layer
     }
+    Geometry out = Geometry.of(outType);
     int inSize = g.size();
     int outSize = out.size();
     if (inSize >= (1 << 24) - 1) {
