@@ -50,6 +50,12 @@ final class PoolReader {
     return ValidatedPool.of(load(spark, s, path, what), s.scorer(), featureLength, indexBound, what, path);
   }
 
+  /** Reads {@code path} and validates it as {@code scorer}'s API does (sequence lengths included). */
+  static ValidatedPool read(SparkSession spark, ScoreSettings s, String path, org.mcposterior.spark.PosteriorScorer scorer,
+      String what) {
+    return scorer.validate(load(spark, s, path, what), what, path);
+  }
+
   private static Dataset<Row> load(SparkSession spark, ScoreSettings s, String path, String what) {
     String option = what.equals("pool") ? "--pool" : "--" + what;
     Configuration conf = spark.sparkContext().hadoopConfiguration();
