@@ -50,8 +50,10 @@ public final class ValidatedPool {
   private final long total;
   private final long skipped;
   private final long scored;
+  private final long padded;
 
-  private ValidatedPool(Dataset<Row> rows, StructField idField, long total, long skipped, long scored) {
+  private ValidatedPool(Dataset<Row> rows, StructField idField, long total, long skipped, long scored, long padded) {
+    this.padded = padded;
     this.rows = rows;
     this.idField = idField;
     this.total = total;
@@ -82,6 +84,14 @@ public final class ValidatedPool {
   /** Rows to score. */
   public long scored() {
     return scored;
+  }
+
+  /**
+   * Rows to score that are sequences shorter than the network's time length, padded at the end and
+   * masked when scored ({@link SequenceLayout}); 0 for a pool of full-length or non-sequence examples.
+   */
+  public long padded() {
+    return padded;
   }
 
   /** The rows as examples, copied from Spark's internal rows without boxing (lazy). */
@@ -155,10 +165,11 @@ public final class ValidatedPool {
       throw new InvalidInputException(what + " has " + nullIds + " row(s) with a null id in column '" + s.idColumn()
           + "'; every example needs a unique id: fill or drop them");
     }
+    long padded = 0;
     if (!stats.isNullAt(3)) {
       int minLen = stats.getInt(3), maxLen = stats.getInt(4);
       if (sequence != null && (minLen != featureLength || maxLen != featureLength)) {
-        checkSequenceLengths(rows, sequence, maskRefusal, what);
+        padded = checkSequenceLengths(rows, sequence, maskRefusal, what);
       } else if (minLen != featureLength || maxLen != featureLength) {
         Column wrong = expr("size(" + FEATURES + ")").notEqual(featureLength);
         long n = rows.filter(col(FEATURES).isNotNull().and(wrong)).count();
@@ -193,7 +204,7 @@ public final class ValidatedPool {
     if (indexBound > 0) {
       checkIndices(rows, indexBound, what);
     }
-    return new ValidatedPool(rows, idField, total, skipped, total - skipped);
+    return new ValidatedPool(rows, idField, total, skipped, total - skipped, padded);
   }
 
   /**
@@ -232,14 +243,16 @@ public final class ValidatedPool {
    * longer than the full time length, empty rows, rows that are not a whole number of steps, and
    * (when {@code maskRefusal} is set) any shorter row; one aggregate counts them all, and the first
    * offending row by id is named with its size.
+   *
+   * @return the number of shorter rows with valid features (those to be padded and masked)
    */
-  private static void checkSequenceLengths(Dataset<Row> rows, SequenceLayout q, String maskRefusal, String what) {
+  private static long checkSequenceLengths(Dataset<Row> rows, SequenceLayout q, String maskRefusal, String what) {
     Column size = expr("size(" + FEATURES + ")");
     Column real = col(FEATURES).isNotNull();
     Column tooLong = real.and(size.gt(q.length()));
     Column empty = real.and(size.equalTo(0));
     Column partial = real.and(size.gt(0)).and(size.leq(q.length())).and(size.mod(q.stepWidth()).notEqual(0));
-    Column shorter = real.and(size.gt(0)).and(size.lt(q.length()));
+    Column shorter = real.and(size.gt(0)).and(size.lt(q.length())).and(functionsNot(invalid()));
     Row st = rows.agg(sum(when(tooLong, 1).otherwise(0)), sum(when(empty, 1).otherwise(0)),
         sum(when(partial, 1).otherwise(0)), sum(when(shorter, 1).otherwise(0))).first();
     String layout = q.timeMajor() ? "[" + q.timeSteps() + ", " + q.stepWidth() + "] (time, features: NWC)"
@@ -277,6 +290,7 @@ public final class ValidatedPool {
           + maskRefusal.strip() + " (so pad such sequences to " + q.timeSteps() + " steps yourself, where padding"
           + " does not change the result, or score only full-length sequences)");
     }
+    return n;
   }
 
   private static long counted(Row stats, int i) {

@@ -140,6 +140,7 @@ public final class ScoreJob {
     counts.put("rows", pool.total());
     counts.put("skipped_invalid", pool.skipped());
     counts.put("scored", pool.scored());
+    counts.put("padded_sequences", pool.padded());
     counts.put("top_k", picked);
     summary.put("counts", counts);
     Map<String, Object> resume = new LinkedHashMap<>();

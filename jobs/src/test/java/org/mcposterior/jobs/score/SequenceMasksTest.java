@@ -166,6 +166,8 @@ class SequenceMasksTest {
         "--model", perStepModel.toString(), "--pool", pool.toString(), "--out", out.toString(), "--iterations", "4",
         "--dropout", "1e-5", "--input-shape", F + "," + T, "--write-samples", "--seed", "5", "--top-k", "2"});
     assertEquals(0, code, err.toString());
+    String summary = Files.readString(out.resolve("summary.json"));
+    assertTrue(summary.contains("\"padded_sequences\" : 4"), summary);
     Map<String, Row> rows = byId(spark.read().parquet(out.resolve("scores").toString()));
     assertEquals(STEPS.length, rows.size());
     assertDl4jWithMask(perStep, x, false, rows);
