@@ -103,6 +103,10 @@ public final class PosteriorScorer {
           probe.plan(new int[][] {shape}, true);
         } catch (org.mcposterior.stochastic.UnsupportedLayerException e) {
           refusal = e.getMessage();
+        } catch (RuntimeException e) {
+          // not a refusal the compiler words itself: kept whole for the pool's message, and only a
+          // pool that needs masks is refused with it (full-length pools run unmasked, as before)
+          refusal = "its masked pass could not be compiled (" + e.getClass().getName() + ": " + e.getMessage() + ")";
         }
       }
       this.maskRefusal = refusal;

@@ -133,6 +133,11 @@ final class ScoreTask implements Serializable {
     }
   }
 
+  /**
+   * Samples one sampler batch: full-length examples as they are, or ({@code masked}) shorter
+   * sequences padded to the full length with their features masks; hands the scored view's
+   * samples and moments to {@code consumer}.
+   */
   private void sample(PosteriorSampler sampler, List<Example> batch, int len, boolean masked, int start, int end,
       BatchConsumer consumer) {
     int n = batch.size();

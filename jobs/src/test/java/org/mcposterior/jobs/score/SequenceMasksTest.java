@@ -296,6 +296,24 @@ class SequenceMasksTest {
     assertEquals(3, graph.score(Fixtures.frame(spark, full, 0, full.length)).filter("bald >= 0").count());
   }
 
+  /**
+   * {@code report} on a run that wrote no samples resamples its picks: shorter ones padded and
+   * masked as the run sampled them, among full-length ones.
+   */
+  @Test
+  void theReportResamplesPicksOfEveryLength() throws Exception {
+    Path pool = Fixtures.parquetPool(spark, dir, "ragged-report", ragged(110), 1);
+    Path out = dir.resolve("out-report");
+    StringWriter err = new StringWriter();
+    assertEquals(0, Main.execute(new PrintWriter(new StringWriter()), new PrintWriter(err), new String[] {"score",
+        "--model", perStepModel.toString(), "--pool", pool.toString(), "--out", out.toString(), "--iterations", "3",
+        "--input-shape", F + "," + T, "--top-k", "6"}), err.toString());
+    Path html = dir.resolve("ragged-report.html");
+    assertEquals(0, Main.execute(new PrintWriter(new StringWriter()), new PrintWriter(err), new String[] {"report",
+        "--scores", out.toString(), "--out", html.toString(), "--picks", "6"}), err.toString());
+    assertTrue(Files.readString(html).contains("resampled for these examples"), "the picks were resampled");
+  }
+
   /** The command line refuses a malformed sequence pool in one paragraph, writing nothing. */
   @Test
   void theCommandLineRefusesASequenceTooLong() {
