@@ -27,7 +27,8 @@ import org.mcposterior.models.SequenceLayout;
 
 /**
  * A pool checked before any sampling: columns exist, types fit, every feature vector has the
- * model's length, ids are present and unique, features are finite (or, when the settings say so,
+ * model's length (for a sequence network: a whole number of time steps, from one to the full
+ * length, shorter ones to be padded and masked, see {@link SequenceLayout}), ids are present and unique, features are finite (or, when the settings say so,
  * rows with invalid features are skipped and counted). Every check is a Spark aggregate, run when
  * the pool is validated: nothing proportional to the pool reaches the driver, only counts and the
  * first few offending ids. The validated rows themselves stay a lazy plan.
