@@ -314,6 +314,26 @@ class SequenceMasksTest {
     assertTrue(Files.readString(html).contains("resampled for these examples"), "the picks were resampled");
   }
 
+  /**
+   * {@code sample} takes full-length sequences only: a ragged input is refused in one paragraph
+   * that names the first shorter example and points to {@code score --write-samples}, writing nothing.
+   */
+  @Test
+  void sampleRefusesShorterSequencesInOneParagraph() {
+    Path input = Fixtures.parquetPool(spark, dir, "ragged-sample", ragged(130), 1);
+    Path out = dir.resolve("out-sample");
+    StringWriter err = new StringWriter();
+    int code = Main.execute(new PrintWriter(new StringWriter()), new PrintWriter(err), new String[] {"sample",
+        "--model", perStepModel.toString(), "--input", input.toString(), "--out", out.toString(), "--iterations", "2",
+        "--input-shape", F + "," + T});
+    assertTrue(code != 0);
+    String msg = err.toString().strip();
+    assertTrue(msg.contains("4 row(s) shorter than the network's 7 time steps, e.g. example 'ex-1' with 3 steps")
+        && msg.contains("score --write-samples"), msg);
+    assertEquals(1, msg.split("\n").length, "one paragraph: " + msg);
+    assertTrue(!Files.exists(out), "nothing written for a refused input");
+  }
+
   /** The command line refuses a malformed sequence pool in one paragraph, writing nothing. */
   @Test
   void theCommandLineRefusesASequenceTooLong() {
