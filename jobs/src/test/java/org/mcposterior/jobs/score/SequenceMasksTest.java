@@ -351,4 +351,52 @@ class SequenceMasksTest {
     assertEquals(1, msg.split("\n").length, "one paragraph: " + msg);
     assertTrue(!Files.exists(out), "nothing written for a refused pool");
   }
+  /**
+   * {@code report --label-col} on a ragged pool of a sequence-to-one classifier (NCW, LastTimeStep):
+   * the deterministic pass reads a shorter row as the run did, padded and masked, so its
+   * calibration equals the one of DL4J's masked output computed here (which differs from the one
+   * without the mask); the shorter picks are listed, not drawn as images.
+   */
+  @Test
+  void theLabelledReportRunsTheDeterministicPassWithTheMask() throws Exception {
+    MultiLayerNetwork net = Networks.lstm(45, RNNFormat.NCW);
+    Path model = Fixtures.save(net, dir, "lstm-ncw.zip");
+    float[][] x = ragged(120);
+    int[] labels = new int[x.length];
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < x.length; i++) {
+      labels[i] = i % C;
+      List<Float> f = new ArrayList<>();
+      for (float v : x[i]) {
+        f.add(v);
+      }
+      rows.add(RowFactory.create("ex-" + i, f, labels[i]));
+    }
+    Path pool = dir.resolve("ragged-labelled");
+    spark.createDataFrame(rows, DataTypes.createStructType(List.of(
+        DataTypes.createStructField("id", DataTypes.StringType, false),
+        DataTypes.createStructField("features", DataTypes.createArrayType(DataTypes.FloatType), false),
+        DataTypes.createStructField("label", DataTypes.IntegerType, false)))).coalesce(1).write().parquet(pool.toString());
+    Path out = dir.resolve("out-labelled");
+    StringWriter err = new StringWriter();
+    assertEquals(0, Main.execute(new PrintWriter(new StringWriter()), new PrintWriter(err), new String[] {"score",
+        "--model", model.toString(), "--pool", pool.toString(), "--out", out.toString(), "--iterations", "2",
+        "--input-shape", F + "," + T, "--top-k", "6"}), err.toString());
+    Path html = dir.resolve("ragged-labelled.html");
+    org.mcposterior.jobs.report.ReportJob.Result r = org.mcposterior.jobs.report.ReportJob.run(spark,
+        org.mcposterior.jobs.report.ReportSettings.of(out.toString(), html.toString(), false, "label", List.of()));
+    INDArray[] pm = padded(x, false);
+    org.mcposterior.evaluation.Calibration masked = org.mcposterior.evaluation.Calibration.of(
+        net.output(pm[0], false, pm[1], null).toDoubleMatrix(), labels);
+    org.mcposterior.evaluation.Calibration unmasked = org.mcposterior.evaluation.Calibration.of(
+        net.output(pm[0], false).toDoubleMatrix(), labels);
+    assertEquals(x.length, r.deterministic().count());
+    assertEquals(masked.nll(), r.deterministic().nll(), 1e-5, "deterministic NLL as DL4J's masked output");
+    assertEquals(masked.ece(), r.deterministic().ece(), 1e-5);
+    assertEquals(masked.accuracy(), r.deterministic().accuracy(), 1e-12);
+    assertTrue(Math.abs(unmasked.nll() - masked.nll()) > 1e-4,
+        "the mask changes the NLL here: " + unmasked.nll() + " vs " + masked.nll());
+    assertTrue(Files.readString(html).contains("ex-1"), "the shorter picks are listed");
+  }
+
 }
