@@ -105,7 +105,7 @@ final class ReportPage {
     }
     page.table(header, rows);
     if (picks > 0 && !content.kind().hasOnePrediction()) {
-      PositionMaps.render(page, content, r.bins(), s.probabilities());
+      PositionMaps.render(page, content, r.bins(), s.probabilities(), s.inputShape());
     } else if (picks > 0) {
       page.heading("Posterior of the first " + picks + " picks");
       page.paragraph("Histograms (" + r.bins() + " bins) of the " + s.iterations() + " posterior samples of each pick's"

@@ -311,7 +311,12 @@ class SequenceMasksTest {
     Path html = dir.resolve("ragged-report.html");
     assertEquals(0, Main.execute(new PrintWriter(new StringWriter()), new PrintWriter(err), new String[] {"report",
         "--scores", out.toString(), "--out", html.toString(), "--picks", "6"}), err.toString());
-    assertTrue(Files.readString(html).contains("resampled for these examples"), "the picks were resampled");
+    String page = Files.readString(html);
+    assertTrue(page.contains("resampled for these examples"), "the picks were resampled");
+    // per-step maps over the real steps only: ex-1 has 3 of 7, ex-3 one; ex-0 is full length
+    assertTrue(page.contains("ex-1: bald per position (3; 3 of 7 time steps real, 4 padded positions left out)"), page);
+    assertTrue(page.contains("ex-3: bald per position (1; 1 of 7 time steps real, 6 padded positions left out)"), page);
+    assertTrue(page.contains("ex-0: bald per position (7)"), page);
   }
 
   /**
