@@ -32,6 +32,7 @@ final class MomentView {
   private final double[] perClass;
   private final double[] meanEntropy;
   private boolean meanEntropyReady;
+  private boolean[] keep;
 
   MomentView(OutputShape shape) {
     this.classes = shape.classes();
@@ -43,6 +44,23 @@ final class MomentView {
     this.perPosition = new double[positions];
     this.perClass = new double[classes];
     this.meanEntropy = new double[positions];
+  }
+
+  /**
+   * The positions the reductions over positions keep ({@link Reduction#reduce(double[], boolean[],
+   * int)}), e.g. the real time steps of a padded sequence; null keeps every position.
+   */
+  void keep(boolean[] k) {
+    if (k != null && k.length != positions) {
+      throw new InvalidHeuristicArgumentException("position mask of " + k.length + " values for " + positions
+          + " positions: expected one flag per position");
+    }
+    this.keep = k;
+  }
+
+  /** {@code perPosition} reduced by {@code r} over the kept positions. */
+  private double reduced(Reduction r) {
+    return keep == null ? r.reduce(perPosition, positions) : r.reduce(perPosition, keep, positions);
   }
 
   void load(MomentsBatch batch, int n) {
@@ -91,14 +109,14 @@ final class MomentView {
     for (int pos = 0; pos < positions; pos++) {
       perPosition[pos] = Math.max(0.0, entropyOfMean(pos) + plogp[pos] / count);
     }
-    return r.reduce(perPosition, positions);
+    return reduced(r);
   }
 
   double entropy(Reduction r) {
     for (int pos = 0; pos < positions; pos++) {
       perPosition[pos] = entropyOfMean(pos);
     }
-    return r.reduce(perPosition, positions);
+    return reduced(r);
   }
 
   double variance(Reduction overClasses, Reduction overPositions) {
@@ -109,7 +127,7 @@ final class MomentView {
       }
       perPosition[pos] = overClasses.reduce(perClass, classes);
     }
-    return overPositions.reduce(perPosition, positions);
+    return reduced(overPositions);
   }
 
   double margin(Reduction r) {
@@ -127,7 +145,7 @@ final class MomentView {
       }
       perPosition[pos] = first - second;
     }
-    return r.reduce(perPosition, positions);
+    return reduced(r);
   }
 
   double certainty(Reduction r) {
@@ -138,7 +156,7 @@ final class MomentView {
       }
       perPosition[pos] = first;
     }
-    return r.reduce(perPosition, positions);
+    return reduced(r);
   }
 
   /**

@@ -49,15 +49,36 @@ public final class PosteriorScores {
    * @throws InvalidHeuristicArgumentException for {@link Reduction#NONE} with more than one position
    */
   public static PosteriorScores of(MomentsBatch batch, Reduction reduction) {
+    return of(batch, reduction, null);
+  }
+
+  /**
+   * The scores of every example of {@code batch}, each reduced over the positions its keep mask
+   * keeps: {@code keep[n][p]} says whether position {@code p} of example {@code n} counts (e.g.
+   * {@link org.mcposterior.stats.OutputView#realPositions}: the real time steps of a padded
+   * sequence, so that MEAN is the mean over the real steps only, SUM, MAX and MIN over them). A
+   * null {@code keep}, or a null {@code keep[n]}, keeps every position. The predicted classes and
+   * the mean probabilities are unaffected: they stay one per position, padded ones included (DL4J's
+   * own output there).
+   *
+   * @throws InvalidHeuristicArgumentException if a keep mask does not have one flag per position,
+   *     or for {@link Reduction#NONE} with more than one position
+   */
+  public static PosteriorScores of(MomentsBatch batch, Reduction reduction, boolean[][] keep) {
     Objects.requireNonNull(reduction, "reduction");
     OutputShape s = batch.shape();
     reduction.requireSingle(s.positions(), "scores");
     Reduction overClasses = reduction == Reduction.NONE ? Reduction.MEAN : reduction;
     int n = batch.batchSize();
+    if (keep != null && keep.length != n) {
+      throw new InvalidHeuristicArgumentException(keep.length + " position masks for a batch of " + n
+          + " examples: expected one (or null) per example");
+    }
     PosteriorScores r = new PosteriorScores(s, n);
     MomentView v = new MomentView(s);
     for (int i = 0; i < n; i++) {
       v.load(batch, i);
+      v.keep(keep == null ? null : keep[i]);
       r.fill(i, v, reduction, overClasses);
       r.counts[i] = batch.count(i);
     }

@@ -149,7 +149,59 @@ public final class PosteriorSampler implements AutoCloseable {
           + " each example (1 for a real step, 0 for padding)");
     }
     float[] m = featuresMask.castTo(DataType.FLOAT).dup('c').data().asFloat();
-    for (int e = 0; e < b.n; e++) {
+    requireMask(m, b.n, t);
+    return sample(new Batch(b.n, b.values, b.shapes, b.keys, m), firstIteration, iterations);
+  }
+
+  /**
+   * As {@link #predictOnBatch(INDArray, INDArray, long[], long, int)}, for callers that already hold
+   * the sequences and their masks as C-order floats (the Spark job's path).
+   *
+   * @param input {@code batch x prod(perExampleShape)} floats, DL4J's batch layout
+   * @param perExampleShape the sequence shape of one example, {@code [size, time]} (NCW) or {@code [time, size]} (NWC)
+   * @param featuresMask {@code batch x time} floats, 1 for a real step, 0 for padding, at least one 1 per example
+   * @throws InputShapeException if the input or the mask does not fit
+   * @throws org.mcposterior.stochastic.UnsupportedLayerException if the network cannot take masks exactly
+   */
+  public List<Samples> predictOnBatch(float[] input, int[] perExampleShape, float[] featuresMask, long[] exampleKeys,
+      long firstIteration, int iterations) {
+    if (iterations <= 0) {
+      throw new InvalidSamplingArgumentException("iterations = " + iterations + "; expected a positive number of"
+          + " stochastic passes, e.g. 20");
+    }
+    if (firstIteration < 0) {
+      throw new InvalidSamplingArgumentException("first iteration = " + firstIteration + "; expected >= 0");
+    }
+    if (network.network().numInputs() != 1) {
+      throw new InputShapeException("a features mask is for a network of one sequence input; this one takes "
+          + network.network().numInputs());
+    }
+    int n = exampleKeys == null ? 0 : exampleKeys.length;
+    if (n == 0) {
+      throw new InputShapeException("input batch is empty; expected at least one example and one key per example");
+    }
+    long per = 1;
+    for (int d : perExampleShape) {
+      per *= d;
+    }
+    if (per * n != input.length) {
+      throw new InputShapeException("input holds " + input.length + " floats, expected " + n + " examples x " + per
+          + " = " + per * n + " (shape " + Arrays.toString(perExampleShape) + ")");
+    }
+    requireFinite(input, perExampleShape, 0);
+    int[][] shapes = {perExampleShape};
+    int t = plan(shapes, true).maskLength();
+    if (featuresMask == null || featuresMask.length != (long) n * t) {
+      throw new InputShapeException("features mask holds " + (featuresMask == null ? "no" : featuresMask.length)
+          + " values; expected " + n + " examples x " + t + " time steps (1 for a real step, 0 for padding)");
+    }
+    requireMask(featuresMask, n, t);
+    return sample(new Batch(n, new float[][] {input}, shapes, exampleKeys, featuresMask), firstIteration, iterations);
+  }
+
+  /** Refuses a mask value other than 0 or 1, and an example without a real time step. */
+  private static void requireMask(float[] m, int n, int t) {
+    for (int e = 0; e < n; e++) {
       boolean any = false;
       for (int j = 0; j < t; j++) {
         float v = m[e * t + j];
@@ -164,7 +216,6 @@ public final class PosteriorSampler implements AutoCloseable {
             + " empty sequences before sampling");
       }
     }
-    return sample(new Batch(b.n, b.values, b.shapes, b.keys, m), firstIteration, iterations);
   }
 
   private List<Samples> sample(Batch b, long firstIteration, int iterations) {

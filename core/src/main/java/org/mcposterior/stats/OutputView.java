@@ -155,6 +155,36 @@ public final class OutputView implements Serializable {
   }
 
   /**
+   * Which positions of the scored view belong to real time steps of a sequence whose first {@code
+   * steps} of {@code timeSteps} steps are real and the rest padding (masked): the keep mask a
+   * reduction over positions uses so that padded steps do not count ({@link
+   * org.mcposterior.heuristics.PosteriorScores#of(MomentsBatch, org.mcposterior.heuristics.Reduction,
+   * boolean[][])}). Only a per-time-step output, raw shape {@code [C, timeSteps]} (DL4J's NCW
+   * {@code RnnOutputLayer}), has positions in time: scored position {@code p} is then time step
+   * {@code p mod timeSteps} (per-position: {@code p = t}; multi-label and regression: {@code p = c
+   * timeSteps + t}). Any other output (a vector from {@code LastTimeStep} or global pooling, which
+   * DL4J already computes from the real steps) has none, and the result is null, as it is when every
+   * step is real.
+   *
+   * @throws IllegalArgumentException if {@code steps} is not in {@code [1, timeSteps]}
+   */
+  public boolean[] realPositions(int steps, int timeSteps) {
+    if (steps < 1 || steps > timeSteps) {
+      throw new IllegalArgumentException("real time steps = " + steps + " of " + timeSteps
+          + ": expected 1 to " + timeSteps);
+    }
+    if (steps == timeSteps || raw.length != 2 || raw[1] != timeSteps) {
+      return null;
+    }
+    int positions = scoredSize() / scored[0];
+    boolean[] keep = new boolean[positions];
+    for (int p = 0; p < positions; p++) {
+      keep[p] = p % timeSteps < steps;
+    }
+    return keep;
+  }
+
+  /**
    * The conversion the moments of the scored view use: the caller's {@code requested} setting for
    * class distributions that may be logits ({@code CLASSES}, {@code PER_POSITION} with {@code C >=
    * 2}), {@link Probabilities#GIVEN} for the two-class views and detection; {@code null} for

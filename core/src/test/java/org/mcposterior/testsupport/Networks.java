@@ -342,4 +342,44 @@ public final class Networks {
     n.init();
     return n;
   }
+
+  /**
+   * A per-time-step recurrent network (NCW) with dropout (retain 0.9) on every layer: LSTM 3 -> 5,
+   * RnnOutputLayer softmax of 4 classes at every step; sequences of 7 steps.
+   */
+  public static MultiLayerNetwork lstmPerStep(long seed) {
+    org.deeplearning4j.nn.conf.RNNFormat f = org.deeplearning4j.nn.conf.RNNFormat.NCW;
+    MultiLayerNetwork n = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+        .seed(ReferenceNetworks.dl4jSeed(seed)).dropOut(0.9).list()
+        .layer(new org.deeplearning4j.nn.conf.layers.LSTM.Builder().nIn(3).nOut(5).activation(Activation.TANH)
+            .dataFormat(f).build())
+        .layer(new org.deeplearning4j.nn.conf.layers.RnnOutputLayer.Builder().nIn(5).nOut(4)
+            .activation(Activation.SOFTMAX).dataFormat(f).build())
+        .setInputType(InputType.recurrent(3, 7, f))
+        .build());
+    n.init();
+    return n;
+  }
+
+  /**
+   * {@link #lstm}'s layers (NCW) as a ComputationGraph: LSTM 3 -> 6, LastTimeStep(LSTM 6 -> 5),
+   * softmax output of 4, dropout (retain 0.9); sequences of 7 steps.
+   */
+  public static org.deeplearning4j.nn.graph.ComputationGraph lstmGraph(long seed) {
+    org.deeplearning4j.nn.conf.RNNFormat f = org.deeplearning4j.nn.conf.RNNFormat.NCW;
+    org.deeplearning4j.nn.graph.ComputationGraph g = new org.deeplearning4j.nn.graph.ComputationGraph(
+        new NeuralNetConfiguration.Builder().seed(ReferenceNetworks.dl4jSeed(seed)).dropOut(0.9).graphBuilder()
+            .addInputs("in")
+            .addLayer("lstm", new org.deeplearning4j.nn.conf.layers.LSTM.Builder().nIn(3).nOut(6)
+                .activation(Activation.TANH).dataFormat(f).build(), "in")
+            .addLayer("last", new org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep(
+                new org.deeplearning4j.nn.conf.layers.LSTM.Builder().nIn(6).nOut(5).activation(Activation.TANH)
+                    .dataFormat(f).build()), "lstm")
+            .addLayer("out", new OutputLayer.Builder().nIn(5).nOut(4).activation(Activation.SOFTMAX).build(), "last")
+            .setOutputs("out")
+            .setInputTypes(InputType.recurrent(3, 7, f))
+            .build());
+    g.init();
+    return g;
+  }
 }

@@ -17,6 +17,7 @@ import org.mcposterior.heuristics.Heuristics;
 import org.mcposterior.models.InputShapes;
 import org.mcposterior.models.Network;
 import org.mcposterior.models.OutputKinds;
+import org.mcposterior.models.SequenceLayout;
 import org.mcposterior.stats.OutputView;
 import org.mcposterior.randomness.MaskMode;
 import org.mcposterior.sampling.PosteriorSampler;
@@ -62,6 +63,8 @@ public final class PosteriorScorer {
   private final int outputs;
   private final int indexBound;
   private final java.util.Map<String, String> stochasticLayers;
+  private final SequenceLayout sequence;
+  private final String maskRefusal;
   private Broadcast<byte[]> broadcast;
   private SparkContext broadcastContext;
 
@@ -91,6 +94,22 @@ public final class PosteriorScorer {
       }
       // Sizes for the memory checks: the larger of what the network writes and what is scored.
       this.outputs = Math.max(view.scoredSize(), probe.outputSize(new int[][] {shape}, 0));
+      // A sequence input takes shorter examples, padded and masked, when the network can take
+      // DL4J's features mask exactly; otherwise why not, for the pool's validation to name.
+      this.sequence = SequenceLayout.of(net, shape);
+      String refusal = null;
+      if (sequence != null) {
+        try {
+          probe.plan(new int[][] {shape}, true);
+        } catch (org.mcposterior.stochastic.UnsupportedLayerException e) {
+          refusal = e.getMessage();
+        } catch (RuntimeException e) {
+          // not a refusal the compiler words itself: kept whole for the pool's message, and only a
+          // pool that needs masks is refused with it (full-length pools run unmasked, as before)
+          refusal = "its masked pass could not be compiled (" + e.getClass().getName() + ": " + e.getMessage() + ")";
+        }
+      }
+      this.maskRefusal = refusal;
     } catch (NothingStochasticException e) {
       throw new InvalidInputException("model " + source + " has no dropout to keep on at inference, so its MC"
           + " samples would all be equal and every score zero; pass --dropconnect 0.5 to sample it by MC DropConnect"
@@ -184,7 +203,24 @@ public final class PosteriorScorer {
    * @throws InvalidInputException naming the first problem and the fix
    */
   public ValidatedPool validate(Dataset<Row> rows, String what, String source) {
-    return ValidatedPool.of(rows, settings, featureLength(), indexBound, what, source);
+    return ValidatedPool.of(rows, settings, featureLength(), indexBound, sequence, maskRefusal, what, source);
+  }
+
+  /**
+   * The layout of the examples when the network's input is a sequence ({@code [time, features]}
+   * or {@code [features, time]} per example): a pool may then hold shorter sequences, padded at
+   * the end of time and masked (see {@link SequenceLayout}); null for any other input.
+   */
+  public SequenceLayout sequenceLayout() {
+    return sequence;
+  }
+
+  /**
+   * Why this network cannot take shorter (padded, masked) sequences, or null when it can or its
+   * input is not a sequence: a pool holding any is refused with this reason before any work.
+   */
+  public String maskRefusal() {
+    return maskRefusal;
   }
 
   /**
@@ -216,8 +252,8 @@ public final class PosteriorScorer {
     ResourceCheck.check(spark, settings, plan, outputs, featureLength());
     LongAccumulator progress = spark.sparkContext().longAccumulator("mcposterior example-shards sampled");
     ScoreTask task = new ScoreTask(model(spark.sparkContext()), fingerprint, settings, settings.samplerConfig(),
-        shape, view, progress);
-    ScoreRows rows = new ScoreRows(settings, view);
+        shape, view, progress, sequence);
+    ScoreRows rows = new ScoreRows(settings, view, sequence);
     JavaRDD<Row> scored = plan.shards() == 1 ? Sampling.unsharded(examples, task, rows, settings)
         : Sampling.sharded(examples, task, rows, settings, plan, jsc);
     Dataset<Row> scores = spark.createDataFrame(scored, ScoreRows.schema(pool.idField(), settings.writeSamples()));
@@ -320,7 +356,8 @@ public final class PosteriorScorer {
   Samples collectSamples(Dataset<Row> rows, MaskMode masks, String counter) {
     SparkContext sc = rows.sparkSession().sparkContext();
     SamplerConfig cfg = settings.samplerConfig().withMaskMode(masks);
-    ScoreTask task = new ScoreTask(model(sc), fingerprint, settings, cfg, shape, view, sc.longAccumulator(counter));
+    ScoreTask task = new ScoreTask(model(sc), fingerprint, settings, cfg, shape, view, sc.longAccumulator(counter),
+        sequence);
     return Sampling.collectSamples(InternalRows.examples(rows, rows.schema().fields()[0]), task,
         settings.iterations());
   }

@@ -31,7 +31,11 @@ final class Sampling {
       @Override
       void fill(List<Row> buffer) {
         task.run(take(it, s.batchSize()), 0, iterations, (batch, samples, moments) -> {
-          PosteriorScores ps = scoreRows.score(moments);
+          int[] steps = new int[batch.size()];
+          for (int n = 0; n < steps.length; n++) {
+            steps[n] = task.steps(batch.get(n));
+          }
+          PosteriorScores ps = scoreRows.score(moments, steps);
           int outputs = samples.outputSize();
           float[] ex = new float[outputs * iterations];
           for (int n = 0; n < batch.size(); n++) {
@@ -74,7 +78,8 @@ final class Sampling {
                 ex = new float[len];
                 samples.copyExample(n, ex, 0);
               }
-              buffer.add(new ScoreTask.ShardResult(e.key(), sh, e.id(), MomentsCodec.encode(moments.example(n)), ex));
+              buffer.add(new ScoreTask.ShardResult(e.key(), sh, e.id(), MomentsCodec.encode(moments.example(n)), ex,
+                  task.steps(e)));
             }
           });
         }
@@ -100,7 +105,7 @@ final class Sampling {
       MomentsBatch merged = MomentsBatch.of(List.of(acc.get()));
       int outputs = merged.shape().size();
       float[] samples = s.writeSamples() ? concatenate(shards, outputs, iterations) : null;
-      PosteriorScores ps = scoreRows.score(merged);
+      PosteriorScores ps = scoreRows.score(merged, new int[] {shards.get(0).steps()});
       return scoreRows.row(shards.get(0).id(), group._1(), ps, 0, samples, outputs, iterations);
     });
   }

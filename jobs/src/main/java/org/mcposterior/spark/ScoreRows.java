@@ -13,6 +13,7 @@ import org.mcposterior.heuristics.Heuristics;
 import org.mcposterior.heuristics.PosteriorScores;
 import org.mcposterior.heuristics.PriorityKey;
 import org.mcposterior.heuristics.Reduction;
+import org.mcposterior.models.SequenceLayout;
 import org.mcposterior.randomness.KeyedRandom;
 import org.mcposterior.stats.OutputKind;
 import org.mcposterior.stats.OutputView;
@@ -45,8 +46,14 @@ final class ScoreRows implements Serializable {
   private final OutputView view;
   private final boolean[] scoreExists;
   private final Reduction reduction;
+  private final SequenceLayout sequence;
 
-  ScoreRows(ScorerSettings s, OutputView view) {
+  /**
+   * @param sequence the layout of a sequence network's examples (a shorter example's padded steps
+   *     are left out of its scores), or null for fixed-length inputs
+   */
+  ScoreRows(ScorerSettings s, OutputView view, SequenceLayout sequence) {
+    this.sequence = sequence;
     this.priority = Heuristics.priority(s.heuristic(), s.heuristicOptions());
     this.samples = s.writeSamples();
     this.view = view;
@@ -104,9 +111,20 @@ final class ScoreRows implements Serializable {
     return RowFactory.create(v.toArray());
   }
 
-  /** Scores a batch of moments once, for {@link #row}. */
-  PosteriorScores score(MomentsBatch moments) {
-    return PosteriorScores.of(moments, reduction);
+  /**
+   * Scores a batch of moments once, for {@link #row}. {@code steps[n]} is example {@code n}'s number
+   * of real time steps ({@link ScoreTask#steps}; 0 or null for fixed-length inputs): a per-time-step
+   * output's scores are then reduced over its real steps only ({@link OutputView#realPositions}).
+   */
+  PosteriorScores score(MomentsBatch moments, int[] steps) {
+    boolean[][] keep = null;
+    if (sequence != null && steps != null) {
+      keep = new boolean[steps.length][];
+      for (int n = 0; n < steps.length; n++) {
+        keep[n] = steps[n] == 0 ? null : view.realPositions(steps[n], sequence.timeSteps());
+      }
+    }
+    return PosteriorScores.of(moments, reduction, keep);
   }
 
   private static Double[] boxed(double[] v) {

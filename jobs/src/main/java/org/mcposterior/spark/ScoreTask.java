@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.LongAccumulator;
+import org.mcposterior.models.SequenceLayout;
 import org.mcposterior.randomness.KeyedRandom;
 import org.mcposterior.sampling.PosteriorSampler;
 import org.mcposterior.sampling.SamplerConfig;
@@ -25,7 +26,8 @@ final class ScoreTask implements Serializable {
    * One example's result for one shard, keyed for the merge: its moments in the compact versioned
    * binary form of {@code MomentsCodec} (what crosses the shuffle), and its samples when asked.
    */
-  record ShardResult(String key, int shard, Object id, byte[] moments, float[] samples) implements Serializable {}
+  record ShardResult(String key, int shard, Object id, byte[] moments, float[] samples, int steps)
+      implements Serializable {}
 
   private final Broadcast<byte[]> model;
   private final String fingerprint;
@@ -34,9 +36,15 @@ final class ScoreTask implements Serializable {
   private final int[] inputShape;
   private final OutputView view;
   private final LongAccumulator progress;
+  private final SequenceLayout sequence;
 
+  /**
+   * @param sequence the layout of a sequence network's examples, whose shorter examples are padded
+   *     and masked ({@link SequenceLayout}), or null for a network of fixed-length inputs
+   */
   ScoreTask(Broadcast<byte[]> model, String fingerprint, ScorerSettings settings, SamplerConfig config, int[] inputShape,
-      OutputView view, LongAccumulator progress) {
+      OutputView view, LongAccumulator progress, SequenceLayout sequence) {
+    this.sequence = sequence;
     this.view = view;
     this.model = model;
     this.fingerprint = fingerprint;
@@ -79,7 +87,20 @@ final class ScoreTask implements Serializable {
     void accept(List<Example> rows, Samples samples, MomentsBatch moments);
   }
 
-  /** Samples the examples of {@code it} for iterations [start, end), batch by batch. */
+  /**
+   * The real time steps of {@code e} for a sequence network (its features' length over the step
+   * width), or 0 for a network of fixed-length inputs.
+   */
+  int steps(Example e) {
+    return sequence == null ? 0 : sequence.steps(e.features().length);
+  }
+
+  /**
+   * Samples the examples of {@code it} for iterations [start, end), batch by batch. For a sequence
+   * network, the full-length examples of a batch and its shorter ones (padded and masked) go to the
+   * sampler as two batches, each handed to {@code consumer} on its own: an example's samples come
+   * from the plan its own length calls for, never from a neighbour's (DESIGN.md, invariant 4).
+   */
   void run(Iterator<Example> it, int start, int end, BatchConsumer consumer) {
     try (ExecutorSamplers.Lease lease = ExecutorSamplers.lease(fingerprint, model, settings, config)) {
       PosteriorSampler sampler = lease.sampler();
@@ -92,37 +113,66 @@ final class ScoreTask implements Serializable {
       while (it.hasNext()) {
         batch.add(it.next());
         if (batch.size() == settings.batchSize() || !it.hasNext()) {
-          int n = batch.size();
-          float[] x = new float[n * len];
-          long[] keys = new long[n];
-          for (int i = 0; i < n; i++) {
-            Example e = batch.get(i);
-            keys[i] = KeyedRandom.exampleKey(e.key());
-            if (e.features().length != len) {
-              throw new IllegalStateException("example " + e.key() + " has " + e.features().length + " features, expected " + len);
+          List<Example> full = batch;
+          List<Example> shorter = new ArrayList<>();
+          if (sequence != null) {
+            full = new ArrayList<>(batch.size());
+            for (Example e : batch) {
+              (e.features().length == len ? full : shorter).add(e);
             }
-            System.arraycopy(e.features(), 0, x, i * len, len);
           }
-          Samples samples;
-          try {
-            samples = sampler.predictOnBatch(new float[][] {x}, new int[][] {inputShape}, keys, start, end - start).get(0);
-          } catch (OutOfMemoryError e) {
-            // Not fatal to the executor JVM: the sampler's allocation failed and is released as the
-            // stack unwinds; the task fails with the cause and the fix, and the driver reports it.
-            throw new ResourceExhaustedException("a task ran out of memory sampling a batch of " + n + " examples x "
-                + (end - start) + " iterations (" + e.getMessage() + "); lower --batch-size (now " + settings.batchSize()
-                + ") or --memory-budget (now " + (settings.memoryBudgetBytes() >> 20) + " MiB), or give the executors"
-                + " more memory (bin/mcposterior: MCPOSTERIOR_JAVA_OPTS=-Xmx8g; spark-submit: --executor-memory and"
-                + " spark.executor.memoryOverhead)", e);
+          if (!full.isEmpty()) {
+            sample(sampler, full, len, false, start, end, consumer);
           }
-          // The output kind's view (two classes per sigmoid, detection class slices, plain regression
-          // values) is what the samples column holds and what the moments are taken from.
-          samples = view.apply(samples);
-          consumer.accept(batch, samples, view.moments(samples, settings.probabilities()));
-          progress.add(n);
+          if (!shorter.isEmpty()) {
+            sample(sampler, shorter, len, true, start, end, consumer);
+          }
           batch = new ArrayList<>(settings.batchSize());
         }
       }
     }
+  }
+
+  /**
+   * Samples one sampler batch: full-length examples as they are, or ({@code masked}) shorter
+   * sequences padded to the full length with their features masks; hands the scored view's
+   * samples and moments to {@code consumer}.
+   */
+  private void sample(PosteriorSampler sampler, List<Example> batch, int len, boolean masked, int start, int end,
+      BatchConsumer consumer) {
+    int n = batch.size();
+    float[] x = new float[n * len];
+    float[] mask = masked ? new float[n * sequence.timeSteps()] : null;
+    long[] keys = new long[n];
+    for (int i = 0; i < n; i++) {
+      Example e = batch.get(i);
+      keys[i] = KeyedRandom.exampleKey(e.key());
+      if (masked) {
+        sequence.pad(e.features(), x, i * len);
+        sequence.mask(sequence.steps(e.features().length), mask, i * sequence.timeSteps());
+      } else if (e.features().length != len) {
+        throw new IllegalStateException("example " + e.key() + " has " + e.features().length + " features, expected " + len);
+      } else {
+        System.arraycopy(e.features(), 0, x, i * len, len);
+      }
+    }
+    Samples samples;
+    try {
+      samples = masked ? sampler.predictOnBatch(x, inputShape, mask, keys, start, end - start).get(0)
+          : sampler.predictOnBatch(new float[][] {x}, new int[][] {inputShape}, keys, start, end - start).get(0);
+    } catch (OutOfMemoryError e) {
+      // Not fatal to the executor JVM: the sampler's allocation failed and is released as the
+      // stack unwinds; the task fails with the cause and the fix, and the driver reports it.
+      throw new ResourceExhaustedException("a task ran out of memory sampling a batch of " + n + " examples x "
+          + (end - start) + " iterations (" + e.getMessage() + "); lower --batch-size (now " + settings.batchSize()
+          + ") or --memory-budget (now " + (settings.memoryBudgetBytes() >> 20) + " MiB), or give the executors"
+          + " more memory (bin/mcposterior: MCPOSTERIOR_JAVA_OPTS=-Xmx8g; spark-submit: --executor-memory and"
+          + " spark.executor.memoryOverhead)", e);
+    }
+    // The output kind's view (two classes per sigmoid, detection class slices, plain regression
+    // values) is what the samples column holds and what the moments are taken from.
+    samples = view.apply(samples);
+    consumer.accept(batch, samples, view.moments(samples, settings.probabilities()));
+    progress.add(n);
   }
 }

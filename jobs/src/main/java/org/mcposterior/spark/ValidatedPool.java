@@ -23,10 +23,12 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.mcposterior.models.SequenceLayout;
 
 /**
  * A pool checked before any sampling: columns exist, types fit, every feature vector has the
- * model's length, ids are present and unique, features are finite (or, when the settings say so,
+ * model's length (for a sequence network: a whole number of time steps, from one to the full
+ * length, shorter ones to be padded and masked, see {@link SequenceLayout}), ids are present and unique, features are finite (or, when the settings say so,
  * rows with invalid features are skipped and counted). Every check is a Spark aggregate, run when
  * the pool is validated: nothing proportional to the pool reaches the driver, only counts and the
  * first few offending ids. The validated rows themselves stay a lazy plan.
@@ -49,8 +51,10 @@ public final class ValidatedPool {
   private final long total;
   private final long skipped;
   private final long scored;
+  private final long padded;
 
-  private ValidatedPool(Dataset<Row> rows, StructField idField, long total, long skipped, long scored) {
+  private ValidatedPool(Dataset<Row> rows, StructField idField, long total, long skipped, long scored, long padded) {
+    this.padded = padded;
     this.rows = rows;
     this.idField = idField;
     this.total = total;
@@ -83,6 +87,14 @@ public final class ValidatedPool {
     return scored;
   }
 
+  /**
+   * Rows to score that are sequences shorter than the network's time length, padded at the end and
+   * masked when scored ({@link SequenceLayout}); 0 for a pool of full-length or non-sequence examples.
+   */
+  public long padded() {
+    return padded;
+  }
+
   /** The rows as examples, copied from Spark's internal rows without boxing (lazy). */
   public JavaRDD<Example> examples() {
     return InternalRows.examples(rows, idField).map(e -> new Example(e.key(), e.features()));
@@ -110,11 +122,32 @@ public final class ValidatedPool {
    */
   public static ValidatedPool of(Dataset<Row> raw, ScorerSettings s, int featureLength, int indexBound, String what,
       String source) {
+    return of(raw, s, featureLength, indexBound, null, null, what, source);
+  }
+
+  /**
+   * As {@link #of(Dataset, ScorerSettings, int, int, String, String)} for a network whose input is a
+   * sequence ({@code sequence} not null): an example may then be shorter than the full time length,
+   * by the rule of {@link SequenceLayout} (a whole number of steps of the step width, at least one,
+   * at most the full length; padded at the end and masked when scored). A row with too many steps,
+   * a step of the wrong width, or no step at all is refused, naming the example, its size and the
+   * fix; so is any shorter row when {@code maskRefusal} says why the network cannot take masks.
+   *
+   * @param sequence the layout of the network's sequence input, or null for fixed-length inputs
+   * @param maskRefusal why the network cannot take features masks, or null when it can
+   * @throws InvalidInputException naming the first problem, the offending ids and the fix
+   */
+  public static ValidatedPool of(Dataset<Row> raw, ScorerSettings s, int featureLength, int indexBound,
+      SequenceLayout sequence, String maskRefusal, String what, String source) {
+    if (sequence != null && sequence.length() != featureLength) {
+      throw new IllegalArgumentException("sequence layout of " + sequence.length() + " values for a feature length of "
+          + featureLength);
+    }
     String path = source == null ? "" : " " + source;
     StructType schema = raw.schema();
     StructField idField = field(schema, s.idColumn(), "--id-col", what);
     Column features = featuresColumn(schema, s, what);
-    checkNestedRows(raw, s, what);
+    checkNestedRows(raw, s, sequence, what);
     Dataset<Row> rows = raw.select(col(s.idColumn()), col(s.idColumn()).cast("string").as(KEY), features.as(FEATURES));
 
     Row stats = rows.agg(
@@ -133,9 +166,12 @@ public final class ValidatedPool {
       throw new InvalidInputException(what + " has " + nullIds + " row(s) with a null id in column '" + s.idColumn()
           + "'; every example needs a unique id: fill or drop them");
     }
+    long padded = 0;
     if (!stats.isNullAt(3)) {
       int minLen = stats.getInt(3), maxLen = stats.getInt(4);
-      if (minLen != featureLength || maxLen != featureLength) {
+      if (sequence != null && (minLen != featureLength || maxLen != featureLength)) {
+        padded = checkSequenceLengths(rows, sequence, maskRefusal, what);
+      } else if (minLen != featureLength || maxLen != featureLength) {
         Column wrong = expr("size(" + FEATURES + ")").notEqual(featureLength);
         long n = rows.filter(col(FEATURES).isNotNull().and(wrong)).count();
         throw new InvalidInputException(what + " has " + n + " row(s) whose features have a length other than the"
@@ -169,7 +205,7 @@ public final class ValidatedPool {
     if (indexBound > 0) {
       checkIndices(rows, indexBound, what);
     }
-    return new ValidatedPool(rows, idField, total, skipped, total - skipped);
+    return new ValidatedPool(rows, idField, total, skipped, total - skipped, padded);
   }
 
   /**
@@ -204,10 +240,77 @@ public final class ValidatedPool {
   }
 
   /**
-   * For a features column of nested arrays: refuses rows whose inner arrays differ in length (a
-   * ragged sequence would be misread once flattened), naming the first ids and the fix.
+   * The lengths of a sequence pool whose rows are not all full-length: refuses, in this order, rows
+   * longer than the full time length, empty rows, rows that are not a whole number of steps, and
+   * (when {@code maskRefusal} is set) any shorter row; one aggregate counts them all, and the first
+   * offending row by id is named with its size.
+   *
+   * @return the number of shorter rows with valid features (those to be padded and masked)
    */
-  private static void checkNestedRows(Dataset<Row> raw, ScorerSettings s, String what) {
+  private static long checkSequenceLengths(Dataset<Row> rows, SequenceLayout q, String maskRefusal, String what) {
+    Column size = expr("size(" + FEATURES + ")");
+    Column real = col(FEATURES).isNotNull();
+    Column tooLong = real.and(size.gt(q.length()));
+    Column empty = real.and(size.equalTo(0));
+    Column partial = real.and(size.gt(0)).and(size.leq(q.length())).and(size.mod(q.stepWidth()).notEqual(0));
+    Column shorter = real.and(size.gt(0)).and(size.lt(q.length())).and(functionsNot(invalid()));
+    Row st = rows.agg(sum(when(tooLong, 1).otherwise(0)), sum(when(empty, 1).otherwise(0)),
+        sum(when(partial, 1).otherwise(0)), sum(when(shorter, 1).otherwise(0))).first();
+    String layout = q.timeMajor() ? "[" + q.timeSteps() + ", " + q.stepWidth() + "] (time, features: NWC)"
+        : "[" + q.stepWidth() + ", " + q.timeSteps() + "] (features, time: NCW)";
+    String rule = "a sequence of k <= " + q.timeSteps() + " steps holds k x " + q.stepWidth() + " values in the layout"
+        + " of the input shape " + layout + ", and is padded at the end of time and masked";
+    long n = counted(st, 0);
+    if (n > 0) {
+      Row r = first(rows, tooLong);
+      int len = r.getInt(1);
+      throw new InvalidInputException(what + " has " + n + " row(s) with more time steps than the network's "
+          + q.timeSteps() + ", e.g. example '" + r.getString(0) + "' with " + len + " values (" + (len % q.stepWidth() == 0
+          ? len / q.stepWidth() + " steps" : "more than " + q.length()) + "); " + rule + ", never cut: truncate or"
+          + " split such sequences, or pass a longer time length in --input-shape if the network takes one");
+    }
+    n = counted(st, 1);
+    if (n > 0) {
+      throw new InvalidInputException(what + " has " + n + " row(s) with an empty sequence (no time step), e.g."
+          + " example '" + first(rows, empty).getString(0) + "'; every example needs at least one real time step:"
+          + " drop the empty rows");
+    }
+    n = counted(st, 2);
+    if (n > 0) {
+      Row r = first(rows, partial);
+      throw new InvalidInputException(what + " has " + n + " row(s) whose features are not a whole number of time"
+          + " steps of " + q.stepWidth() + " features, e.g. example '" + r.getString(0) + "' with " + r.getInt(1)
+          + " values; " + rule + ": fix the features, or --input-shape");
+    }
+    n = counted(st, 3);
+    if (n > 0 && maskRefusal != null) {
+      Row r = first(rows, shorter);
+      throw new InvalidInputException(what + " has " + n + " row(s) shorter than the network's " + q.timeSteps()
+          + " time steps, e.g. example '" + r.getString(0) + "' with " + r.getInt(1) / q.stepWidth() + " steps; a"
+          + " shorter sequence is scored padded and with DL4J's features mask, but this network cannot take masks: "
+          + maskRefusal.strip() + " (so pad such sequences to " + q.timeSteps() + " steps yourself, where padding"
+          + " does not change the result, or score only full-length sequences)");
+    }
+    return n;
+  }
+
+  private static long counted(Row stats, int i) {
+    return stats.isNullAt(i) ? 0 : stats.getLong(i);
+  }
+
+  /** The first row (by key) matching {@code condition}: its key and feature count. */
+  private static Row first(Dataset<Row> rows, Column condition) {
+    return rows.filter(condition).select(col(KEY), expr("size(" + FEATURES + ")")).orderBy(col(KEY)).limit(1)
+        .collectAsList().get(0);
+  }
+
+  /**
+   * For a features column of nested arrays: refuses rows whose inner arrays differ in length (a
+   * ragged sequence would be misread once flattened), naming the first ids and the fix; for a
+   * sequence network, also rows whose time steps do not have the step width (the inner arrays of
+   * an NWC sequence, the number of inner arrays of an NCW one).
+   */
+  private static void checkNestedRows(Dataset<Row> raw, ScorerSettings s, SequenceLayout sequence, String what) {
     if (s.featuresColumn() == null) {
       return;
     }
@@ -223,6 +326,21 @@ public final class ValidatedPool {
       throw new InvalidInputException(what + " has " + n + " row(s) whose nested features arrays differ in length"
           + " (first ids: " + firstIds(bad) + "); every inner array (e.g. each time step of a sequence) must have the"
           + " same length, the last value of --input-shape; pad them, or give the features flat");
+    }
+    if (sequence == null) {
+      return;
+    }
+    String w = sequence.timeMajor() ? "array_max(transform(" + c + ", r -> size(r)))" : "size(" + c + ")";
+    Column wrongWidth = expr("size(" + c + ") > 0 AND " + w + " <> " + sequence.stepWidth());
+    Dataset<Row> wide = raw.filter(wrongWidth).select(col(s.idColumn()).cast("string").as(KEY), expr(w).as("w"));
+    long m = wide.count();
+    if (m > 0) {
+      Row r = wide.orderBy(col(KEY)).limit(1).collectAsList().get(0);
+      throw new InvalidInputException(what + " has " + m + " row(s) whose time steps do not have the network's "
+          + sequence.stepWidth() + " features, e.g. example '" + r.getString(0) + "' with " + r.getInt(1) + (sequence
+          .timeMajor() ? " values in each time step (each inner array is one step of an NWC sequence)"
+          : " inner arrays (an NCW sequence holds one inner array per feature, each as long as the sequence)")
+          + "; fix the features, or --input-shape");
     }
   }
 

@@ -15,6 +15,7 @@ import org.mcposterior.jobs.score.ScoreSettings;
 import org.mcposterior.jobs.score.ScoringParts;
 import org.mcposterior.models.InputShapes;
 import org.mcposterior.models.Network;
+import org.mcposterior.models.SequenceLayout;
 import org.mcposterior.randomness.KeyedRandom;
 import org.mcposterior.sampling.PosteriorSampler;
 import org.mcposterior.stats.Samples;
@@ -79,17 +80,37 @@ final class PickSamples {
     if (present.isEmpty()) {
       return Map.of();
     }
-    int len = features.get(present.get(0)).length;
-    float[] x = new float[present.size() * len];
-    long[] ek = new long[present.size()];
-    for (int i = 0; i < present.size(); i++) {
-      System.arraycopy(features.get(present.get(i)), 0, x, i * len, len);
-      ek[i] = KeyedRandom.exampleKey(present.get(i));
-    }
-    Samples smp;
+    // A sequence pool may hold shorter rows (padded at the end and masked, as the run sampled them):
+    // each pick is sampled on its own (samples are keyed per example, so a batch of one gives the
+    // same samples as the run's batches) and the picks' samples are put together in order.
+    SequenceLayout seq = SequenceLayout.of(net, shape);
+    int len = Math.toIntExact(InputShapes.product(shape));
+    float[] joined = null;
+    int[] dims = null;
     try (PosteriorSampler sampler = PosteriorSampler.of(ScoringParts.stochastic(net, s), s.samplerConfig())) {
-      smp = sampler.predictOnBatch(new float[][] {x}, new int[][] {shape}, ek, 0, s.iterations()).get(0);
+      for (int i = 0; i < present.size(); i++) {
+        float[] f = features.get(present.get(i));
+        long[] ek = {KeyedRandom.exampleKey(present.get(i))};
+        Samples one;
+        if (seq != null && f.length < len) {
+          float[] x = new float[len];
+          float[] mask = new float[seq.timeSteps()];
+          seq.pad(f, x, 0);
+          seq.mask(seq.steps(f.length), mask, 0);
+          one = sampler.predictOnBatch(x, shape, mask, ek, 0, s.iterations()).get(0);
+        } else {
+          one = sampler.predictOnBatch(new float[][] {f}, new int[][] {shape}, ek, 0, s.iterations()).get(0);
+        }
+        float[] v = one.toFloatArray();
+        if (joined == null) {
+          joined = new float[present.size() * v.length];
+          dims = one.shape().clone();
+        }
+        System.arraycopy(v, 0, joined, i * v.length, v.length);
+      }
     }
+    dims[0] = present.size();
+    Samples smp = Samples.wrap(joined, dims);
     // The run's view of its output (the same kind, decided or asked for, as the run's summary says).
     smp = org.mcposterior.models.OutputKinds.of(net, smp.outputShape(), s.scorer().outputKind()).apply(smp);
     Map<String, float[][]> out = new HashMap<>();

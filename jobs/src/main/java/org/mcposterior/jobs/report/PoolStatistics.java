@@ -19,6 +19,7 @@ import org.mcposterior.evaluation.HistogramAccumulator;
 import org.mcposterior.jobs.score.ScoreSettings;
 import org.mcposterior.models.InputShapes;
 import org.mcposterior.models.Network;
+import org.mcposterior.models.SequenceLayout;
 import org.mcposterior.stats.OutputShape;
 import org.mcposterior.stats.Probabilities;
 import org.mcposterior.stats.Samples;
@@ -29,7 +30,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * The report's statistics over the whole pool, each one Spark aggregate computed on the executors:
  * the score distributions ({@link HistogramAccumulator}s), and the labelled statistics (calibration
  * of the MC mean and of the deterministic network, accuracy against coverage) as one join of pool
- * and scores folded into {@link LabeledPartial}s. Nothing proportional to the pool reaches the driver.
+ * and scores folded into {@link LabeledPartial}s. A sequence pool's shorter rows run in the
+ * deterministic pass as the run sampled them: padded at the end of time, with DL4J's features mask. Nothing proportional to the pool reaches the driver.
  */
 final class PoolStatistics {
   private static final int COVERAGE_BINS = 200;
@@ -73,6 +75,7 @@ final class PoolStatistics {
     byte[] model = RunInputs.model(s, hadoop);
     Network net = Network.fromBytes(model, s.model());
     int[] shape = InputShapes.expected(net, s.inputShape().stream().mapToInt(Integer::intValue).toArray());
+    SequenceLayout sequence = SequenceLayout.of(net, shape);
     Broadcast<byte[]> bytes = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(model);
     Probabilities conversion = s.probabilities();
     Dataset<Row> joined = pool.select(col(s.idColumn()).cast("string").as("__k"), ValidatedPool.featuresColumn(pool.schema(), s.scorer(), "pool").as("__x"),
@@ -103,7 +106,7 @@ final class PoolStatistics {
           if (det == null) {
             det = Network.fromBytes(bytes.value(), source);
           }
-          deterministic(det, shape, conversion, xs, ys, part);
+          deterministic(det, shape, sequence, conversion, xs, ys, part);
           xs.clear();
           ys.clear();
         }
@@ -122,21 +125,61 @@ final class PoolStatistics {
     return a;
   }
 
-  /** DL4J's own deterministic output of a batch, as probabilities the way the run converts its samples. */
-  private static void deterministic(Network net, int[] shape, Probabilities conversion, List<float[]> xs, List<Integer> ys,
-      LabeledPartial part) {
+  /**
+   * DL4J's own deterministic output of a batch, as probabilities the way the run converts its
+   * samples. For a sequence network ({@code sequence} not null) a row shorter than the full time
+   * length is read as the run read it: padded at the end of time and passed with DL4J's features
+   * mask ({@code output(x, false, mask, null)}); full-length rows and shorter rows run as separate
+   * batches, so a full-length pool runs exactly as without sequences.
+   */
+  private static void deterministic(Network net, int[] shape, SequenceLayout sequence, Probabilities conversion,
+      List<float[]> xs, List<Integer> ys, LabeledPartial part) {
     int n = xs.size();
-    int len = xs.get(0).length;
-    float[] flat = new float[n * len];
+    int len = Math.toIntExact(InputShapes.product(shape));
+    List<Integer> full = new ArrayList<>();
+    List<Integer> shorter = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      System.arraycopy(xs.get(i), 0, flat, i * len, len);
+      (sequence != null && xs.get(i).length < len ? shorter : full).add(i);
     }
+    double[][] p = new double[n][];
+    if (!full.isEmpty()) {
+      float[] flat = new float[full.size() * len];
+      for (int j = 0; j < full.size(); j++) {
+        System.arraycopy(xs.get(full.get(j)), 0, flat, j * len, len);
+      }
+      probabilities(net.output(Nd4j.create(flat, dims(full.size(), shape), 'c'))[0], full, conversion, p);
+    }
+    if (!shorter.isEmpty()) {
+      float[] flat = new float[shorter.size() * len];
+      float[] mask = new float[shorter.size() * sequence.timeSteps()];
+      for (int j = 0; j < shorter.size(); j++) {
+        float[] x = xs.get(shorter.get(j));
+        sequence.pad(x, flat, j * len);
+        sequence.mask(sequence.steps(x.length), mask, j * sequence.timeSteps());
+      }
+      INDArray in = Nd4j.create(flat, dims(shorter.size(), shape), 'c');
+      INDArray m = Nd4j.create(mask, new long[] {shorter.size(), sequence.timeSteps()}, 'c');
+      INDArray out = net.isGraph() ? net.graph().output(false, new INDArray[] {in}, new INDArray[] {m})[0]
+          : net.multiLayer().output(in, false, m, null);
+      probabilities(out, shorter, conversion, p);
+    }
+    for (int i = 0; i < n; i++) {
+      part.deterministic.add(p[i], ys.get(i));
+    }
+  }
+
+  private static long[] dims(int n, int[] shape) {
     long[] dims = new long[shape.length + 1];
     dims[0] = n;
     for (int d = 0; d < shape.length; d++) {
       dims[d + 1] = shape[d];
     }
-    INDArray out = net.output(Nd4j.create(flat, dims, 'c'))[0];
+    return dims;
+  }
+
+  /** The rows of {@code out} (one per index of {@code rows}) as probabilities, into {@code p[rows[j]]}. */
+  private static void probabilities(INDArray out, List<Integer> rows, Probabilities conversion, double[][] p) {
+    int n = rows.size();
     int c = (int) (out.length() / n);
     Samples smp = Samples.of(out.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c').data().asFloat(), n, c, 1);
     if (c == 1) {
@@ -147,11 +190,11 @@ final class PoolStatistics {
     OutputShape os = OutputShape.of(c);
     for (int i = 0; i < n; i++) {
       conversion.apply(v, i * c, os, 1, i, null);
-      double[] p = new double[c];
+      double[] q = new double[c];
       for (int k = 0; k < c; k++) {
-        p[k] = v[i * c + k];
+        q[k] = v[i * c + k];
       }
-      part.deterministic.add(p, ys.get(i));
+      p[rows.get(i)] = q;
     }
   }
 }

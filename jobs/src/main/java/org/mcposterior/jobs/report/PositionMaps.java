@@ -7,6 +7,7 @@ import org.mcposterior.heuristics.PosteriorScores;
 import org.mcposterior.stats.Moments;
 import org.mcposterior.stats.MomentsBatch;
 import org.mcposterior.stats.OutputKind;
+import org.mcposterior.stats.OutputView;
 import org.mcposterior.stats.Probabilities;
 import org.mcposterior.stats.Samples;
 
@@ -16,12 +17,19 @@ import org.mcposterior.stats.Samples;
  * segmentation output (channels first, {@code [C, H, W]}), one map per anchor box for detection,
  * and for the other kinds (multi-label, sequences, regression) a histogram of the per-label,
  * per-position or per-output score. The per-position scores come from core ({@link
- * PosteriorScores#perPosition}) on the pick's samples in the run's view.
+ * PosteriorScores#perPosition}) on the pick's samples in the run's view. A pick that is a sequence
+ * shorter than the run's time length (padded at the end and masked when sampled) is shown over its
+ * real time steps only: its padded positions are left out, as its scores leave them out.
  */
 final class PositionMaps {
   private PositionMaps() {}
 
-  static void render(HtmlPage page, ReportPage.Content c, int bins, Probabilities probabilities) {
+  /**
+   * @param inputShape the run's per-example input shape ({@code --input-shape}, possibly empty): with
+   *     the pick's features it tells how many time steps of a shorter sequence are real
+   */
+  static void render(HtmlPage page, ReportPage.Content c, int bins, Probabilities probabilities,
+      java.util.List<Integer> inputShape) {
     OutputKind kind = c.kind();
     int[] raw = c.rawShape();
     int[] scored = c.scoredShape();
@@ -62,6 +70,25 @@ final class PositionMaps {
       Moments m = kind == OutputKind.REGRESSION ? MomentsBatch.ofValues(s).example(0)
           : MomentsBatch.of(s, probabilities).example(0);
       double[] per = PosteriorScores.perPosition(m, score);
+      int[] real = realSteps(kind, raw, inputShape, c.features().get(k));
+      String padding = "";
+      if (real != null) {
+        // a shorter sequence: its padded (masked) steps are left out, as the run's scores leave them out
+        boolean[] keep = OutputView.of(kind, raw, "the run's output").realPositions(real[0], real[1]);
+        int kept = 0;
+        for (boolean b : keep) {
+          kept += b ? 1 : 0;
+        }
+        double[] cut = new double[kept];
+        for (int p = 0, j = 0; p < per.length; p++) {
+          if (keep[p]) {
+            cut[j++] = per[p];
+          }
+        }
+        padding = "; " + real[0] + " of " + real[1] + " time steps real, " + (per.length - kept)
+            + " padded positions left out";
+        per = cut;
+      }
       page.row();
       if (kind == OutputKind.PER_POSITION && raw.length == 3) {
         image(page, per, 0, raw[1], raw[2], k + ": " + score + " per pixel " + range(per, 0, per.length));
@@ -77,11 +104,30 @@ final class PositionMaps {
           mean += v / per.length;
         }
         page.figureChart(new HistogramChart(k + ": " + score + " per " + (kind == OutputKind.MULTI_LABEL ? "label"
-            : kind == OutputKind.REGRESSION ? "output" : "position") + " (" + per.length + ")", score,
+            : kind == OutputKind.REGRESSION ? "output" : "position") + " (" + per.length + padding + ")", score,
             Histogram.of(per, bins), mean), score);
       }
       page.endRow();
     }
+  }
+
+  /**
+   * {@code {steps, timeSteps}} when the pick is a sequence shorter than the run's time length whose
+   * output has positions in time (a per-time-step output of raw shape {@code [C, timeSteps]}, the
+   * time length being one of the two dimensions of the input shape); null otherwise (a full-length
+   * pick, an output without time positions, or unknown features).
+   */
+  static int[] realSteps(OutputKind kind, int[] raw, java.util.List<Integer> inputShape, float[] features) {
+    if (features == null || kind == OutputKind.DETECTION || raw.length != 2 || inputShape.size() != 2
+        || !inputShape.contains(raw[1])) {
+      return null;
+    }
+    int timeSteps = raw[1];
+    int width = inputShape.get(0) * inputShape.get(1) / timeSteps;
+    if (features.length >= width * timeSteps || features.length == 0 || features.length % width != 0) {
+      return null;
+    }
+    return new int[] {features.length / width, timeSteps};
   }
 
   private static void image(HtmlPage page, double[] v, int from, int h, int w, String caption) {

@@ -105,7 +105,7 @@ final class ReportPage {
     }
     page.table(header, rows);
     if (picks > 0 && !content.kind().hasOnePrediction()) {
-      PositionMaps.render(page, content, r.bins(), s.probabilities());
+      PositionMaps.render(page, content, r.bins(), s.probabilities(), s.inputShape());
     } else if (picks > 0) {
       page.heading("Posterior of the first " + picks + " picks");
       page.paragraph("Histograms (" + r.bins() + " bins) of the " + s.iterations() + " posterior samples of each pick's"
@@ -115,7 +115,9 @@ final class ReportPage {
         float[][] smp = pickSamples.get(k);
         page.subheading("#" + (i + 1) + " " + k + (topLabels.containsKey(k) ? " (label " + topLabels.get(k) + ")" : ""));
         page.row();
-        if (!imageShape.isEmpty() && features.containsKey(k)) {
+        // a shorter sequence of a sequence pool (fewer values than the shape) is not drawn
+        if (!imageShape.isEmpty() && features.containsKey(k)
+            && features.get(k).length == imageShape.stream().mapToInt(Integer::intValue).reduce(1, (a, b) -> a * b)) {
           int c = imageShape.size() == 3 ? imageShape.get(0) : 1;
           int h = imageShape.get(imageShape.size() - 2);
           int w = imageShape.get(imageShape.size() - 1);

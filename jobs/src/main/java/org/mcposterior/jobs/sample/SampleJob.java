@@ -1,5 +1,8 @@
 package org.mcposterior.jobs.sample;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -15,6 +18,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
+import org.mcposterior.spark.InvalidInputException;
 import org.mcposterior.spark.ValidatedPool;
 import org.mcposterior.evaluation.Histogram;
 import org.mcposterior.evaluation.PosteriorSummary;
@@ -27,6 +31,7 @@ import org.mcposterior.jobs.score.SummaryPaths;
 import org.mcposterior.models.InputShapes;
 import org.mcposterior.models.Network;
 import org.mcposterior.models.ReferenceNetworks;
+import org.mcposterior.models.SequenceLayout;
 import org.mcposterior.randomness.KeyedRandom;
 import org.mcposterior.sampling.PosteriorSampler;
 import org.mcposterior.stats.Samples;
@@ -81,7 +86,7 @@ public final class SampleJob {
       } else {
         net = Network.fromBytes(ScoringParts.readModel(s.model(), hadoop), s.model());
         int[] shape = InputShapes.expected(net, ss.inputShape().stream().mapToInt(Integer::intValue).toArray());
-        in = readInputs(spark, ss, s, shape, InputShapes.indexBound(net));
+        in = readInputs(spark, ss, s, shape, InputShapes.indexBound(net), SequenceLayout.of(net, shape));
       }
       Samples samples;
       try (PosteriorSampler sampler = PosteriorSampler.of(ScoringParts.stochastic(net, ss), ss.samplerConfig())) {
@@ -179,10 +184,28 @@ public final class SampleJob {
     }
   }
 
+  /**
+   * The input's rows, validated as {@code score} validates a pool. For a sequence network ({@code
+   * sequence} not null) a row shorter than the full time length is refused here, before any
+   * sampling: {@code sample} writes and draws every output of every input, and a per-time-step
+   * output's padded steps would be shown as if they were real; {@code score} takes such rows.
+   */
   private static Inputs readInputs(SparkSession spark, ScoreSettings ss, SampleSettings s, int[] shape,
-      int indexBound) {
+      int indexBound, SequenceLayout sequence) {
     int len = Math.toIntExact(InputShapes.product(shape));
-    ValidatedPool pool = ScoringParts.readPool(spark, ss, s.input(), len, indexBound, "input");
+    ValidatedPool pool = ScoringParts.readPool(spark, ss, s.input(), len, indexBound, sequence, "input");
+    if (pool.padded() > 0) {
+      Row first = pool.rows().filter(expr("size(" + ValidatedPool.FEATURES + ") < " + len))
+          .select(col(ValidatedPool.KEY), expr("size(" + ValidatedPool.FEATURES + ")")).orderBy(col(ValidatedPool.KEY))
+          .first();
+      throw new InvalidInputException("input " + s.input() + " has " + pool.padded() + " row(s) shorter than the"
+          + " network's " + sequence.timeSteps() + " time steps, e.g. example '" + first.getString(0) + "' with "
+          + sequence.steps(first.getInt(1)) + " steps; sample takes full-length sequences only (it draws every output"
+          + " of every input, and a per-time-step output's padded steps would be shown as if they were real). Fix:"
+          + " score such inputs with score --write-samples (shorter sequences padded at the end and masked as DL4J"
+          + " does, scores over their real steps only, the samples [outputs][T] of each row written), or sample only"
+          + " the full-length ones");
+    }
     long limit = Math.max(1, s.maxValues() / s.iterations());
     if (pool.scored() > limit) {
       throw new InvalidSettingsException("input " + s.input() + " has " + pool.scored() + " rows; sample draws "

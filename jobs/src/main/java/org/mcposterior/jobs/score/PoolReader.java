@@ -50,6 +50,23 @@ final class PoolReader {
     return ValidatedPool.of(load(spark, s, path, what), s.scorer(), featureLength, indexBound, what, path);
   }
 
+  /**
+   * As {@link #read(SparkSession, ScoreSettings, String, int, int, String)}, with the sequence length
+   * rule of {@link org.mcposterior.models.SequenceLayout} when {@code sequence} is not null: shorter
+   * rows pass (and are counted, {@link ValidatedPool#padded()}), malformed ones are refused.
+   */
+  static ValidatedPool read(SparkSession spark, ScoreSettings s, String path, int featureLength, int indexBound,
+      org.mcposterior.models.SequenceLayout sequence, String what) {
+    return ValidatedPool.of(load(spark, s, path, what), s.scorer(), featureLength, indexBound, sequence, null, what,
+        path);
+  }
+
+  /** Reads {@code path} and validates it as {@code scorer}'s API does (sequence lengths included). */
+  static ValidatedPool read(SparkSession spark, ScoreSettings s, String path, org.mcposterior.spark.PosteriorScorer scorer,
+      String what) {
+    return scorer.validate(load(spark, s, path, what), what, path);
+  }
+
   private static Dataset<Row> load(SparkSession spark, ScoreSettings s, String path, String what) {
     String option = what.equals("pool") ? "--pool" : "--" + what;
     Configuration conf = spark.sparkContext().hadoopConfiguration();

@@ -84,9 +84,9 @@ public final class ScoreJob {
     Map<String, Object> timings = new LinkedHashMap<>();
     timings.put("model_seconds", seconds(t0));
     long tv = System.nanoTime();
-    ValidatedPool pool = PoolReader.read(spark, s, s.pool(), scorer.featureLength(), scorer.indexBound(), "pool");
+    ValidatedPool pool = PoolReader.read(spark, s, s.pool(), scorer, "pool");
     ValidatedPool target = s.target() == null ? null
-        : PoolReader.read(spark, s, s.target(), scorer.featureLength(), scorer.indexBound(), "target");
+        : PoolReader.read(spark, s, s.target(), scorer, "target");
     timings.put("validate_seconds", seconds(tv));
     ScoredPool scored = scorer.score(pool);
     scorer.checkSelection(s.topK(), target);
@@ -140,6 +140,7 @@ public final class ScoreJob {
     counts.put("rows", pool.total());
     counts.put("skipped_invalid", pool.skipped());
     counts.put("scored", pool.scored());
+    counts.put("padded_sequences", pool.padded());
     counts.put("top_k", picked);
     summary.put("counts", counts);
     Map<String, Object> resume = new LinkedHashMap<>();

@@ -25,6 +25,17 @@ public final class ScoringParts {
   }
 
   /**
+   * Reads and validates a pool as {@code score} does for a network whose input is a sequence
+   * ({@code sequence} not null): rows shorter than the full time length pass and are counted in
+   * {@link ValidatedPool#padded()} (the caller decides whether it can take them); too long, empty
+   * or partial-step rows are refused as {@code score} refuses them.
+   */
+  public static ValidatedPool readPool(SparkSession spark, ScoreSettings s, String path, int featureLength,
+      int indexBound, org.mcposterior.models.SequenceLayout sequence, String what) {
+    return PoolReader.read(spark, s, path, featureLength, indexBound, sequence, what);
+  }
+
+  /**
    * Whether the process was asked to end (SIGTERM, Ctrl-C) while a run was writing: a failure then is
    * that stop, whatever Spark threw as its context shut down.
    */
