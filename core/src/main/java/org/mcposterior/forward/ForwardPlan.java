@@ -126,6 +126,8 @@ public final class ForwardPlan {
         f = d.flopsPerRow();
       } else if (n.kernel() instanceof ConvKernel c) {
         f = c.flopsPerRow();
+      } else if (n.kernel() instanceof SeparableConvKernel c) {
+        f = c.flopsPerRow();
       }
       if (n.sampled()) {
         perSample += f;

@@ -342,6 +342,9 @@ public final class PlanCompiler {
       throw new UnsupportedLayerException("DropConnect cannot run on " + name + "; supported layers: DenseLayer,"
           + " OutputLayer, ConvolutionLayer");
     }
+    if (k == org.deeplearning4j.nn.conf.layers.SeparableConvolution2D.class && cur.geometry().isImage()) {
+      return separableConvolution(name, layer, (org.deeplearning4j.nn.conf.layers.SeparableConvolution2D) conf, cur);
+    }
     if (conf instanceof DropoutLayer) {
       return cur; // its noise (if any) is the site above; deterministic dropout is the identity
     }
@@ -442,6 +445,30 @@ public final class PlanCompiler {
     int site = Double.isNaN(wd) ? -1 : sites++;
     int id = nodes.size();
     ConvKernel k = new ConvKernel(id, name, g.channels(), outC, win, w, b, Activation.of(conf.getActivationFn()), wd, site);
+    Geometry out = Geometry.image(outC, win.outH(), win.outW(), Geometry.Memory.HWC);
+    return add(name, k, out, InputType.convolutional(win.outH(), win.outW(), outC, conf.getCnn2dDataFormat()),
+        new int[] {cur.node()});
+  }
+
+  /** DL4J's SeparableConvolution2D as {@link SeparableConvKernel} (never with DropConnect: refused before). */
+  private Tensor separableConvolution(String name, Layer layer, org.deeplearning4j.nn.conf.layers.SeparableConvolution2D conf,
+      Tensor in) {
+    Geometry g = in.geometry();
+    if (g.channels() != conf.getNIn()) {
+      throw new InputShapeException(name + " expects " + conf.getNIn() + " input channels, but receives " + g.channels()
+          + " (per-example shape " + g + ")");
+    }
+    Tensor cur = toMemory(in, Geometry.Memory.HWC);
+    int[] kernel = conf.getKernelSize();
+    Window win = Window.of(name, g.height(), g.width(), kernel, conf.getStride(), conf.getPadding(), conf.getDilation(),
+        conf.getConvolutionMode());
+    int m = conf.getDepthMultiplier();
+    int outC = Math.toIntExact(conf.getNOut());
+    float[] dw = params(layer, "W", (long) m * g.channels() * kernel[0] * kernel[1], name);
+    float[] pw = params(layer, "pW", (long) outC * g.channels() * m, name);
+    float[] b = conf.hasBias() && layer.getParam("b") != null ? params(layer, "b", outC, name) : null;
+    SeparableConvKernel k = new SeparableConvKernel(name, g.channels(), m, outC, win, dw, pw, b,
+        Activation.of(conf.getActivationFn()));
     Geometry out = Geometry.image(outC, win.outH(), win.outW(), Geometry.Memory.HWC);
     return add(name, k, out, InputType.convolutional(win.outH(), win.outW(), outC, conf.getCnn2dDataFormat()),
         new int[] {cur.node()});

@@ -49,6 +49,8 @@ public final class PosteriorSampler implements AutoCloseable {
   private final SamplerConfig config;
   private final Map<String, ForwardPlan> plans = new ConcurrentHashMap<>();
   private final Map<ForwardPlan, ConcurrentLinkedDeque<PlanRunner>> idle = new ConcurrentHashMap<>();
+  /** Per runner, the iterations {@code [from, to)} of the last task it ran (for {@link #borrow}). */
+  private final Map<PlanRunner, long[]> lastIterations = new ConcurrentHashMap<>();
   private final List<PlanRunner> allRunners = java.util.Collections.synchronizedList(new ArrayList<>());
   private final AtomicLong outputCalls = new AtomicLong();
   private final ExecutorService pool;
@@ -417,6 +419,7 @@ public final class PosteriorSampler implements AutoCloseable {
       allRunners.clear();
     }
     idle.clear();
+    lastIterations.clear();
   }
 
   // ---------------------------------------------------------------- internals
@@ -498,9 +501,12 @@ public final class PosteriorSampler implements AutoCloseable {
   private void run(ForwardPlan plan, Batch b, long firstIteration, int iterations, float[][] out) {
     List<Task> tasks = new ArrayList<>();
     int threads = config.threads();
+    // Threads split the examples, unless the batch is too small for that or the plan drops weights:
+    // DropConnect masks are per iteration (invariant 4), so threads splitting the examples would each
+    // mask every weight at every iteration, and splitting the iterations masks each weight once.
     if (threads == 1) {
       tasks.add(new Task(0, b.n, 0, iterations));
-    } else if (b.n >= 2 * threads) {
+    } else if (b.n >= 2 * threads && !(hasDropConnect(plan) && iterations >= threads)) {
       for (int i = 0; i < threads; i++) {
         tasks.add(new Task((int) ((long) b.n * i / threads), (int) ((long) b.n * (i + 1) / threads), 0, iterations));
       }
@@ -537,7 +543,7 @@ public final class PosteriorSampler implements AutoCloseable {
   }
 
   private void runTask(ForwardPlan plan, Batch b, long firstIteration, int totalIterations, float[][] out, Task task) {
-    PlanRunner runner = borrow(plan);
+    PlanRunner runner = borrow(plan, firstIteration + task.t0, firstIteration + task.t1);
     try {
       int examples = task.e1 - task.e0;
       int iterations = task.t1 - task.t0;
@@ -628,13 +634,32 @@ public final class PosteriorSampler implements AutoCloseable {
     }
   }
 
-  private PlanRunner borrow(ForwardPlan plan) {
-    PlanRunner r = idle.computeIfAbsent(plan, p -> new ConcurrentLinkedDeque<>()).pollFirst();
+  /**
+   * An idle runner of {@code plan} for a task over iterations {@code [from, to)}: preferably the one
+   * that last ran exactly these iterations, whose cached DropConnect weights are then the ones the
+   * task needs (otherwise two threads swapping iteration ranges between calls would each recompute
+   * the other's masks every call).
+   */
+  private PlanRunner borrow(ForwardPlan plan, long from, long to) {
+    ConcurrentLinkedDeque<PlanRunner> q = idle.computeIfAbsent(plan, p -> new ConcurrentLinkedDeque<>());
+    PlanRunner r = null;
+    for (PlanRunner c : q) {
+      long[] last = lastIterations.get(c);
+      if (last != null && last[0] == from && last[1] == to && q.remove(c)) {
+        r = c;
+        break;
+      }
+    }
+    if (r == null) {
+      r = q.pollFirst();
+    }
     if (r == null) {
       r = plan.newRunner(dropConnectCache(plan));
       r.limitScratch(scratchReserve(plan) / 4);
       allRunners.add(r);
     }
+    lastIterations.put(r, new long[] {from, to});
+    r.beginTask();
     return r;
   }
 

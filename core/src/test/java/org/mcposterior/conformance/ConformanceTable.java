@@ -121,7 +121,8 @@ final class ConformanceTable {
         new Deconvolution2D.Builder(2, 2).stride(2, 2).nOut(3).build(), out(3)), img4(2, 5, 4)));
     m.put(DepthwiseConvolution2D.class, dl4j(() -> mln(img(2, 7, 6),
         new DepthwiseConvolution2D.Builder(3, 3).depthMultiplier(2).nOut(4).build(), out(3)), img4(2, 7, 6)));
-    m.put(SeparableConvolution2D.class, dl4j(() -> mln(img(2, 7, 6),
+    m.put(SeparableConvolution2D.class, nat("separable convolution kernel (depthwise loop + pointwise sgemm; NCHW/NHWC,"
+        + " every mode, stride, dilation, padding, depth multiplier; DropConnect refused)", () -> mln(img(2, 7, 6),
         new SeparableConvolution2D.Builder(3, 3).nOut(4).build(), out(3)), img4(2, 7, 6)));
     m.put(LocallyConnected2D.class, dl4j(() -> mln(img(2, 6, 6),
         new LocallyConnected2D.Builder().kernelSize(3, 3).nOut(3).build(), out(3)), img4(2, 6, 6)));
