@@ -114,6 +114,29 @@ final class Launcher {
     }
   }
 
+  /**
+   * Standard error of a run that has ended, once {@code expected} is in it or ten seconds have
+   * passed: bin/mcposterior's standard-error filter (a grep the JVM's standard error is piped
+   * through) is a process of its own that may still be writing the last lines when the JVM has
+   * exited, the more so on a loaded machine. The caller still asserts what the text holds.
+   */
+  static String stderrOnceFlushed(Path stderr, String expected) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    try {
+      String text = Files.readString(stderr, StandardCharsets.UTF_8);
+      while (!text.contains(expected) && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+        text = Files.readString(stderr, StandardCharsets.UTF_8);
+      }
+      return text;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
   /** Every file below {@code root} (and {@code root} itself if a file), by relative path, with its SHA-256. */
   static Map<String, String> snapshot(Path root) {
     Map<String, String> m = new TreeMap<>();

@@ -259,7 +259,7 @@ class OutputOwnershipTest {
     }
     again.destroy(); // SIGTERM, as a scheduler stops a task: the run says so, and keeps its work for a resume
     assertTrue(again.waitFor(2, java.util.concurrent.TimeUnit.MINUTES), "a stopped run ends");
-    String stopped = Files.readString(se2);
+    String stopped = Launcher.stderrOnceFlushed(se2, "the run was stopped before it finished");
     assertTrue(stopped.contains("the run was stopped before it finished"), stopped);
     assertFalse(stopped.contains("Exception"), stopped);
     try (Stream<Path> s = Files.list(world)) {
