@@ -41,6 +41,11 @@ final class HdfsAndYarn {
     yc.setInt(YarnConfiguration.RM_SCHEDULER_MINIMUM_ALLOCATION_MB, 128);
     yc.setInt(YarnConfiguration.RM_SCHEDULER_MAXIMUM_ALLOCATION_MB, nodeMemoryMb);
     yc.setInt(YarnConfiguration.NM_PMEM_MB, nodeMemoryMb);
+    // MiniYARNCluster overwrites the NodeManager's memory with this setting (default 4096 MB) when it
+    // starts the node: without it the node offered 4096 MB, an ApplicationMaster and ONE executor of
+    // 1.5 GiB each, and every application waited spark.scheduler.maxRegisteredResourcesWaitingTime
+    // (60 s) for a second executor that YARN could never place, then ran on one.
+    yc.setInt(YarnConfiguration.YARN_MINICLUSTER_NM_PMEM_MB, nodeMemoryMb);
     yc.setInt(YarnConfiguration.NM_VCORES, 4);
     yc.setBoolean(YarnConfiguration.NM_PMEM_CHECK_ENABLED, false);
     yc.setBoolean(YarnConfiguration.NM_VMEM_CHECK_ENABLED, false);

@@ -127,7 +127,17 @@ class ScoreJobClusterTest {
     assertTrue(summary.contains(cluster.masterUrl()), "the summary names the cluster's master: " + summary);
   }
 
+  /**
+   * On the default Spark line only (tag {@code default-line-only}; bin/test's Spark 3.5 pass leaves
+   * it out): what is Spark's on that line, an application surviving a SIGKILL of an executor in the
+   * middle of a task with "Lost executor" in the driver's log, a retried task and the same answer,
+   * is StandaloneClusterTest's appSurvivesSigkillOfAnExecutorInTheMiddleOfATask, which runs on both
+   * lines; what is mcposterior's, scores that do not depend on which executor or attempt ran a
+   * task, is Java of this project's own (keyed sampling), the same on both lines, and checked here
+   * and in YarnClusterTest.
+   */
   @Test
+  @Tag("default-line-only")
   void executorKilledMidTaskStillGivesTheSameOutput() throws Exception {
     Path out = dir.resolve("killed");
     Path markers = dir.resolve("markers");
@@ -169,7 +179,14 @@ class ScoreJobClusterTest {
     }
   }
 
+  /**
+   * On the default Spark line only (tag {@code default-line-only}): on the Spark 3.5 line the
+   * message and nothing written are JobBadInputTest's (the same refusal, "no column 'key'", in
+   * local mode) and a failed driver's non-zero exit through SparkSubmit is StandaloneClusterTest's
+   * failedJobExitsNonZeroThroughSparkSubmit.
+   */
   @Test
+  @Tag("default-line-only")
   void badInputExitsNonZeroAndWritesNothing() {
     Path out = dir.resolve("bad");
     List<String> a = new ArrayList<>(List.of(args(out)));

@@ -163,6 +163,9 @@ class YarnClusterTest {
     System.err.printf("YARN cluster-mode run: %.1f s%n", r.elapsed().toMillis() / 1000.0);
     assertEquals(0, r.exitCode(), r.describe());
     assertTrue(r.stderr().contains("final status: SUCCEEDED"), "YARN reports success\n" + r.describe());
+    assertFalse(r.driverLog().contains("after waiting maxRegisteredResourcesWaitingTime"),
+        "both executors registered before the job began (the node has room for the driver and two executors)\n"
+            + r.describe());
     assertSameAsLocal(out, "YARN");
     FileSystem fs = cluster.hdfs();
     String summary = new String(fs.open(new org.apache.hadoop.fs.Path(out + "/summary.json")).readAllBytes(),

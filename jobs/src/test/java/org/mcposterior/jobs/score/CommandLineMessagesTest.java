@@ -176,6 +176,25 @@ class CommandLineMessagesTest {
     return refused(noSpark, 2, mentions, args);
   }
 
+  /**
+   * {@link Launcher#refusedTogether} with {@code launcher} (two commands at a time), and no Java
+   * class name or Spark error code in any paragraph.
+   */
+  static List<Launcher.Result> refusedTogether(Launcher launcher, Launcher.Refusal... cases) {
+    List<Launcher.Result> results = launcher.refusedTogether(world, List.of(cases));
+    results.forEach(CommandLineMessagesTest::assertNoJavaOrSparkNames);
+    return results;
+  }
+
+  /** Usage errors, two at a time: each as {@link #usage} checks one (exit code 2, refused before any Spark session). */
+  static void usages(Launcher.Refusal... cases) {
+    refusedTogether(noSpark, cases);
+  }
+
+  static Launcher.Refusal usageCase(List<String> mentions, String... args) {
+    return new Launcher.Refusal(2, mentions, args);
+  }
+
   static void assertNoJavaOrSparkNames(Launcher.Result r) {
     String err = r.stderr();
     assertFalse(err.contains("java.") || err.contains("Exception") || err.contains("org.apache"),
@@ -187,41 +206,46 @@ class CommandLineMessagesTest {
   @Test
   void aDropProbabilityOfZeroIsRefusedInEveryCommand() {
     Path out = world.resolve("out-never");
-    usage(List.of("--dropout 0", "drops nothing", "e.g. 0.5"), score(out, "--dropout", "0"));
-    usage(List.of("--dropconnect 0", "e.g. 0.5"), score(out, "--dropconnect", "0"));
-    usage(List.of("--dropout 0", "drops nothing"), sample(out, "--dropout", "0"));
-    usage(List.of("--dropconnect 0"), sample(out, "--dropconnect", "0.0"));
-    // learn samples by its own dropout or by DropConnect with --weight-drop: 0 is refused, and a
-    // --weight-drop that MC dropout would ignore is refused too.
-    usage(List.of("--weight-drop = 0.0", "(0, 1)"), learn(out, "--posterior", "dropconnect", "--weight-drop", "0"));
-    usage(List.of("--weight-drop 0.3", "--posterior dropout", "drop --weight-drop"), learn(out, "--weight-drop", "0.3"));
+    usages(
+        usageCase(List.of("--dropout 0", "drops nothing", "e.g. 0.5"), score(out, "--dropout", "0")),
+        usageCase(List.of("--dropconnect 0", "e.g. 0.5"), score(out, "--dropconnect", "0")),
+        usageCase(List.of("--dropout 0", "drops nothing"), sample(out, "--dropout", "0")),
+        usageCase(List.of("--dropconnect 0"), sample(out, "--dropconnect", "0.0")),
+        // learn samples by its own dropout or by DropConnect with --weight-drop: 0 is refused, and a
+        // --weight-drop that MC dropout would ignore is refused too.
+        usageCase(List.of("--weight-drop = 0.0", "(0, 1)"), learn(out, "--posterior", "dropconnect", "--weight-drop", "0")),
+        usageCase(List.of("--weight-drop 0.3", "--posterior dropout", "drop --weight-drop"),
+            learn(out, "--weight-drop", "0.3")));
   }
 
   @Test
   void candidatesBelowTopKAndOptionsAHeuristicIgnoresAreUsageErrors() {
     Path out = world.resolve("out-never");
-    usage(List.of("--candidates = 3 is below --top-k = 10", "--candidates 10 or more"),
-        score(out, "--heuristic", "batch_bald", "--candidates", "3", "--top-k", "10"));
-    usage(List.of("--candidates = 3 is below --top-k = 10", "epig"),
-        score(out, "--heuristic", "epig", "--target", pool.toString(), "--candidates", "3", "--top-k", "10"));
-    usage(List.of("--candidates = 30", "--heuristic bald"), score(out, "--candidates", "30"));
-    usage(List.of("--target", "--heuristic entropy"), score(out, "--heuristic", "entropy", "--target", pool.toString()));
-    usage(List.of("--candidates = 10 is below --query = 20"),
-        learn(out, "--heuristics", "random,batch_bald", "--candidates", "10", "--query", "20", "--pool-size", "100"));
-    usage(List.of("--candidates = 50", "no joint heuristic"), learn(out, "--candidates", "50"));
+    usages(
+        usageCase(List.of("--candidates = 3 is below --top-k = 10", "--candidates 10 or more"),
+            score(out, "--heuristic", "batch_bald", "--candidates", "3", "--top-k", "10")),
+        usageCase(List.of("--candidates = 3 is below --top-k = 10", "epig"),
+            score(out, "--heuristic", "epig", "--target", pool.toString(), "--candidates", "3", "--top-k", "10")),
+        usageCase(List.of("--candidates = 30", "--heuristic bald"), score(out, "--candidates", "30")),
+        usageCase(List.of("--target", "--heuristic entropy"),
+            score(out, "--heuristic", "entropy", "--target", pool.toString())),
+        usageCase(List.of("--candidates = 10 is below --query = 20"),
+            learn(out, "--heuristics", "random,batch_bald", "--candidates", "10", "--query", "20", "--pool-size", "100")),
+        usageCase(List.of("--candidates = 50", "no joint heuristic"), learn(out, "--candidates", "50")));
   }
 
   @Test
   void sizesTheArgumentsDecideAreRefusedBeforeSparkStarts() {
     Path out = world.resolve("out-never");
-    usage(List.of("--iterations = 2000000000", "at least"), score(out, "--iterations", "2000000000"));
-    usage(List.of("--batch-size = 1000000", "--batch-size at most"),
-        score(out, "--batch-size", "1000000", "--iterations", "4000"));
-    usage(List.of("--memory-budget", "maxbytes"), score(out, "--memory-budget", "64g"));
-    usage(List.of("--heuristic batch_bald holds the samples of 100000000 candidates"),
-        score(out, "--heuristic", "batch_bald", "--candidates", "100000000", "--iterations", "1000"));
-    usage(List.of("--iterations = 2000000000", "sample holds"), sample(out, "--iterations", "2000000000"));
-    usage(List.of("--iterations = 2000000000", "MC-mean"), learn(out, "--iterations", "2000000000"));
+    usages(
+        usageCase(List.of("--iterations = 2000000000", "at least"), score(out, "--iterations", "2000000000")),
+        usageCase(List.of("--batch-size = 1000000", "--batch-size at most"),
+            score(out, "--batch-size", "1000000", "--iterations", "4000")),
+        usageCase(List.of("--memory-budget", "maxbytes"), score(out, "--memory-budget", "64g")),
+        usageCase(List.of("--heuristic batch_bald holds the samples of 100000000 candidates"),
+            score(out, "--heuristic", "batch_bald", "--candidates", "100000000", "--iterations", "1000")),
+        usageCase(List.of("--iterations = 2000000000", "sample holds"), sample(out, "--iterations", "2000000000")),
+        usageCase(List.of("--iterations = 2000000000", "MC-mean"), learn(out, "--iterations", "2000000000")));
   }
 
   @Test
@@ -239,10 +263,11 @@ class CommandLineMessagesTest {
     Path out = world.resolve("out-never");
     List<String> mentions = List.of("1 malformed JSON line", "line 5 of pool-bad.json", "{\"id\": \"ex-4\"",
         "fix or remove the line");
-    Launcher.Result s = refused(cli, 1, mentions, score(out, "--pool", bad.toString(), "--format", "json"));
-    assertFalse(s.stderr().contains("null id"), s.describe());
-    Launcher.Result m = refused(cli, 1, mentions, sample(out, "--input", bad.toString()));
-    assertFalse(m.stderr().contains("null id"), m.describe());
+    for (Launcher.Result r : refusedTogether(cli,
+        new Launcher.Refusal(1, mentions, score(out, "--pool", bad.toString(), "--format", "json")),
+        new Launcher.Refusal(1, mentions, sample(world.resolve("out-never-sample"), "--input", bad.toString())))) {
+      assertFalse(r.stderr().contains("null id"), r.describe());
+    }
   }
 
   @Test
@@ -250,12 +275,13 @@ class CommandLineMessagesTest {
     Path csv = inputs.resolve("pool-header-only.csv");
     Path out = world.resolve("out-never");
     List<String> mentions = List.of("pool-header-only.csv is empty", "header line but no rows");
-    Launcher.Result s = refused(cli, 1, mentions, score(out, "--pool", csv.toString(), "--format", "csv",
-        "--feature-cols", featureColumns()));
-    assertFalse(s.stderr().contains("type string"), s.describe());
-    Launcher.Result m = refused(cli, 1, mentions, sample(out, "--input", csv.toString(), "--feature-cols",
-        featureColumns()));
-    assertFalse(m.stderr().contains("type string"), m.describe());
+    for (Launcher.Result r : refusedTogether(cli,
+        new Launcher.Refusal(1, mentions, score(out, "--pool", csv.toString(), "--format", "csv", "--feature-cols",
+            featureColumns())),
+        new Launcher.Refusal(1, mentions, sample(world.resolve("out-never-sample"), "--input", csv.toString(),
+            "--feature-cols", featureColumns())))) {
+      assertFalse(r.stderr().contains("type string"), r.describe());
+    }
   }
 
   @Test
@@ -263,10 +289,12 @@ class CommandLineMessagesTest {
     Path folder = inputs.resolve("pool-with-readme");
     Path out = world.resolve("out-never");
     List<String> mentions = List.of("README.txt", "not parquet", "remove or move it out of " + folder);
-    Launcher.Result s = refused(cli, 1, mentions, score(out, "--pool", folder.toString()));
-    assertFalse(s.stderr().contains("pass --format"), "the format is right, the folder is not: " + s.describe());
-    Launcher.Result m = refused(cli, 1, mentions, sample(out, "--input", folder.toString(), "--format", "parquet"));
-    assertFalse(m.stderr().contains("pass --format"), m.describe());
+    for (Launcher.Result r : refusedTogether(cli,
+        new Launcher.Refusal(1, mentions, score(out, "--pool", folder.toString())),
+        new Launcher.Refusal(1, mentions, sample(world.resolve("out-never-sample"), "--input", folder.toString(), "--format",
+            "parquet")))) {
+      assertFalse(r.stderr().contains("pass --format"), "the format is right, the folder is not: " + r.describe());
+    }
   }
 
   /**

@@ -71,14 +71,24 @@ class CommandLineSafetyTest {
     return cli.refused(world, code, List.of(mention), args);
   }
 
+  /** {@link Launcher#refusedTogether}: each command refused as {@link #refused} checks one, two at a time. */
+  static List<Launcher.Result> refusedTogether(Launcher.Refusal... cases) {
+    return cli.refusedTogether(world, List.of(cases));
+  }
+
+  static Launcher.Refusal refusal(int code, String mention, String... args) {
+    return Launcher.Refusal.of(code, mention, args);
+  }
+
   @Test
   void overwriteNeverReplacesTheRunsOwnInputs() {
-    refused(2, "is --pool", score(pool, "--overwrite"));
-    refused(2, "is --model", score(model, "--overwrite"));
-    refused(2, "holds --model", score(inputs, "--overwrite"));
-    refused(2, "lies inside --pool", score(pool.resolve("scores"), "--overwrite"));
-    refused(2, "working directory", score(world.resolve("cwd"), "--overwrite"));
-    refused(2, "holds --model", score(world, "--overwrite"));
+    refusedTogether(
+        refusal(2, "is --pool", score(pool, "--overwrite")),
+        refusal(2, "is --model", score(model, "--overwrite")),
+        refusal(2, "holds --model", score(inputs, "--overwrite")),
+        refusal(2, "lies inside --pool", score(pool.resolve("scores"), "--overwrite")),
+        refusal(2, "working directory", score(world.resolve("cwd"), "--overwrite")),
+        refusal(2, "holds --model", score(world, "--overwrite")));
   }
 
   @Test
@@ -173,15 +183,16 @@ class CommandLineSafetyTest {
   @Test
   void checksBeforeWork() throws Exception {
     Path out = world.resolve("out-never");
-    Launcher.Result r = refused(2, "--iterations = 1000000000", score(out, "--iterations", "1000000000"));
-    assertFalse(r.stderr().contains("scoring "), "refused before sampling");
-    refused(2, "--partitions = 100000", score(out, "--partitions", "100000"));
-    refused(1, "--target", score(out, "--heuristic", "epig", "--target", world.resolve("no-target").toString()));
-    refused(2, "--memory-budget", score(out, "--memory-budget", "64g"));
-    refused(2, "--batch-size", score(out, "--batch-size", "1000000", "--iterations", "4000"));
     Path parentIsFile = Files.writeString(world.resolve("a-file"), "x");
-    refused(1, "is a file", score(parentIsFile.resolve("out")));
-    refused(1, "cannot write the output", score(Path.of("/sys/mcposterior-test-out")));
+    List<Launcher.Result> r = refusedTogether(
+        refusal(2, "--iterations = 1000000000", score(out, "--iterations", "1000000000")),
+        refusal(2, "--partitions = 100000", score(out, "--partitions", "100000")),
+        refusal(1, "--target", score(out, "--heuristic", "epig", "--target", world.resolve("no-target").toString())),
+        refusal(2, "--memory-budget", score(out, "--memory-budget", "64g")),
+        refusal(2, "--batch-size", score(out, "--batch-size", "1000000", "--iterations", "4000")),
+        refusal(1, "is a file", score(parentIsFile.resolve("out"))),
+        refusal(1, "cannot write the output", score(Path.of("/sys/mcposterior-test-out"))));
+    assertFalse(r.get(0).stderr().contains("scoring "), "refused before sampling");
   }
 
   @Test
@@ -201,32 +212,36 @@ class CommandLineSafetyTest {
 
   @Test
   void wrongFormatMissingPoolAndNoDropoutNameTheFix() throws Exception {
-    Path out = world.resolve("out-never");
-    List<String> csvAsParquet = new java.util.ArrayList<>(List.of(score(out)));
+    // One --out each (none is ever made): the four run two at a time, and a run claims its --out first.
+    List<String> csvAsParquet = new java.util.ArrayList<>(List.of(score(world.resolve("out-never-csv"))));
     csvAsParquet.set(csvAsParquet.indexOf(pool.toString()), inputs.resolve("pool-csv").toString());
-    refused(1, "pass --format csv", csvAsParquet.toArray(new String[0]));
-    List<String> jsonAsParquet = new java.util.ArrayList<>(List.of(score(out)));
+    List<String> jsonAsParquet = new java.util.ArrayList<>(List.of(score(world.resolve("out-never-json"))));
     jsonAsParquet.set(jsonAsParquet.indexOf(pool.toString()), inputs.resolve("pool-json").toString());
-    refused(1, "pass --format json", jsonAsParquet.toArray(new String[0]));
-    List<String> missing = new java.util.ArrayList<>(List.of(score(out)));
+    List<String> missing = new java.util.ArrayList<>(List.of(score(world.resolve("out-never-missing"))));
     missing.set(missing.indexOf(pool.toString()), world.resolve("no-pool").toString());
-    refused(1, "does not exist", missing.toArray(new String[0]));
 
     MultiLayerNetwork plain = Networks.deterministicMlp(9);
     Path plainModel = Fixtures.save(plain, inputs, "plain.zip");
-    List<String> noDropout = new java.util.ArrayList<>(List.of(score(out)));
+    List<String> noDropout = new java.util.ArrayList<>(List.of(score(world.resolve("out-never-plain"))));
     noDropout.set(noDropout.indexOf(model.toString()), plainModel.toString());
-    refused(1, "--dropconnect 0.5", noDropout.toArray(new String[0]));
+    refusedTogether(
+        refusal(1, "pass --format csv", csvAsParquet.toArray(new String[0])),
+        refusal(1, "pass --format json", jsonAsParquet.toArray(new String[0])),
+        refusal(1, "does not exist", missing.toArray(new String[0])),
+        refusal(1, "--dropconnect 0.5", noDropout.toArray(new String[0])));
   }
 
   @Test
   void badValuesAreUsageErrorsWithoutJavaNames() {
     Path out = world.resolve("out-never");
+    List<Launcher.Refusal> cases = new java.util.ArrayList<>();
     for (String[] bad : List.of(new String[] {"--mode", "foo"}, new String[] {"--probabilities", "odds"},
         new String[] {"--dropout", "NaN"}, new String[] {"--dropconnect", "1.5"}, new String[] {"--iterations", "x"},
         new String[] {"--memory-budget", "lots"}, new String[] {"--iterations", "0"}, new String[] {"--top-k", "-1"},
         new String[] {"--output-kind", "softmax"}, new String[] {"--reduction", "median"})) {
-      Launcher.Result r = refused(2, bad[0], score(out, bad));
+      cases.add(refusal(2, bad[0], score(out, bad)));
+    }
+    for (Launcher.Result r : cli.refusedTogether(world, cases)) {
       assertFalse(r.stderr().contains("java.") || r.stderr().contains("MaskMode") || r.stderr().contains("Exception"),
           "no Java names: " + r.describe());
     }

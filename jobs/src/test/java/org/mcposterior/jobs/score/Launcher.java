@@ -114,6 +114,29 @@ final class Launcher {
     }
   }
 
+  /**
+   * Standard error of a run that has ended, once {@code expected} is in it or ten seconds have
+   * passed: bin/mcposterior's standard-error filter (a grep the JVM's standard error is piped
+   * through) is a process of its own that may still be writing the last lines when the JVM has
+   * exited, the more so on a loaded machine. The caller still asserts what the text holds.
+   */
+  static String stderrOnceFlushed(Path stderr, String expected) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    try {
+      String text = Files.readString(stderr, StandardCharsets.UTF_8);
+      while (!text.contains(expected) && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+        text = Files.readString(stderr, StandardCharsets.UTF_8);
+      }
+      return text;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
   /** Every file below {@code root} (and {@code root} itself if a file), by relative path, with its SHA-256. */
   static Map<String, String> snapshot(Path root) {
     Map<String, String> m = new TreeMap<>();
@@ -185,6 +208,76 @@ final class Launcher {
     org.junit.jupiter.api.Assertions.assertEquals(before, worldFiles(world),
         "nothing written, changed or deleted: " + r.describe());
     return r;
+  }
+
+  /** One command of {@link #refusedTogether}: the exit code it must end with and what its paragraph must name. */
+  record Refusal(int code, List<String> mentions, String... args) {
+    static Refusal of(int code, String mention, String... args) {
+      return new Refusal(code, List.of(mention), args);
+    }
+
+    /** The command's {@code --out}, or null. */
+    String out() {
+      int at = List.of(args).indexOf("--out");
+      return at >= 0 && at + 1 < args.length ? args[at + 1] : null;
+    }
+
+    /**
+     * Whether this and {@code other} may run at the same time: not if either may claim an
+     * {@code --out} the other names (a refusal after the claim would meet the other's claim).
+     * A usage error (exit code 2) is decided from the arguments before anything is touched.
+     */
+    boolean independentOf(Refusal other) {
+      return code == 2 && other.code == 2 || out() == null || !out().equals(other.out());
+    }
+  }
+
+  /**
+   * {@link #refused} for several commands that must each be refused, run side by side two at a
+   * time (each is a JVM that mostly starts up; two cores run two), in order; two that name the
+   * same {@code --out} run one after the other unless both are usage errors. Every command is checked as
+   * {@link #refused} checks one: its exit code, exactly one paragraph naming each of its mentions,
+   * nothing on standard output; and no file below {@code world} (but its logs) is written, changed
+   * or deleted by any of them (hashed before the first starts and after the last ends).
+   *
+   * @return the results, in the order of {@code cases}
+   */
+  List<Result> refusedTogether(Path world, List<Refusal> cases) {
+    Map<String, String> before = worldFiles(world);
+    List<Result> results = new ArrayList<>();
+    for (int i = 0; i < cases.size();) {
+      int n = i + 1 < cases.size() && cases.get(i).independentOf(cases.get(i + 1)) ? 2 : 1;
+      List<Process> running = new ArrayList<>();
+      List<Path[]> files = new ArrayList<>();
+      for (Refusal c : cases.subList(i, i + n)) {
+        try {
+          Path out = Files.createTempFile(logs, "stdout", ".txt");
+          Path err = Files.createTempFile(logs, "stderr", ".txt");
+          running.add(start(out, err, c.args()));
+          files.add(new Path[] {out, err});
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+      for (int k = 0; k < running.size(); k++) {
+        results.add(await(running.get(k), files.get(k)[0], files.get(k)[1], Duration.ofMinutes(5)));
+      }
+      i += n;
+    }
+    for (int i = 0; i < cases.size(); i++) {
+      Refusal c = cases.get(i);
+      Result r = results.get(i);
+      String what = String.join(" ", c.args()) + "\n" + r.describe();
+      org.junit.jupiter.api.Assertions.assertEquals(c.code(), r.exitCode(), what);
+      org.junit.jupiter.api.Assertions.assertTrue(r.onlyOneParagraph(), "one paragraph, no stack trace: " + what);
+      org.junit.jupiter.api.Assertions.assertEquals("", r.stdout().strip(), "nothing on standard output: " + what);
+      for (String m : c.mentions()) {
+        org.junit.jupiter.api.Assertions.assertTrue(r.stderr().contains(m), "mentions '" + m + "': " + what);
+      }
+    }
+    org.junit.jupiter.api.Assertions.assertEquals(before, worldFiles(world),
+        "nothing written, changed or deleted by any of " + cases.size() + " refused commands");
+    return results;
   }
 
   /** Waits until {@code file} exists (at most {@code timeout}). */

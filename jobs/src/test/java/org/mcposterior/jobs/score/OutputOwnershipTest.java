@@ -72,6 +72,15 @@ class OutputOwnershipTest {
     return cli.refused(world, code, List.of(mention), args);
   }
 
+  /** {@link Launcher#refusedTogether}: each command refused as {@link #refused} checks one, two at a time. */
+  static List<Launcher.Result> refusedTogether(Launcher.Refusal... cases) {
+    return cli.refusedTogether(world, List.of(cases));
+  }
+
+  static Launcher.Refusal refusal(int code, String mention, String... args) {
+    return Launcher.Refusal.of(code, mention, args);
+  }
+
   /** A copy of the earlier output, to damage. */
   static Path copyOfEarlier(String name) throws Exception {
     Path copy = world.resolve(name);
@@ -95,21 +104,20 @@ class OutputOwnershipTest {
     Files.createDirectories(project.resolve("src"));
     Files.writeString(project.resolve("src/train.py"), "print('mine')");
     Files.writeString(project.resolve("notes.md"), "my notes");
-    refused(1, "no manifest.json", score(project, "--overwrite"));
-    refused(1, "no manifest.json", "sample", "--model", model.toString(), "--input", pool.toString(), "--iterations", "5",
-        "--out", project.toString(), "--overwrite");
-    refused(1, "no manifest.json", "learn", "--out", project.toString(), "--overwrite", "--steps", "1");
+    refusedTogether(
+        refusal(1, "no manifest.json", score(project, "--overwrite")),
+        refusal(1, "no manifest.json", "sample", "--model", model.toString(), "--input", pool.toString(), "--iterations",
+            "5", "--out", project.toString(), "--overwrite"),
+        refusal(1, "no manifest.json", "learn", "--out", project.toString(), "--overwrite", "--steps", "1"));
   }
 
   @Test
   void anEarlierOutputWithAUsersFileAddedOrAFileChangedOrLostIsNotReplaced() throws Exception {
     Path added = copyOfEarlier("with-notes");
     Files.writeString(added.resolve("notes.txt"), "my plot notes");
-    refused(1, "it holds notes.txt, which the run did not write", score(added, "--overwrite"));
 
     Path changed = copyOfEarlier("changed");
     Files.writeString(changed.resolve("summary.json"), "{}");
-    refused(1, "summary.json was changed", score(changed, "--overwrite"));
 
     Path lost = copyOfEarlier("lost");
     Path part;
@@ -117,8 +125,11 @@ class OutputOwnershipTest {
       part = s.filter(p -> p.getFileName().toString().startsWith("part-")).findFirst().orElseThrow();
     }
     Files.delete(part);
-    refused(1, "is missing", score(lost, "--overwrite"));
-    refused(1, "is missing", "report", "--scores", lost.toString(), "--out", world.resolve("lost.html").toString());
+    refusedTogether(
+        refusal(1, "it holds notes.txt, which the run did not write", score(added, "--overwrite")),
+        refusal(1, "summary.json was changed", score(changed, "--overwrite")),
+        refusal(1, "is missing", score(lost, "--overwrite")),
+        refusal(1, "is missing", "report", "--scores", lost.toString(), "--out", world.resolve("lost.html").toString()));
   }
 
   @Test
@@ -143,11 +154,11 @@ class OutputOwnershipTest {
     Path out = world.resolve("crafted");
     // A crafted claim whose run id would name the sibling folder if paths were built from it.
     Files.writeString(world.resolve("crafted.lock"), "run=/../sibling\nhost=nowhere\npid=1\nprocess_start=0\nsince=x\n");
-    refused(1, "is not an mcposterior claim", score(out));
-
     Path mine = world.resolve("mine");
     Files.writeString(world.resolve("mine.lock"), "my lock file for my own tool");
-    Launcher.Result r = refused(1, "is not an mcposterior claim", score(mine));
+    Launcher.Result r = refusedTogether(
+        refusal(1, "is not an mcposterior claim", score(out)),
+        refusal(1, "is not an mcposterior claim", score(mine))).get(1);
     assertFalse(r.stderr().contains("being written by another mcposterior run"), r.describe());
   }
 
@@ -175,9 +186,10 @@ class OutputOwnershipTest {
     Path fake = Files.createDirectories(world.resolve("fake-learn"));
     Files.writeString(fake.resolve("summary.json"), "{\"settings\": {}}");
     Files.writeString(fake.resolve("steps.json"), "[]");
-    refused(1, "no manifest.json", "learn", "--merge", fake.toString(), "--out", world.resolve("merged").toString());
-    refused(1, "is the output of a score run", "learn", "--merge", earlier.toString(), "--out",
-        world.resolve("merged").toString());
+    refusedTogether(
+        refusal(1, "no manifest.json", "learn", "--merge", fake.toString(), "--out", world.resolve("merged").toString()),
+        refusal(1, "is the output of a score run", "learn", "--merge", earlier.toString(), "--out",
+            world.resolve("merged").toString()));
   }
 
   /**
@@ -247,7 +259,7 @@ class OutputOwnershipTest {
     }
     again.destroy(); // SIGTERM, as a scheduler stops a task: the run says so, and keeps its work for a resume
     assertTrue(again.waitFor(2, java.util.concurrent.TimeUnit.MINUTES), "a stopped run ends");
-    String stopped = Files.readString(se2);
+    String stopped = Launcher.stderrOnceFlushed(se2, "the run was stopped before it finished");
     assertTrue(stopped.contains("the run was stopped before it finished"), stopped);
     assertFalse(stopped.contains("Exception"), stopped);
     try (Stream<Path> s = Files.list(world)) {
