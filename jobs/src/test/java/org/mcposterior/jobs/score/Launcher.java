@@ -97,13 +97,31 @@ final class Launcher {
 
   static Result await(Process p, Path stdout, Path stderr, Duration timeout) {
     try {
-      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        p.destroyForcibly();
-        throw new AssertionError("bin/mcposterior did not finish in " + timeout);
+      // bin/mcposterior pipes the JVM's standard error through a filter (a grep started by the
+      // launcher's shell, then a child of the JVM's process) that may still be writing the last
+      // lines when the JVM has exited, the more so on a loaded machine. Its process is noted while
+      // the JVM runs and waited for after, so the file read below is complete.
+      java.util.Set<ProcessHandle> children = new java.util.HashSet<>();
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (!p.waitFor(100, TimeUnit.MILLISECONDS)) {
+        p.descendants().forEach(children::add);
+        if (System.nanoTime() > deadline) {
+          p.destroyForcibly();
+          throw new AssertionError("bin/mcposterior did not finish in " + timeout);
+        }
       }
-      // The launcher's standard-error filter may still be flushing: wait for the pipe to close.
       p.getInputStream().close();
-      Thread.sleep(200);
+      for (ProcessHandle child : children) {
+        try {
+          child.onExit().get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+          throw new AssertionError("the standard-error filter of bin/mcposterior (pid " + child.pid()
+              + ") did not end within 10 s of the JVM", e);
+        }
+      }
+      if (children.isEmpty()) {
+        Thread.sleep(200); // ended before its filter could be seen: give the filter time to flush
+      }
       return new Result(p.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8),
           Files.readString(stderr, StandardCharsets.UTF_8));
     } catch (IOException e) {
