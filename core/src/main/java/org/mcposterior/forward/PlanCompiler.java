@@ -27,6 +27,7 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.mcposterior.models.InputShapeException;
 import org.mcposterior.models.InputShapes;
 import org.mcposterior.models.Network;
+import org.mcposterior.models.SequenceLayout;
 import org.mcposterior.stochastic.Noise;
 import org.mcposterior.stochastic.StochasticNetwork;
 import org.mcposterior.stochastic.UnsupportedLayerException;
@@ -145,7 +146,7 @@ public final class PlanCompiler {
         Network.Node consumer = InputShapes.firstConsumer(network, n.name());
         org.deeplearning4j.nn.conf.layers.Layer first = consumer == null ? null : consumer.layer().conf().getLayer();
         CNN2DFormat format = first == null ? CNN2DFormat.NCHW : imageFormat(first);
-        RNNFormat sequences = first == null ? RNNFormat.NCW : rnnFormat(first);
+        RNNFormat sequences = first == null ? RNNFormat.NCW : SequenceLayout.rnnFormat(first);
         Tensor t = input(n.inputIndex(), inputShapes[n.inputIndex()], format, sequences);
         values.put(n.name(), t);
         if (featuresMask && n.inputIndex() == 0) {
@@ -431,10 +432,7 @@ public final class PlanCompiler {
           + " per-example activations of shape " + g + "; pass images of shape [batch, " + conf.getNIn() + ", h, w]"
           + " or a flat input with InputType.convolutionalFlat when building the network");
     }
-    if (g.channels() != conf.getNIn()) {
-      throw new InputShapeException(name + " expects " + conf.getNIn() + " input channels, but receives " + g.channels()
-          + " (per-example shape " + g + ")");
-    }
+    requireChannels(name, conf.getNIn(), g);
     Tensor cur = toMemory(in, Geometry.Memory.HWC);
     int[] kernel = conf.getKernelSize();
     Window win = Window.of(name, g.height(), g.width(), kernel, conf.getStride(), conf.getPadding(), conf.getDilation(),
@@ -450,14 +448,19 @@ public final class PlanCompiler {
         new int[] {cur.node()});
   }
 
+  /** Refuses image activations whose channel count is not the layer's {@code nIn}. */
+  private static void requireChannels(String name, long nIn, Geometry g) {
+    if (g.channels() != nIn) {
+      throw new InputShapeException(name + " expects " + nIn + " input channels, but receives " + g.channels()
+          + " (per-example shape " + g + ")");
+    }
+  }
+
   /** DL4J's SeparableConvolution2D as {@link SeparableConvKernel} (never with DropConnect: refused before). */
   private Tensor separableConvolution(String name, Layer layer, org.deeplearning4j.nn.conf.layers.SeparableConvolution2D conf,
       Tensor in) {
     Geometry g = in.geometry();
-    if (g.channels() != conf.getNIn()) {
-      throw new InputShapeException(name + " expects " + conf.getNIn() + " input channels, but receives " + g.channels()
-          + " (per-example shape " + g + ")");
-    }
+    requireChannels(name, conf.getNIn(), g);
     Tensor cur = toMemory(in, Geometry.Memory.HWC);
     int[] kernel = conf.getKernelSize();
     Window win = Window.of(name, g.height(), g.width(), kernel, conf.getStride(), conf.getPadding(), conf.getDilation(),
@@ -799,32 +802,6 @@ public final class PlanCompiler {
       return 1; // [time, features] dims; the LSTM sees [batch, features, time]
     }
     return 0;
-  }
-
-  /** The sequence format a layer expects (DL4J's default NCW when it says nothing), for a 3D network input. */
-  static RNNFormat rnnFormat(org.deeplearning4j.nn.conf.layers.Layer conf) {
-    if (conf instanceof org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer r) {
-      return r.getRnnDataFormat();
-    }
-    if (conf instanceof org.deeplearning4j.nn.conf.layers.RnnOutputLayer r) {
-      return r.getRnnDataFormat();
-    }
-    if (conf instanceof org.deeplearning4j.nn.conf.layers.RnnLossLayer r) {
-      return r.getRnnDataFormat();
-    }
-    if (conf instanceof org.deeplearning4j.nn.conf.layers.Convolution1DLayer c) {
-      return c.getRnnDataFormat();
-    }
-    if (conf instanceof org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional b) {
-      return b.getRNNDataFormat();
-    }
-    if (conf instanceof org.deeplearning4j.nn.conf.layers.recurrent.TimeDistributed t) {
-      return t.getRnnDataFormat();
-    }
-    if (conf instanceof org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer w) {
-      return rnnFormat(w.getUnderlying());
-    }
-    return RNNFormat.NCW;
   }
 
   /** The image format a layer expects, for deciding how a 4D network input is laid out. */

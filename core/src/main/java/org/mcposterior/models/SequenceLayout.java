@@ -46,11 +46,15 @@ public record SequenceLayout(int timeSteps, int stepWidth, boolean timeMajor) im
     }
     String input = net.nodes().stream().filter(n -> n.inputIndex() == 0).findFirst().orElseThrow().name();
     Network.Node first = InputShapes.firstConsumer(net, input);
-    boolean nwc = first != null && format(first.layer().conf().getLayer()) == RNNFormat.NWC;
+    boolean nwc = first != null && rnnFormat(first.layer().conf().getLayer()) == RNNFormat.NWC;
     return nwc ? new SequenceLayout(shape[0], shape[1], true) : new SequenceLayout(shape[1], shape[0], false);
   }
 
-  private static RNNFormat format(Layer conf) {
+  /**
+   * The sequence format a layer expects (DL4J's default NCW when it says nothing; a wrapper's is
+   * its inner layer's): how a network's sequence input is laid out, for the pool and the plan.
+   */
+  public static RNNFormat rnnFormat(Layer conf) {
     if (conf instanceof org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer r) {
       return r.getRnnDataFormat();
     }
@@ -70,7 +74,7 @@ public record SequenceLayout(int timeSteps, int stepWidth, boolean timeMajor) im
       return t.getRnnDataFormat();
     }
     if (conf instanceof org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer w) {
-      return format(w.getUnderlying());
+      return rnnFormat(w.getUnderlying());
     }
     return RNNFormat.NCW;
   }

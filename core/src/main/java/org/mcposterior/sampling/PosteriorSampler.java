@@ -111,13 +111,7 @@ public final class PosteriorSampler implements AutoCloseable {
    * @return one {@link Samples} per network output
    */
   public List<Samples> predictOnBatch(INDArray[] inputs, long[] exampleKeys, long firstIteration, int iterations) {
-    if (iterations <= 0) {
-      throw new InvalidSamplingArgumentException("iterations = " + iterations + "; expected a positive number of"
-          + " stochastic passes, e.g. 20");
-    }
-    if (firstIteration < 0) {
-      throw new InvalidSamplingArgumentException("first iteration = " + firstIteration + "; expected >= 0");
-    }
+    checkIterations(firstIteration, iterations);
     return sample(prepare(inputs, exampleKeys), firstIteration, iterations);
   }
 
@@ -135,13 +129,7 @@ public final class PosteriorSampler implements AutoCloseable {
    */
   public List<Samples> predictOnBatch(INDArray input, INDArray featuresMask, long[] exampleKeys, long firstIteration,
       int iterations) {
-    if (iterations <= 0) {
-      throw new InvalidSamplingArgumentException("iterations = " + iterations + "; expected a positive number of"
-          + " stochastic passes, e.g. 20");
-    }
-    if (firstIteration < 0) {
-      throw new InvalidSamplingArgumentException("first iteration = " + firstIteration + "; expected >= 0");
-    }
+    checkIterations(firstIteration, iterations);
     Batch b = prepare(new INDArray[] {input}, exampleKeys);
     ForwardPlan plan = plan(b.shapes, true);
     int t = plan.maskLength();
@@ -167,13 +155,7 @@ public final class PosteriorSampler implements AutoCloseable {
    */
   public List<Samples> predictOnBatch(float[] input, int[] perExampleShape, float[] featuresMask, long[] exampleKeys,
       long firstIteration, int iterations) {
-    if (iterations <= 0) {
-      throw new InvalidSamplingArgumentException("iterations = " + iterations + "; expected a positive number of"
-          + " stochastic passes, e.g. 20");
-    }
-    if (firstIteration < 0) {
-      throw new InvalidSamplingArgumentException("first iteration = " + firstIteration + "; expected >= 0");
-    }
+    checkIterations(firstIteration, iterations);
     if (network.network().numInputs() != 1) {
       throw new InputShapeException("a features mask is for a network of one sequence input; this one takes "
           + network.network().numInputs());
@@ -250,13 +232,7 @@ public final class PosteriorSampler implements AutoCloseable {
    */
   public List<Samples> predictOnBatch(float[][] inputs, int[][] perExampleShapes, long[] exampleKeys,
       long firstIteration, int iterations) {
-    if (iterations <= 0) {
-      throw new InvalidSamplingArgumentException("iterations = " + iterations + "; expected a positive number of"
-          + " stochastic passes, e.g. 20");
-    }
-    if (firstIteration < 0) {
-      throw new InvalidSamplingArgumentException("first iteration = " + firstIteration + "; expected >= 0");
-    }
+    checkIterations(firstIteration, iterations);
     if (inputs.length != network.network().numInputs() || perExampleShapes.length != inputs.length) {
       throw new InputShapeException("the network takes " + network.network().numInputs() + " input(s), got "
           + inputs.length + " with " + perExampleShapes.length + " shapes");
@@ -678,5 +654,16 @@ public final class PosteriorSampler implements AutoCloseable {
   /** The number of values of one example's output {@code k}: the product of {@link #outputShape}. */
   public int outputSize(int[][] perExampleShapes, int k) {
     return plan(perExampleShapes).outputNode(k).geometry().size();
+  }
+
+  /** Refuses an empty or negative iteration range. */
+  private static void checkIterations(long firstIteration, int iterations) {
+    if (iterations <= 0) {
+      throw new InvalidSamplingArgumentException("iterations = " + iterations + "; expected a positive number of"
+          + " stochastic passes, e.g. 20");
+    }
+    if (firstIteration < 0) {
+      throw new InvalidSamplingArgumentException("first iteration = " + firstIteration + "; expected >= 0");
+    }
   }
 }
