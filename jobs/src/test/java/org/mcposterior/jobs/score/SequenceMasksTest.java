@@ -102,15 +102,6 @@ class SequenceMasksTest {
     return m;
   }
 
-  static double[] doubles(Row r, String col) {
-    List<Object> l = r.getList(r.fieldIndex(col));
-    double[] d = new double[l.size()];
-    for (int i = 0; i < d.length; i++) {
-      d[i] = ((Number) l.get(i)).doubleValue();
-    }
-    return d;
-  }
-
   /** The samples column as [outputs][iterations]. */
   static double[][] samples(Row r) {
     List<Object> rows = r.getList(r.fieldIndex("samples"));
@@ -142,7 +133,7 @@ class SequenceMasksTest {
     INDArray[] pm = padded(x, nwc);
     INDArray expected = net.output(pm[0], false, pm[1], null);
     for (int i = 0; i < x.length; i++) {
-      double[] p = doubles(rows.get("ex-" + i), "probabilities");
+      double[] p = OutputKindsJobTest.doubles(rows.get("ex-" + i), "probabilities");
       double[] e = expected.slice(i).dup('c').data().asDouble();
       assertEquals(e.length, p.length, "ex-" + i);
       for (int o = 0; o < e.length; o++) {
