@@ -269,6 +269,17 @@ public final class Network {
     return graph.output(false, inputs);
   }
 
+  /**
+   * DL4J's deterministic pass of a one-input network with a features mask ({@code [batch, time]},
+   * 1 for a real step): {@code output(x, false, mask, null)}, every output.
+   */
+  public INDArray[] output(INDArray input, INDArray featuresMask) {
+    if (mln != null) {
+      return new INDArray[] {mln.output(input, false, featuresMask, null)};
+    }
+    return graph.output(false, new INDArray[] {input}, new INDArray[] {featuresMask});
+  }
+
   /** An independent deep copy (parameters included), for use by another thread. */
   public Network copy() {
     return mln != null ? new Network(mln.clone(), null) : new Network(null, graph.clone());

@@ -118,4 +118,14 @@ public record SequenceLayout(int timeSteps, int stepWidth, boolean timeMajor) im
     Arrays.fill(dst, off, off + steps, 1f);
     Arrays.fill(dst, off + steps, off + timeSteps, 0f);
   }
+
+  /**
+   * Row {@code row} of a padded, masked batch: {@code features} padded into {@code x} ({@link #pad})
+   * and its mask into {@code mask} ({@link #mask}), for DL4J's {@code output(x, false, mask, null)}
+   * and the sampler's masked {@code predictOnBatch}.
+   */
+  public void padMasked(float[] features, float[] x, float[] mask, int row) {
+    pad(features, x, row * length());
+    mask(steps(features.length), mask, row * timeSteps);
+  }
 }

@@ -148,8 +148,7 @@ final class ScoreTask implements Serializable {
       Example e = batch.get(i);
       keys[i] = KeyedRandom.exampleKey(e.key());
       if (masked) {
-        sequence.pad(e.features(), x, i * len);
-        sequence.mask(sequence.steps(e.features().length), mask, i * sequence.timeSteps());
+        sequence.padMasked(e.features(), x, mask, i);
       } else if (e.features().length != len) {
         throw new IllegalStateException("example " + e.key() + " has " + e.features().length + " features, expected " + len);
       } else {

@@ -95,8 +95,7 @@ final class PickSamples {
         if (seq != null && f.length < len) {
           float[] x = new float[len];
           float[] mask = new float[seq.timeSteps()];
-          seq.pad(f, x, 0);
-          seq.mask(seq.steps(f.length), mask, 0);
+          seq.padMasked(f, x, mask, 0);
           one = sampler.predictOnBatch(x, shape, mask, ek, 0, s.iterations()).get(0);
         } else {
           one = sampler.predictOnBatch(new float[][] {f}, new int[][] {shape}, ek, 0, s.iterations()).get(0);

@@ -153,14 +153,11 @@ final class PoolStatistics {
       float[] flat = new float[shorter.size() * len];
       float[] mask = new float[shorter.size() * sequence.timeSteps()];
       for (int j = 0; j < shorter.size(); j++) {
-        float[] x = xs.get(shorter.get(j));
-        sequence.pad(x, flat, j * len);
-        sequence.mask(sequence.steps(x.length), mask, j * sequence.timeSteps());
+        sequence.padMasked(xs.get(shorter.get(j)), flat, mask, j);
       }
       INDArray in = Nd4j.create(flat, dims(shorter.size(), shape), 'c');
       INDArray m = Nd4j.create(mask, new long[] {shorter.size(), sequence.timeSteps()}, 'c');
-      INDArray out = net.isGraph() ? net.graph().output(false, new INDArray[] {in}, new INDArray[] {m})[0]
-          : net.multiLayer().output(in, false, m, null);
+      INDArray out = net.output(in, m)[0];
       probabilities(out, shorter, conversion, p);
     }
     for (int i = 0; i < n; i++) {
