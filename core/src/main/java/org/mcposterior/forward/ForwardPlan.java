@@ -138,7 +138,7 @@ public final class ForwardPlan {
     return new long[] {perExample, perSample};
   }
 
-  /** A runner for one thread; {@code dropConnectCacheBytes} bounds its per-iteration weight cache per layer. */
+  /** A runner for one thread; {@code dropConnectCacheBytes} bounds the DropConnect-masked weights it keeps, all layers together (see {@code PlanRunner.maskedWeights}). */
   public PlanRunner newRunner(long dropConnectCacheBytes) {
     return new PlanRunner(this, dropConnectCacheBytes);
   }
