@@ -203,7 +203,8 @@ public final class BenchCommand implements Runnable {
       java.io.PrintWriter out = spec.commandLine().getOut();
       List<String> names = networks != null ? networks : List.copyOf(ZooBenchmark.entries(seed).keySet());
       int cores = Runtime.getRuntime().availableProcessors();
-      ZooBenchmark.Settings s = new ZooBenchmark.Settings(names, pool, iterations, batch, repeats, seed,
+      ZooBenchmark.Settings s = new ZooBenchmark.Settings(names,
+          new ZooBenchmark.Workload(pool, iterations, batch, repeats, seed),
           dropout == null ? Double.NaN : dropout, dropConnect, threads == null ? cores : threads, memoryMib << 20, profile);
       out.println(machine());
       ZooBenchmark.LEFT_OUT.forEach((k, v) -> out.println("left out: " + k + ": " + v));

@@ -1,161 +1,136 @@
 package org.mcposterior.spark;
 
 import java.util.List;
+import org.mcposterior.heuristics.Reduction;
 import org.mcposterior.randomness.MaskMode;
+import org.mcposterior.settings.Setting;
+import org.mcposterior.settings.SettingValues;
 import org.mcposterior.stats.OutputKind;
 import org.mcposterior.stats.Probabilities;
 
 /**
- * Collects {@link ScorerSettings}, starting from the defaults listed there; {@link #build}
- * validates them. Not thread-safe; one builder per value.
+ * Collects {@link ScorerSettings}, starting from the defaults of its declarations ({@link
+ * ScorerSettings#DECLARED}); {@link #build} validates them. The named methods are shorthands of
+ * {@link #set}. Not thread-safe; one builder per value.
  */
 public final class ScorerSettingsBuilder {
-  int iterations = 20;
-  long seed;
-  MaskMode maskMode = MaskMode.INDEPENDENT;
-  String heuristic = "bald";
-  double beta = 1.0;
-  double dropout = Double.NaN;
-  double dropConnect = Double.NaN;
-  List<String> dropConnectLayers = List.of("Linear");
-  Probabilities probabilities = Probabilities.AUTO;
-  OutputKind outputKind;
-  org.mcposterior.heuristics.Reduction reduction = org.mcposterior.heuristics.Reduction.MEAN;
-  int batchSize = 256;
-  long memoryBudgetBytes = 256L << 20;
-  int iterationShards;
-  int partitions;
-  int candidates;
-  String idColumn = "id";
-  String featuresColumn;
-  List<String> featureColumns = List.of();
-  List<Integer> inputShape = List.of();
-  boolean writeSamples;
-  boolean skipInvalid;
+  private SettingValues values;
 
-  ScorerSettingsBuilder() {}
+  ScorerSettingsBuilder() {
+    this(SettingValues.defaults(ScorerSettings.DECLARED));
+  }
+
+  ScorerSettingsBuilder(SettingValues values) {
+    this.values = values;
+  }
+
+  /** Sets one declared setting. */
+  public <T> ScorerSettingsBuilder set(Setting<T> setting, T value) {
+    values = values.with(setting, value);
+    return this;
+  }
 
   public ScorerSettingsBuilder iterations(int v) {
-    iterations = v;
-    return this;
+    return set(ScorerSettings.ITERATIONS, v);
   }
 
   public ScorerSettingsBuilder seed(long v) {
-    seed = v;
-    return this;
+    return set(ScorerSettings.SEED, v);
   }
 
   public ScorerSettingsBuilder maskMode(MaskMode v) {
-    maskMode = v;
-    return this;
+    return set(ScorerSettings.MASK_MODE, v);
   }
 
+  /** The heuristic by its snake-case name (any case). */
   public ScorerSettingsBuilder heuristic(String v) {
-    heuristic = v;
-    return this;
+    return set(ScorerSettings.HEURISTIC, v == null ? null : ScorerSettings.HEURISTIC.type().parse(v));
   }
 
   public ScorerSettingsBuilder beta(double v) {
-    beta = v;
-    return this;
+    return set(ScorerSettings.BETA, v);
   }
 
   /** Drop probability for every dropout layer; NaN keeps each layer's own. */
   public ScorerSettingsBuilder dropout(double v) {
-    dropout = v;
-    return this;
+    return set(ScorerSettings.DROPOUT, v);
   }
 
   /** DropConnect weight-drop probability on the layers of the given types (default {@code Linear}); NaN for none. */
   public ScorerSettingsBuilder dropConnect(double p, List<String> layers) {
-    dropConnect = p;
-    dropConnectLayers = layers;
-    return this;
+    return set(ScorerSettings.DROPCONNECT, p).set(ScorerSettings.DROPCONNECT_LAYERS,
+        layers == null ? List.of() : List.copyOf(layers));
   }
 
   public ScorerSettingsBuilder probabilities(Probabilities v) {
-    probabilities = v;
-    return this;
+    return set(ScorerSettings.PROBABILITIES, v);
+  }
+
+  /**
+   * How scores over the positions of an output with extra dimensions (pixels, labels, anchor boxes)
+   * become one per example, as baal's {@code reduction}: mean (the default), sum, max, min, or none
+   * (only for outputs with one position).
+   */
+  public ScorerSettingsBuilder reduction(Reduction v) {
+    return set(ScorerSettings.REDUCTION, v);
   }
 
   /**
    * What the network's output is (see {@link OutputKind}); null (the default) decides it from the
    * output layer ({@code org.mcposterior.models.OutputKinds}).
    */
-  /**
-   * How scores over the positions of an output with extra dimensions (pixels, labels, anchor boxes)
-   * become one per example, as baal's {@code reduction}: mean (the default), sum, max, min, or none
-   * (only for outputs with one position).
-   */
-  public ScorerSettingsBuilder reduction(org.mcposterior.heuristics.Reduction v) {
-    reduction = v;
-    return this;
-  }
-
   public ScorerSettingsBuilder outputKind(OutputKind v) {
-    outputKind = v;
-    return this;
+    return set(ScorerSettings.OUTPUT_KIND, v);
   }
 
   public ScorerSettingsBuilder batchSize(int v) {
-    batchSize = v;
-    return this;
+    return set(ScorerSettings.BATCH_SIZE, v);
   }
 
   public ScorerSettingsBuilder memoryBudgetBytes(long v) {
-    memoryBudgetBytes = v;
-    return this;
+    return set(ScorerSettings.MEMORY_BUDGET, v);
   }
 
   public ScorerSettingsBuilder iterationShards(int v) {
-    iterationShards = v;
-    return this;
+    return set(ScorerSettings.ITERATION_SHARDS, v);
   }
 
   public ScorerSettingsBuilder partitions(int v) {
-    partitions = v;
-    return this;
+    return set(ScorerSettings.PARTITIONS, v);
   }
 
   public ScorerSettingsBuilder candidates(int v) {
-    candidates = v;
-    return this;
+    return set(ScorerSettings.CANDIDATES, v);
   }
 
   public ScorerSettingsBuilder idColumn(String v) {
-    idColumn = v;
-    return this;
+    return set(ScorerSettings.ID_COLUMN, v);
   }
 
   /** One array or ML-vector column of features (default {@code features}). */
   public ScorerSettingsBuilder featuresColumn(String v) {
-    featuresColumn = v;
-    return this;
+    return set(ScorerSettings.FEATURES_COLUMN, v);
   }
 
   /** One numeric column per feature, in order, instead of a features column. */
   public ScorerSettingsBuilder featureColumns(List<String> v) {
-    featureColumns = v;
-    return this;
+    return set(ScorerSettings.FEATURE_COLUMNS, v == null ? List.of() : List.copyOf(v));
   }
 
   public ScorerSettingsBuilder inputShape(List<Integer> v) {
-    inputShape = v;
-    return this;
+    return set(ScorerSettings.INPUT_SHAPE, v == null ? List.of() : List.copyOf(v));
   }
 
   public ScorerSettingsBuilder writeSamples(boolean v) {
-    writeSamples = v;
-    return this;
+    return set(ScorerSettings.WRITE_SAMPLES, v);
   }
 
   public ScorerSettingsBuilder skipInvalid(boolean v) {
-    skipInvalid = v;
-    return this;
+    return set(ScorerSettings.SKIP_INVALID, v);
   }
 
   /** @throws InvalidSettingsException naming the first invalid setting and what was expected */
   public ScorerSettings build() {
-    return new ScorerSettings(this);
+    return new ScorerSettings(values);
   }
 }

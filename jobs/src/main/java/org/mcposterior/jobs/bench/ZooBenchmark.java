@@ -113,75 +113,132 @@ public final class ZooBenchmark {
    * Settings of one run.
    *
    * @param networks names from {@link #entries}
-   * @param pool examples per network, or 0 for each network's default
-   * @param iterations T, or 0 for each network's default
-   * @param batch examples per batch handed to the sampler and to DL4J
-   * @param repeats timed passes per side (after the warm-up)
-   * @param seed seeds weights, pool and masks
+   * @param work the pool, iterations, batch, timed passes and seed ({@link Workload})
    * @param dropout drop probability for every dropout, or NaN for the networks' own rates
    * @param dropConnect weight-drop probability where a network has no dropout
    * @param threads sampler threads (each with one BLAS thread when more than one)
    * @param memoryBytes the sampler's memory budget (all threads)
    * @param profile print the plan nodes that take the most time
    */
-  public record Settings(List<String> networks, int pool, int iterations, int batch, int repeats, long seed,
-      double dropout, double dropConnect, int threads, long memoryBytes, boolean profile) {
+  public record Settings(List<String> networks, Workload work, double dropout, double dropConnect, int threads,
+      long memoryBytes, boolean profile) {
     public Settings {
       networks = List.copyOf(networks);
+      int pool = work.pool();
+      int iterations = work.iterations();
+      int batch = work.batch();
+      int repeats = work.repeats();
       if (pool < 0 || iterations < 0 || batch < 1 || repeats < 1 || threads < 1) {
         throw new IllegalArgumentException("pool " + pool + ", iterations " + iterations + ", batch " + batch + ", repeats "
             + repeats + ", threads " + threads + ": expected pool and iterations >= 0 (0: the network's default),"
             + " batch, repeats and threads >= 1");
       }
     }
+
+    public int pool() {
+      return work.pool();
+    }
+
+    public int iterations() {
+      return work.iterations();
+    }
+
+    public int batch() {
+      return work.batch();
+    }
+
+    public int repeats() {
+      return work.repeats();
+    }
+
+    public long seed() {
+      return work.seed();
+    }
   }
+
+  /**
+   * How much each network runs.
+   *
+   * @param pool examples per network, or 0 for each network's default
+   * @param iterations T, or 0 for each network's default
+   * @param batch examples per batch handed to the sampler and to DL4J
+   * @param repeats timed passes per side (after the warm-up)
+   * @param seed seeds weights, pool and masks
+   */
+  public record Workload(int pool, int iterations, int batch, int repeats, long seed) {}
+
+  /** Example-iterations per second of each timed pass: the sampler's and DL4J's, paired pass by pass. */
+  public record Rates(double[] sampler, double[] dl4j) {}
+
+  /**
+   * FLOPs per example-iteration the sampler runs (prefix / T + suffix), of one pass through the
+   * whole network (what DL4J runs per example-iteration), and the machine's sgemm ceiling in GFLOP/s.
+   */
+  public record Flops(double sampler, double network, double gemm) {}
 
   /**
    * The figures of one network.
    *
-   * @param samplerRates example-iterations per second of each timed sampler pass
-   * @param dl4jRates example-iterations per second of each timed DL4J pass
-   * @param samplerFlops FLOPs per example-iteration the sampler runs (prefix / T + suffix)
-   * @param networkFlops FLOPs of one pass through the whole network (what DL4J runs per example-iteration)
+   * @param rates example-iterations per second of each timed pass
+   * @param flops FLOPs per example-iteration and the sgemm ceiling
    * @param fallbacks plan nodes that run as DL4J itself
    * @param hotNodes the plan nodes taking most time, with their share, in descending order
    */
-  public record Figures(String network, String stochastic, int pool, int iterations, double[] samplerRates,
-      double[] dl4jRates, double samplerFlops, double networkFlops, double gemm, List<String> fallbacks,
-      List<String> hotNodes) {
+  public record Figures(String network, String stochastic, int pool, int iterations, Rates rates, Flops flops,
+      List<String> fallbacks, List<String> hotNodes) {
+
+    public double[] samplerRates() {
+      return rates.sampler();
+    }
+
+    public double[] dl4jRates() {
+      return rates.dl4j();
+    }
+
+    public double samplerFlops() {
+      return flops.sampler();
+    }
+
+    public double networkFlops() {
+      return flops.network();
+    }
+
+    public double gemm() {
+      return flops.gemm();
+    }
 
     public double samplerMedian() {
-      return median(samplerRates);
+      return median(samplerRates());
     }
 
     public double dl4jMedian() {
-      return median(dl4jRates);
+      return median(dl4jRates());
     }
 
     /** Sampler over DL4J, pass by pass (paired passes ran back to back). */
     public double[] ratios() {
-      double[] r = new double[samplerRates.length];
+      double[] r = new double[samplerRates().length];
       for (int i = 0; i < r.length; i++) {
-        r[i] = samplerRates[i] / dl4jRates[i];
+        r[i] = samplerRates()[i] / dl4jRates()[i];
       }
       return r;
     }
 
     public double samplerGflops() {
-      return samplerMedian() * samplerFlops / 1e9;
+      return samplerMedian() * samplerFlops() / 1e9;
     }
 
     public double dl4jGflops() {
-      return dl4jMedian() * networkFlops / 1e9;
+      return dl4jMedian() * networkFlops() / 1e9;
     }
 
     /** One row of the markdown table {@link #HEADER} heads. */
     public String row() {
       double[] r = ratios();
       return String.format(Locale.ROOT, "| %s | %s | %d x %d | %s | %s | %s | %.1f (%.0f%%) | %.1f | %s |", network,
-          stochastic, pool, iterations, spread(samplerRates, rateFormat(samplerRates)),
-          spread(dl4jRates, rateFormat(dl4jRates)),
-          spread(r, "%.2f"), samplerGflops(), 100 * samplerGflops() / gemm, dl4jGflops(),
+          stochastic, pool, iterations, spread(samplerRates(), rateFormat(samplerRates())),
+          spread(dl4jRates(), rateFormat(dl4jRates())),
+          spread(r, "%.2f"), samplerGflops(), 100 * samplerGflops() / gemm(), dl4jGflops(),
           fallbacks.isEmpty() ? "none" : String.join(", ", fallbacks));
     }
   }
@@ -281,8 +338,8 @@ public final class ZooBenchmark {
         dl4jRates[r] = (double) pool * t / dl4jPass(network, batches, t, cores);
       }
       PlanProfile timed = sampler.profile(perExample);
-      return new Figures(e.name(), how, pool, t, samplerRates, dl4jRates, samplerFlops, networkFlops, gemm,
-          fallbacks(timed), hot(timed, warmNanos, s.profile() ? 8 : 0));
+      return new Figures(e.name(), how, pool, t, new Rates(samplerRates, dl4jRates),
+          new Flops(samplerFlops, networkFlops, gemm), fallbacks(timed), hot(timed, warmNanos, s.profile() ? 8 : 0));
     }
   }
 

@@ -66,7 +66,7 @@ public final class LearnMerge {
       @SuppressWarnings("unchecked")
       Map<String, Object> settings = json.convertValue(summary.get("settings"), Map.class);
       Map<String, Object> comparable = new LinkedHashMap<>(settings);
-      for (String k : List.of("seeds", "out", "heuristics")) {
+      for (String k : List.of("seeds", "out", "heuristics", "overwrite", "master")) {
         comparable.remove(k);
       }
       if (first == null) {

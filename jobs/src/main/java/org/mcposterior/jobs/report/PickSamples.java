@@ -70,7 +70,7 @@ final class PickSamples {
   static Map<String, float[][]> resample(SparkSession spark, ScoreSettings s, List<String> keys,
       Map<String, float[]> features) {
     Network net = Network.fromBytes(RunInputs.model(s, spark.sparkContext().hadoopConfiguration()), s.model());
-    int[] shape = InputShapes.expected(net, s.inputShape().stream().mapToInt(Integer::intValue).toArray());
+    int[] shape = InputShapes.expected(net, s.scorer().inputShape().stream().mapToInt(Integer::intValue).toArray());
     List<String> present = new ArrayList<>();
     for (String k : keys) {
       if (features.containsKey(k)) {
@@ -87,7 +87,7 @@ final class PickSamples {
     int len = Math.toIntExact(InputShapes.product(shape));
     float[] joined = null;
     int[] dims = null;
-    try (PosteriorSampler sampler = PosteriorSampler.of(ScoringParts.stochastic(net, s), s.samplerConfig())) {
+    try (PosteriorSampler sampler = PosteriorSampler.of(s.scorer().stochastic(net), s.scorer().samplerConfig())) {
       for (int i = 0; i < present.size(); i++) {
         float[] f = features.get(present.get(i));
         long[] ek = {KeyedRandom.exampleKey(present.get(i))};
@@ -96,9 +96,9 @@ final class PickSamples {
           float[] x = new float[len];
           float[] mask = new float[seq.timeSteps()];
           seq.padMasked(f, x, mask, 0);
-          one = sampler.predictOnBatch(x, shape, mask, ek, 0, s.iterations()).get(0);
+          one = sampler.predictOnBatch(x, shape, mask, ek, 0, s.scorer().iterations()).get(0);
         } else {
-          one = sampler.predictOnBatch(new float[][] {f}, new int[][] {shape}, ek, 0, s.iterations()).get(0);
+          one = sampler.predictOnBatch(new float[][] {f}, new int[][] {shape}, ek, 0, s.scorer().iterations()).get(0);
         }
         float[] v = one.toFloatArray();
         if (joined == null) {
@@ -130,7 +130,7 @@ final class PickSamples {
   static Map<String, float[]> pickFeatures(SparkSession spark, ScoreSettings s, List<String> keys) {
     Dataset<Row> pool = RunInputs.rawPool(spark, s);
     Map<String, float[]> out = new HashMap<>();
-    for (Row r : pool.select(col(s.idColumn()).cast("string").as("__k"), ValidatedPool.featuresColumn(pool.schema(), s.scorer(), "pool").as("__x"))
+    for (Row r : pool.select(col(s.scorer().idColumn()).cast("string").as("__k"), ValidatedPool.featuresColumn(pool.schema(), s.scorer(), "pool").as("__x"))
         .filter(col("__k").isin(keys.toArray())).collectAsList()) {
       List<Float> l = r.getList(1);
       if (l == null) {

@@ -74,11 +74,11 @@ final class PoolStatistics {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     byte[] model = RunInputs.model(s, hadoop);
     Network net = Network.fromBytes(model, s.model());
-    int[] shape = InputShapes.expected(net, s.inputShape().stream().mapToInt(Integer::intValue).toArray());
+    int[] shape = InputShapes.expected(net, s.scorer().inputShape().stream().mapToInt(Integer::intValue).toArray());
     SequenceLayout sequence = SequenceLayout.of(net, shape);
     Broadcast<byte[]> bytes = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(model);
-    Probabilities conversion = s.probabilities();
-    Dataset<Row> joined = pool.select(col(s.idColumn()).cast("string").as("__k"), ValidatedPool.featuresColumn(pool.schema(), s.scorer(), "pool").as("__x"),
+    Probabilities conversion = s.scorer().probabilities();
+    Dataset<Row> joined = pool.select(col(s.scorer().idColumn()).cast("string").as("__k"), ValidatedPool.featuresColumn(pool.schema(), s.scorer(), "pool").as("__x"),
             col(r.labelColumn()).cast("int").as("__y"))
         .filter(col("__y").isNotNull())
         .join(scores.select(col(id).cast("string").as("__k"), col("probabilities"), col("entropy"), col("bald")), "__k")

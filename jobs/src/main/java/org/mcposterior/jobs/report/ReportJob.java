@@ -140,7 +140,7 @@ public final class ReportJob {
     List<CoveragePoint> covEntropy = List.of();
     List<CoveragePoint> covBald = List.of();
     if (pool != null) {
-      Dataset<Row> labels = pool.select(col(s.idColumn()).cast("string").as("__k"), col(r.labelColumn()).cast("int").as("__y"))
+      Dataset<Row> labels = pool.select(col(s.scorer().idColumn()).cast("string").as("__k"), col(r.labelColumn()).cast("int").as("__y"))
           .filter(col("__y").isNotNull());
       Row acc = topAll.select(col(id).cast("string").as("__t"), col("predicted_class"))
           .join(labels, col("__t").equalTo(col("__k")))
@@ -168,7 +168,7 @@ public final class ReportJob {
       pickKeys.add(String.valueOf(top.get(i).get(1)));
     }
     List<Integer> imageShape = !r.inputShape().isEmpty() ? r.inputShape()
-        : s.inputShape().size() == 2 || s.inputShape().size() == 3 ? s.inputShape() : List.of();
+        : s.scorer().inputShape().size() == 2 || s.scorer().inputShape().size() == 3 ? s.scorer().inputShape() : List.of();
     boolean hasSamples = Arrays.asList(scores.schema().fieldNames()).contains("samples");
     Map<String, float[]> features = picks == 0 || (hasSamples && imageShape.isEmpty()) ? Map.of()
         : PickSamples.pickFeatures(spark, s, pickKeys);
@@ -189,26 +189,13 @@ public final class ReportJob {
         picksAccuracy, Map.copyOf(timings));
   }
 
-  /** The run's settings, rebuilt from its summary (validated again by {@link ScoreSettings}). */
+  /** The run's settings, read back from its summary by their declarations (validated again by {@link ScoreSettings}). */
   static ScoreSettings settingsOf(Map<String, Object> summary, String scores) {
-    Map<?, ?> m = (Map<?, ?>) summary.get("settings");
     try {
-      org.mcposterior.spark.ScorerSettings scorer = org.mcposterior.spark.ScorerSettings.builder()
-          .idColumn(str(m, "id_col")).featuresColumn(str(m, "features_col")).featureColumns(strings(m.get("feature_cols")))
-          .inputShape(ints(m.get("input_shape"))).iterations(num(m, "iterations").intValue())
-          .seed(num(m, "seed").longValue()).maskMode(MaskMode.parse(str(m, "mode"))).heuristic(str(m, "heuristic"))
-          .writeSamples(Boolean.TRUE.equals(m.get("write_samples"))).batchSize(num(m, "batch_size").intValue())
-          .memoryBudgetBytes(num(m, "memory_budget").longValue())
-          .dropout(m.get("dropout") == null ? Double.NaN : num(m, "dropout").doubleValue())
-          .dropConnect(m.get("dropconnect") == null ? Double.NaN : num(m, "dropconnect").doubleValue(),
-              strings(m.get("dropconnect_layers")))
-          .probabilities(Probabilities.valueOf(str(m, "probabilities").toUpperCase(Locale.ROOT)))
-          .outputKind(m.get("output_kind") == null || "auto".equals(m.get("output_kind")) ? null
-              : org.mcposterior.stats.OutputKind.byName(str(m, "output_kind")))
-          .skipInvalid("skip".equals(m.get("on_invalid"))).partitions(num(m, "partitions").intValue())
-          .iterationShards(num(m, "iteration_shards").intValue()).candidates(num(m, "candidates").intValue()).build();
-      return ScoreSettings.builder().model(str(m, "model")).pool(str(m, "pool")).out(str(m, "out"))
-          .format(str(m, "format")).topK(num(m, "top_k").intValue()).target(str(m, "target")).scorer(scorer).build();
+      if (!(summary.get("settings") instanceof Map<?, ?> m)) {
+        throw new InvalidSettingsException("it has no settings block");
+      }
+      return ScoreSettings.fromMap(m);
     } catch (RuntimeException e) {
       throw new ReportInputException("--scores " + scores + "/summary.json does not hold a score run's settings ("
           + e.getMessage() + "); expected the summary.json a score run writes", e);
@@ -224,39 +211,6 @@ public final class ReportJob {
       a[i] = ((Number) l.get(i)).intValue();
     }
     return a;
-  }
-
-  private static String str(Map<?, ?> m, String k) {
-    Object v = m.get(k);
-    return v == null ? null : v.toString();
-  }
-
-  private static Number num(Map<?, ?> m, String k) {
-    Object v = m.get(k);
-    if (!(v instanceof Number n)) {
-      throw new InvalidSettingsException("setting " + k + " is " + v + ", not a number");
-    }
-    return n;
-  }
-
-  private static List<String> strings(Object v) {
-    List<String> out = new ArrayList<>();
-    if (v instanceof List<?> l) {
-      for (Object o : l) {
-        out.add(String.valueOf(o));
-      }
-    }
-    return out;
-  }
-
-  private static List<Integer> ints(Object v) {
-    List<Integer> out = new ArrayList<>();
-    if (v instanceof List<?> l) {
-      for (Object o : l) {
-        out.add(((Number) o).intValue());
-      }
-    }
-    return out;
   }
 
   private static String child(String dir, String name) {

@@ -69,11 +69,11 @@ final class ReportPage {
     if (mcCal != null) {
       page.heading("Against the labels (" + r.labelColumn() + ")");
       page.table(List.of("", "examples", "accuracy", "ECE", "NLL (nats)"), List.of(
-          List.of("MC mean (" + s.iterations() + " iterations)", Long.toString(mcCal.count()), pct(mcCal.accuracy()),
+          List.of("MC mean (" + s.scorer().iterations() + " iterations)", Long.toString(mcCal.count()), pct(mcCal.accuracy()),
               fmt(mcCal.ece()), fmt(mcCal.nll())),
           List.of("deterministic network", Long.toString(detCal.count()), pct(detCal.accuracy()), fmt(detCal.ece()),
               fmt(detCal.nll())),
-          List.of("top " + topAll.count() + " picks by " + s.heuristic(), "", pct(picksAccuracy), "", "")));
+          List.of("top " + topAll.count() + " picks by " + s.scorer().heuristic(), "", pct(picksAccuracy), "", "")));
       page.charts(List.of(
           new BarChart("accuracy: pool vs picks", "accuracy", List.of("pool (MC)", "pool (deterministic)", "picks"),
               new double[] {mcCal.accuracy(), detCal.accuracy(), picksAccuracy}),
@@ -82,7 +82,7 @@ final class ReportPage {
           new LineChart("accuracy vs coverage (most uncertain set aside)", "coverage", "accuracy", List.of(
               curve("by entropy", covEntropy), curve("by BALD", covBald)))));
     }
-    page.heading("Top picks by " + s.heuristic());
+    page.heading("Top picks by " + s.scorer().heuristic());
     List<String> header = new ArrayList<>(List.of("rank", id, "priority", "predicted", "bald", "entropy", "variance",
         "margin", "certainty"));
     if (labelled) {
@@ -105,10 +105,10 @@ final class ReportPage {
     }
     page.table(header, rows);
     if (picks > 0 && !content.kind().hasOnePrediction()) {
-      PositionMaps.render(page, content, r.bins(), s.probabilities(), s.inputShape());
+      PositionMaps.render(page, content, r.bins(), s.scorer().probabilities(), s.scorer().inputShape());
     } else if (picks > 0) {
       page.heading("Posterior of the first " + picks + " picks");
-      page.paragraph("Histograms (" + r.bins() + " bins) of the " + s.iterations() + " posterior samples of each pick's"
+      page.paragraph("Histograms (" + r.bins() + " bins) of the " + s.scorer().iterations() + " posterior samples of each pick's"
           + " two most probable classes, " + source + "; the dashed line is the mean.");
       for (int i = 0; i < picks; i++) {
         String k = pickKeys.get(i);

@@ -2,47 +2,130 @@ package org.mcposterior.jobs.report;
 
 import java.util.List;
 import org.mcposterior.jobs.score.InvalidSettingsException;
+import org.mcposterior.jobs.score.ScoreSettings;
+import org.mcposterior.settings.Setting;
+import org.mcposterior.settings.SettingType;
+import org.mcposterior.settings.SettingValues;
 
 /**
- * What one {@code report} run is told, validated when built.
+ * What one {@code report} run is told ({@link #DECLARED}), validated when built.
  *
- * @param scores the {@code --out} folder of a {@code score} run
- * @param out the HTML file to write
- * @param overwrite replace an existing {@code out}
- * @param labelColumn the pool's integer label column, or null when the pool has no labels
- * @param inputShape per-example image shape {@code C,H,W} or {@code H,W} to draw the picks, or empty
- *     (then the run's own {@code --input-shape}, if it was an image shape)
- * @param tableRows rows of the top-k table
- * @param picks top picks whose posterior histograms are drawn
- * @param bins histogram bins
- * @param master Spark master when not run by spark-submit, or null
+ * @param values one value per declared setting
  */
-public record ReportSettings(String scores, String out, boolean overwrite, String labelColumn, List<Integer> inputShape,
-    int tableRows, int picks, int bins, String master) {
+public record ReportSettings(SettingValues values) {
+
+  public static final Setting<String> SCORES = Setting.of("scores", SettingType.STRING, null).option("--scores")
+      .label("Score run").describe("The --out folder of a score run.")
+      .check(v -> v != null && !v.isBlank(), v -> "--scores is required: the --out folder of a score run").build();
+  public static final Setting<String> OUT = Setting.of("out", SettingType.STRING, null).option("--out")
+      .label("Page").describe("The HTML file to write, e.g. report.html.")
+      .check(v -> v != null && !v.isBlank(), v -> "--out is required: the HTML file to write, e.g. report.html")
+      .build();
+  public static final Setting<Boolean> OVERWRITE = ScoreSettings.OVERWRITE.describedAs("Replace an existing --out file.");
+  public static final Setting<String> LABEL_COLUMN = Setting.of("label_col", SettingType.STRING, null)
+      .option("--label-col").label("Label column").defaultText("")
+      .describe("The pool's integer label column (for accuracy and calibration).")
+      .check(v -> v == null || !v.isBlank(), v -> "--label-col must name the pool's label column").build();
+  public static final Setting<List<Integer>> INPUT_SHAPE = Setting.of("input_shape", SettingType.INTS,
+      List.<Integer>of()).option("--input-shape").label("Image shape").defaultText("")
+      .describe("Draw the picks as images of this shape, e.g. 1,28,28 (default: the run's --input-shape when it is an"
+          + " image shape).")
+      .check(ReportSettings::shapeProblem).build();
+  public static final Setting<Integer> TABLE_ROWS = Setting.of("table_rows", SettingType.INT, 50)
+      .option("--table-rows").label("Table rows").describe("Rows of the top-k table.")
+      .check(v -> v >= 1 && v <= 10_000, v -> "--table-rows = " + v + "; expected 1 to 10000").build();
+  public static final Setting<Integer> PICKS = Setting.of("picks", SettingType.INT, 20).option("--picks")
+      .label("Picks drawn").describe("Picks whose posteriors are drawn.")
+      .check(v -> v >= 0 && v <= 200, v -> "--picks = " + v + "; expected 0 to 200").build();
+  public static final Setting<Integer> BINS = Setting.of("bins", SettingType.INT, 50).option("--bins")
+      .label("Histogram bins").describe("Histogram bins.")
+      .check(v -> v >= 2 && v <= 1000, v -> "--bins = " + v + "; expected 2 to 1000").build();
+
+  /** Every setting of a {@code report} run, in order. */
+  public static final List<Setting<?>> DECLARED = List.of(SCORES, OUT, OVERWRITE, LABEL_COLUMN, INPUT_SHAPE,
+      TABLE_ROWS, PICKS, BINS, ScoreSettings.MASTER);
 
   public ReportSettings {
-    require(scores != null && !scores.isBlank(), "--scores is required: the --out folder of a score run");
-    require(out != null && !out.isBlank(), "--out is required: the HTML file to write, e.g. report.html");
-    inputShape = inputShape == null ? List.of() : List.copyOf(inputShape);
-    require(inputShape.isEmpty() || inputShape.size() == 2 || inputShape.size() == 3,
-        "--input-shape " + inputShape + " is not an image shape; expected C,H,W (e.g. 1,28,28) or H,W");
-    for (int d : inputShape) {
-      require(d > 0, "--input-shape " + inputShape + " has a non-positive dimension; expected e.g. 1,28,28");
+    String problem = values == null ? "the settings are required" : values.firstProblem(DECLARED);
+    if (problem != null) {
+      throw new InvalidSettingsException(problem);
     }
-    require(tableRows >= 1 && tableRows <= 10_000, "--table-rows = " + tableRows + "; expected 1 to 10000");
-    require(picks >= 0 && picks <= 200, "--picks = " + picks + "; expected 0 to 200");
-    require(bins >= 2 && bins <= 1000, "--bins = " + bins + "; expected 2 to 1000");
-    require(labelColumn == null || !labelColumn.isBlank(), "--label-col must name the pool's label column");
+  }
+
+  private static String shapeProblem(List<Integer> shape) {
+    if (!(shape.isEmpty() || shape.size() == 2 || shape.size() == 3)) {
+      return "--input-shape " + shape + " is not an image shape; expected C,H,W (e.g. 1,28,28) or H,W";
+    }
+    return shape.stream().allMatch(d -> d > 0) ? null
+        : "--input-shape " + shape + " has a non-positive dimension; expected e.g. 1,28,28";
   }
 
   /** Defaults for a report of {@code scores} written to {@code out}. */
-  public static ReportSettings of(String scores, String out, boolean overwrite, String labelColumn, List<Integer> inputShape) {
-    return new ReportSettings(scores, out, overwrite, labelColumn, inputShape, 50, 20, 50, null);
+  public static ReportSettings of(String scores, String out, boolean overwrite, String labelColumn,
+      List<Integer> inputShape) {
+    return builder().set(SCORES, scores).set(OUT, out).set(OVERWRITE, overwrite).set(LABEL_COLUMN, labelColumn)
+        .set(INPUT_SHAPE, inputShape == null ? List.of() : List.copyOf(inputShape)).build();
   }
 
-  private static void require(boolean ok, String message) {
-    if (!ok) {
-      throw new InvalidSettingsException(message);
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The {@code --out} folder of the score run. */
+  public String scores() {
+    return values.get(SCORES);
+  }
+
+  /** The HTML file to write. */
+  public String out() {
+    return values.get(OUT);
+  }
+
+  public boolean overwrite() {
+    return values.get(OVERWRITE);
+  }
+
+  /** The pool's integer label column, or null when the pool has no labels. */
+  public String labelColumn() {
+    return values.get(LABEL_COLUMN);
+  }
+
+  /** Image shape {@code C,H,W} or {@code H,W} to draw the picks, or empty (the run's own, if an image shape). */
+  public List<Integer> inputShape() {
+    return values.get(INPUT_SHAPE);
+  }
+
+  public int tableRows() {
+    return values.get(TABLE_ROWS);
+  }
+
+  public int picks() {
+    return values.get(PICKS);
+  }
+
+  public int bins() {
+    return values.get(BINS);
+  }
+
+  /** Spark master when not run by spark-submit, or null. */
+  public String master() {
+    return values.get(ScoreSettings.MASTER);
+  }
+
+  /** Collects a report's settings from the declarations' defaults. Not thread-safe. */
+  public static final class Builder {
+    private SettingValues values = SettingValues.defaults(DECLARED);
+
+    private Builder() {}
+
+    public <T> Builder set(Setting<T> setting, T value) {
+      values = values.with(setting, value);
+      return this;
+    }
+
+    /** @throws InvalidSettingsException naming the first invalid setting */
+    public ReportSettings build() {
+      return new ReportSettings(values);
     }
   }
 }

@@ -25,7 +25,7 @@ import org.mcposterior.evaluation.PosteriorSummary;
 import org.mcposterior.jobs.report.HistogramChart;
 import org.mcposterior.jobs.report.HtmlPage;
 import org.mcposterior.jobs.score.InvalidSettingsException;
-import org.mcposterior.jobs.score.ScoreSettings;
+import org.mcposterior.spark.ScorerSettings;
 import org.mcposterior.jobs.score.ScoringParts;
 import org.mcposterior.jobs.score.SummaryPaths;
 import org.mcposterior.models.InputShapes;
@@ -55,7 +55,7 @@ public final class SampleJob {
 
   public static Result run(SparkSession spark, SampleSettings s) throws IOException {
     long t0 = System.nanoTime();
-    ScoreSettings ss = s.toScoreSettings();
+    ScorerSettings ss = s.scorer();
     org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     java.util.Map<String, String> inputs = new java.util.LinkedHashMap<>();
     inputs.put("--model", s.model());
@@ -65,7 +65,7 @@ public final class SampleJob {
     }
   }
 
-  private static Result run(SparkSession spark, SampleSettings s, ScoreSettings ss,
+  private static Result run(SparkSession spark, SampleSettings s, ScorerSettings ss,
       org.apache.hadoop.conf.Configuration hadoop, ScoringParts.Output out, long t0) throws IOException {
     try {
       Network net;
@@ -89,7 +89,7 @@ public final class SampleJob {
         in = readInputs(spark, ss, s, shape, InputShapes.indexBound(net), SequenceLayout.of(net, shape));
       }
       Samples samples;
-      try (PosteriorSampler sampler = PosteriorSampler.of(ScoringParts.stochastic(net, ss), ss.samplerConfig())) {
+      try (PosteriorSampler sampler = PosteriorSampler.of(ss.stochastic(net), ss.samplerConfig())) {
         int outSize = sampler.outputSize(new int[][] {in.shape()}, 0);
         long values = (long) in.ids().size() * outSize * s.iterations();
         if (values > s.maxValues()) {
@@ -190,10 +190,10 @@ public final class SampleJob {
    * sampling: {@code sample} writes and draws every output of every input, and a per-time-step
    * output's padded steps would be shown as if they were real; {@code score} takes such rows.
    */
-  private static Inputs readInputs(SparkSession spark, ScoreSettings ss, SampleSettings s, int[] shape,
+  private static Inputs readInputs(SparkSession spark, ScorerSettings ss, SampleSettings s, int[] shape,
       int indexBound, SequenceLayout sequence) {
     int len = Math.toIntExact(InputShapes.product(shape));
-    ValidatedPool pool = ScoringParts.readPool(spark, ss, s.input(), len, indexBound, sequence, "input");
+    ValidatedPool pool = ScoringParts.readPool(spark, s.format(), ss, s.input(), len, indexBound, sequence, "input");
     if (pool.padded() > 0) {
       Row first = pool.rows().filter(expr("size(" + ValidatedPool.FEATURES + ") < " + len))
           .select(col(ValidatedPool.KEY), expr("size(" + ValidatedPool.FEATURES + ")")).orderBy(col(ValidatedPool.KEY))
@@ -236,8 +236,7 @@ public final class SampleJob {
     info.put("seed", s.seed());
     info.put("masks", s.maskMode().name().toLowerCase(Locale.ROOT));
     info.put("dropout", Double.isNaN(s.dropout()) ? "each layer's own" : s.dropout());
-    info.put("dropconnect", Double.isNaN(s.toScoreSettings().dropConnect()) ? "off"
-        : s.toScoreSettings().dropConnect() + " on " + s.dropConnectLayers());
+    info.put("dropconnect", Double.isNaN(s.dropConnect()) ? "off" : s.dropConnect() + " on " + s.dropConnectLayers());
     info.put("model fingerprint", fingerprint);
     page.keyValues(info);
     page.paragraph("Each chart is the histogram (" + s.bins() + " bins) of one output's " + t + " posterior samples;"

@@ -24,6 +24,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.mcposterior.spark.CauseText;
+import org.mcposterior.spark.ScorerSettings;
 import org.mcposterior.spark.ValidatedPool;
 
 /**
@@ -45,38 +46,33 @@ final class PoolReader {
 
   private PoolReader() {}
 
-  static ValidatedPool read(SparkSession spark, ScoreSettings s, String path, int featureLength, int indexBound,
-      String what) {
-    return ValidatedPool.of(load(spark, s, path, what), s.scorer(), featureLength, indexBound, what, path);
-  }
-
   /**
-   * As {@link #read(SparkSession, ScoreSettings, String, int, int, String)}, with the sequence length
-   * rule of {@link org.mcposterior.models.SequenceLayout} when {@code sequence} is not null: shorter
+   * Reads {@code path} and validates it as {@code scorer}'s settings ask: {@code sizes} are the
+   * feature length and the index bound (see {@link ValidatedPool}), with the sequence length rule
+   * of {@link org.mcposterior.models.SequenceLayout} when {@code sequence} is not null: shorter
    * rows pass (and are counted, {@link ValidatedPool#padded()}), malformed ones are refused.
    */
-  static ValidatedPool read(SparkSession spark, ScoreSettings s, String path, int featureLength, int indexBound,
+  static ValidatedPool read(SparkSession spark, String format, ScorerSettings scorer, String path, int[] sizes,
       org.mcposterior.models.SequenceLayout sequence, String what) {
-    return ValidatedPool.of(load(spark, s, path, what), s.scorer(), featureLength, indexBound, sequence, null, what,
-        path);
+    return ValidatedPool.of(load(spark, format, path, what), scorer, sizes[0], sizes[1], sequence, null, what, path);
   }
 
   /** Reads {@code path} and validates it as {@code scorer}'s API does (sequence lengths included). */
-  static ValidatedPool read(SparkSession spark, ScoreSettings s, String path, org.mcposterior.spark.PosteriorScorer scorer,
-      String what) {
-    return scorer.validate(load(spark, s, path, what), what, path);
+  static ValidatedPool read(SparkSession spark, String format, String path,
+      org.mcposterior.spark.PosteriorScorer scorer, String what) {
+    return scorer.validate(load(spark, format, path, what), what, path);
   }
 
-  private static Dataset<Row> load(SparkSession spark, ScoreSettings s, String path, String what) {
+  private static Dataset<Row> load(SparkSession spark, String format, String path, String what) {
     String option = what.equals("pool") ? "--pool" : "--" + what;
     Configuration conf = spark.sparkContext().hadoopConfiguration();
-    PoolFormat.check(conf, option, path, s.format());
+    PoolFormat.check(conf, option, path, format);
     try {
-      var reader = spark.read().format(s.format());
-      if (s.format().equals("csv")) {
+      var reader = spark.read().format(format);
+      if (format.equals("csv")) {
         reader = reader.option("header", "true").option("inferSchema", "true");
       }
-      if (s.format().equals("json")) {
+      if (format.equals("json")) {
         reader = reader.option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", CORRUPT);
       }
       Dataset<Row> d = reader.load(path);
@@ -85,15 +81,15 @@ final class PoolReader {
         throw malformed(d, columns, option, path, conf);
       }
       if (columns.isEmpty() || d.isEmpty()) {
-        throw new InvalidInputException(what + " " + path + " is empty: " + (s.format().equals("csv")
+        throw new InvalidInputException(what + " " + path + " is empty: " + (format.equals("csv")
             ? "its CSV file(s) hold a header line but no rows" : "it holds no rows") + ", so there is nothing to"
             + " score; expected at least one example");
       }
       return d;
     } catch (Exception e) {
       if (e instanceof AnalysisException || e instanceof org.apache.spark.SparkException) {
-        throw new InvalidInputException(what + " " + path + " cannot be read as " + s.format() + ": "
-            + CauseText.of(e) + "; check that every file is " + s.format() + " or give the right --format", e);
+        throw new InvalidInputException(what + " " + path + " cannot be read as " + format + ": "
+            + CauseText.of(e) + "; check that every file is " + format + " or give the right --format", e);
       }
       throw e;
     }

@@ -84,14 +84,14 @@ public final class ScoreJob {
     Map<String, Object> timings = new LinkedHashMap<>();
     timings.put("model_seconds", seconds(t0));
     long tv = System.nanoTime();
-    ValidatedPool pool = PoolReader.read(spark, s, s.pool(), scorer, "pool");
+    ValidatedPool pool = PoolReader.read(spark, s.format(), s.pool(), scorer, "pool");
     ValidatedPool target = s.target() == null ? null
-        : PoolReader.read(spark, s, s.target(), scorer, "target");
+        : PoolReader.read(spark, s.format(), s.target(), scorer, "target");
     timings.put("validate_seconds", seconds(tv));
     ScoredPool scored = scorer.score(pool);
     scorer.checkSelection(s.topK(), target);
     LOG.info("scoring {} examples: {} partitions x {} iteration shards, T = {}", pool.scored(), scored.partitions(),
-        scored.shards(), s.iterations());
+        scored.shards(), s.scorer().iterations());
 
     OutputDir.Resumed resumed = out.resume(ResumeKey.of(spark, s, scorer.fingerprint(), pool, target, scored),
         "scores", s.resume());
@@ -104,7 +104,7 @@ public final class ScoreJob {
     long t1 = System.nanoTime();
     long remaining = scored.shards() == 1 ? pool.scored() - reusedRows : pool.scored();
     try (ProgressLog p = new ProgressLog(spark.sparkContext(), scored.progress(), remaining * scored.shards(),
-        s.iterations() / (double) scored.shards(), Long.getLong("mcposterior.progressMillis", 10_000))) {
+        s.scorer().iterations() / (double) scored.shards(), Long.getLong("mcposterior.progressMillis", 10_000))) {
       // File output committer algorithm 2: each task's part file lands in scores/ when the task
       // commits, so a run killed half way leaves its finished partitions for a rerun to resume from.
       scored.scoresSkipping(resumed.partitions()).write().mode(partsKept ? SaveMode.Append : SaveMode.ErrorIfExists)
@@ -125,7 +125,7 @@ public final class ScoreJob {
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("status", "succeeded");
     summary.put("settings", SummaryPaths.qualified(s.toMap(), hadoop, "model", "pool", "out", "target"));
-    summary.put("seed", s.seed());
+    summary.put("seed", s.scorer().seed());
     summary.put("model_fingerprint", scorer.fingerprint());
     summary.put("input_shape", scorer.inputShape());
     summary.put("stochastic_layers", scorer.stochasticLayers());
@@ -152,7 +152,7 @@ public final class ScoreJob {
         scored.tasks(), "default_parallelism", spark.sparkContext().defaultParallelism()));
     summary.put("timings", timings);
     summary.put("examples_per_second", pool.scored() / scoreSecs);
-    summary.put("example_iterations_per_second", pool.scored() * (double) s.iterations() / scoreSecs);
+    summary.put("example_iterations_per_second", pool.scored() * (double) s.scorer().iterations() / scoreSecs);
     summary.put("driver_peak_heap_bytes", heap.peakBytes());
     summary.put("driver_peak_live_heap_bytes", heap.liveBytes());
     summary.put("spark", Map.of("master", spark.sparkContext().master(), "app_id", spark.sparkContext().applicationId(),
@@ -160,7 +160,7 @@ public final class ScoreJob {
     summary.put("versions", Map.of("mcposterior", MCPOSTERIOR_VERSION, "deeplearning4j", "1.0.0-M2.1"));
     writeJson(out.fs(), new Path(out.tmpPath(), OutputDir.SUMMARY), summary);
     out.commit();
-    LOG.info("wrote {} scores and the top {} by {} to {}{}", pool.scored(), picked, s.heuristic(), s.out(),
+    LOG.info("wrote {} scores and the top {} by {} to {}{}", pool.scored(), picked, s.scorer().heuristic(), s.out(),
         resumed.partitions().isEmpty() ? "" : " (" + resumed.partitions().size() + " of " + scored.outputPartitions()
             + " partitions reused from the earlier run, " + (scored.outputPartitions() - resumed.partitions().size())
             + " computed)");

@@ -6,59 +6,86 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.mcposterior.heuristics.Heuristics;
-import org.mcposterior.randomness.MaskMode;
-import org.mcposterior.sampling.SamplerConfig;
+import org.mcposterior.settings.InvalidSettingValueException;
+import org.mcposterior.settings.Setting;
+import org.mcposterior.settings.SettingType;
+import org.mcposterior.settings.SettingValues;
 import org.mcposterior.spark.ScorerSettings;
-import org.mcposterior.stats.Probabilities;
+import org.mcposterior.spark.ScorerSettingsBuilder;
 
 /**
  * Everything one {@code score} run is told, as one immutable value validated when built and
  * written back into the run's summary, so every output says how it was produced: where to read
- * and write (the command line's part, checked here) and how to score ({@link ScorerSettings}, the
- * API's part, checked there). Build it with {@link #builder()}; the accessors of the scorer's
- * settings are repeated here so that code reading a run's settings reads them in one place.
+ * and write and how many to pick (the run's settings, declared here: {@link #DECLARED}) and how to
+ * score ({@link ScorerSettings}, the API's part, declared there). Both lists of declarations give
+ * the command line's options, the summary's {@code settings} block ({@link #toMap}) and its
+ * reader ({@link #fromMap}).
  *
- * @param model DL4J model zip (local path or any Hadoop file system URI)
- * @param pool the unlabeled pool (a file or directory Spark can read)
- * @param out output directory (scores, top-k, summary)
- * @param format pool format: parquet, csv or json
- * @param target EPIG: the target pool (same format and columns), or null
- * @param overwrite replace an existing output (only once the new one is complete)
- * @param resume reuse the partitions a dead run with the same result-changing settings finished
- * @param topK how many examples to pick
- * @param master Spark master when not run by spark-submit (default local[*]), or null
+ * @param run the run's settings ({@link #DECLARED})
  * @param scorer how to sample and score
  */
-public record ScoreSettings(String model, String pool, String out, String format, String target, boolean overwrite,
-    boolean resume, int topK, String master, ScorerSettings scorer) implements Serializable {
+public record ScoreSettings(SettingValues run, ScorerSettings scorer) implements Serializable {
 
   public static final List<String> FORMATS = List.of("parquet", "csv", "json");
 
+  public static final Setting<String> MODEL = Setting.of("model", SettingType.STRING, null).option("--model")
+      .label("Model").describe("DL4J model zip (local path or Hadoop URI).")
+      .check(v -> v != null && !v.isBlank(), v -> "--model is required: the DL4J model zip to sample").build();
+  public static final Setting<String> POOL = Setting.of("pool", SettingType.STRING, null).option("--pool")
+      .label("Pool").describe("Unlabeled pool: a file or directory.")
+      .check(v -> v != null && !v.isBlank(), v -> "--pool is required: the unlabeled pool to score").build();
+  public static final Setting<String> OUT = Setting.of("out", SettingType.STRING, null).option("--out")
+      .label("Output").describe("Output directory.")
+      .check(v -> v != null && !v.isBlank(), v -> "--out is required: the output directory").build();
+  public static final Setting<String> FORMAT = Setting.of("format", SettingType.named(
+      (String v) -> v.toLowerCase(Locale.ROOT), (String v) -> v), "parquet").option("--format").label("Pool format")
+      .describe("Pool format: parquet, csv or json.")
+      .check(FORMATS::contains, v -> "--format " + v + " is not supported; expected one of " + FORMATS).build();
+  public static final Setting<Integer> TOP_K = Setting.of("top_k", SettingType.INT, 1000).option("--top-k")
+      .label("Top k").unit("examples").describe("Examples to pick.")
+      .check(v -> v > 0, v -> "--top-k = " + v + "; expected a positive number of examples to pick, e.g. 1000")
+      .build();
+  public static final Setting<String> TARGET = Setting.of("target", SettingType.STRING, null).option("--target")
+      .label("Target pool").defaultText("").describe("epig: the target pool (same format and columns).").build();
+  public static final Setting<Boolean> OVERWRITE = Setting.of("overwrite", SettingType.BOOLEAN, false)
+      .option("--overwrite").label("Overwrite").flag(true)
+      .describe("Replace an existing --out once the new output is complete.").build();
+  public static final Setting<Boolean> RESUME = Setting.of("resume", SettingType.BOOLEAN, true)
+      .option("--no-resume").label("Resume").flag(false).defaultText("")
+      .describe("Start fresh: do not reuse the partitions a killed run on the same --out with the same settings"
+          + " finished (reused by default).").build();
+  public static final Setting<String> MASTER = Setting.of("master", SettingType.STRING, null).option("--master")
+      .label("Spark master").defaultText("")
+      .describe("Spark master when not run by spark-submit (default local[*]).").build();
+
+  /** The run's own settings, in the order the summary lists them (before the scorer's). */
+  public static final List<Setting<?>> DECLARED = List.of(MODEL, POOL, OUT, FORMAT, TOP_K, TARGET, OVERWRITE, RESUME,
+      MASTER);
+
   public ScoreSettings {
-    require(model != null && !model.isBlank(), "--model is required: the DL4J model zip to sample");
-    require(pool != null && !pool.isBlank(), "--pool is required: the unlabeled pool to score");
-    require(out != null && !out.isBlank(), "--out is required: the output directory");
-    format = format == null ? "parquet" : format.toLowerCase(Locale.ROOT);
-    require(FORMATS.contains(format), "--format " + format + " is not supported; expected one of " + FORMATS);
-    require(scorer != null, "the scorer settings are required");
-    require(topK > 0, "--top-k = " + topK + "; expected a positive number of examples to pick, e.g. 1000");
-    require(!Heuristics.needsTarget(scorer.heuristic()) || target != null, "--heuristic " + scorer.heuristic()
+    require(run == null ? "the run's settings are required" : run.firstProblem(DECLARED));
+    require(scorer == null ? "the scorer settings are required" : null);
+    String heuristic = scorer.heuristic();
+    String target = run.get(TARGET);
+    int topK = run.get(TOP_K);
+    int candidates = scorer.candidates();
+    require(!Heuristics.needsTarget(heuristic) || target != null ? null : "--heuristic " + heuristic
         + " needs --target, the pool whose predictions should become more certain");
     // An option the run would ignore is refused: a user who gave it expects it to change something.
-    require(target == null || Heuristics.needsTarget(scorer.heuristic()), "--target " + target + " is EPIG's target"
-        + " pool, but --heuristic " + scorer.heuristic() + " does not use one; drop --target, or pass --heuristic epig");
-    require(scorer.candidates() == 0 || scorer.jointHeuristic(), "--candidates = " + scorer.candidates() + " sets how"
-        + " many BALD-ranked candidates batch_bald and epig resample, but --heuristic " + scorer.heuristic()
+    require(target == null || Heuristics.needsTarget(heuristic) ? null : "--target " + target + " is EPIG's target"
+        + " pool, but --heuristic " + heuristic + " does not use one; drop --target, or pass --heuristic epig");
+    require(candidates == 0 || scorer.jointHeuristic() ? null : "--candidates = " + candidates + " sets how"
+        + " many BALD-ranked candidates batch_bald and epig resample, but --heuristic " + heuristic
         + " ranks every example itself; drop --candidates, or pass --heuristic batch_bald or epig");
-    require(scorer.candidates() == 0 || scorer.candidates() >= topK, "--candidates = " + scorer.candidates()
-        + " is below --top-k = " + topK + ": " + scorer.heuristic() + " picks its " + topK + " examples from the"
+    require(candidates == 0 || candidates >= topK ? null : "--candidates = " + candidates
+        + " is below --top-k = " + topK + ": " + heuristic + " picks its " + topK + " examples from the"
         + " candidates, so it needs at least " + topK + "; expected --candidates " + topK + " or more (or leave it out"
         + " for 10 x --top-k), or a smaller --top-k");
   }
 
-  private static void require(boolean ok, String message) {
-    if (!ok) {
-      throw new InvalidSettingsException(message);
+  private static void require(String problem) {
+    if (problem != null) {
+      throw new InvalidSettingsException(problem);
     }
   }
 
@@ -66,205 +93,141 @@ public record ScoreSettings(String model, String pool, String out, String format
     return new Builder();
   }
 
-  public String idColumn() {
-    return scorer.idColumn();
+  /** A builder holding these settings. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.run = run;
+    b.scorer = scorer.toBuilder();
+    return b;
   }
 
-  public String featuresColumn() {
-    return scorer.featuresColumn();
+  public String model() {
+    return run.get(MODEL);
   }
 
-  public List<String> featureColumns() {
-    return scorer.featureColumns();
+  public String pool() {
+    return run.get(POOL);
   }
 
-  public List<Integer> inputShape() {
-    return scorer.inputShape();
+  public String out() {
+    return run.get(OUT);
   }
 
-  public int iterations() {
-    return scorer.iterations();
+  public String format() {
+    return run.get(FORMAT);
   }
 
-  public long seed() {
-    return scorer.seed();
+  public String target() {
+    return run.get(TARGET);
   }
 
-  public MaskMode maskMode() {
-    return scorer.maskMode();
+  public boolean overwrite() {
+    return run.get(OVERWRITE);
   }
 
-  public String heuristic() {
-    return scorer.heuristic();
+  public boolean resume() {
+    return run.get(RESUME);
   }
 
-  public boolean writeSamples() {
-    return scorer.writeSamples();
+  public int topK() {
+    return run.get(TOP_K);
   }
 
-  public int batchSize() {
-    return scorer.batchSize();
-  }
-
-  public long memoryBudgetBytes() {
-    return scorer.memoryBudgetBytes();
-  }
-
-  public double dropout() {
-    return scorer.dropout();
-  }
-
-  public double dropConnect() {
-    return scorer.dropConnect();
-  }
-
-  public List<String> dropConnectLayers() {
-    return scorer.dropConnectLayers();
-  }
-
-  public Probabilities probabilities() {
-    return scorer.probabilities();
-  }
-
-  public boolean skipInvalid() {
-    return scorer.skipInvalid();
-  }
-
-  public int partitions() {
-    return scorer.partitions();
-  }
-
-  public int iterationShards() {
-    return scorer.iterationShards();
-  }
-
-  public int candidates() {
-    return scorer.candidates();
-  }
-
-  /** Whether the heuristic selects jointly on the driver from resampled candidates. */
-  public boolean jointHeuristic() {
-    return scorer.jointHeuristic();
+  public String master() {
+    return run.get(MASTER);
   }
 
   /** Candidates resampled for joint heuristics. */
   public int candidateCount() {
-    return scorer.candidateCount(topK);
+    return scorer.candidateCount(topK());
   }
 
-  /** The core sampler settings of one task. */
-  public SamplerConfig samplerConfig() {
-    return scorer.samplerConfig();
-  }
-
-  /** These settings as an ordered map, for the run summary. */
+  /** These settings as an ordered map, for the run summary: the run's, then the scorer's. */
   public Map<String, Object> toMap() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("model", model);
-    m.put("pool", pool);
-    m.put("out", out);
-    m.put("format", format);
-    m.put("id_col", idColumn());
-    m.put("features_col", featuresColumn());
-    m.put("feature_cols", featureColumns());
-    m.put("input_shape", inputShape());
-    m.put("iterations", iterations());
-    m.put("seed", seed());
-    m.put("mode", maskMode().name().toLowerCase(Locale.ROOT));
-    m.put("heuristic", heuristic());
-    m.put("top_k", topK);
-    m.put("write_samples", writeSamples());
-    m.put("overwrite", overwrite);
-    m.put("resume", resume);
-    m.put("batch_size", batchSize());
-    m.put("memory_budget", memoryBudgetBytes());
-    m.put("dropout", Double.isNaN(dropout()) ? null : dropout());
-    m.put("dropconnect", Double.isNaN(dropConnect()) ? null : dropConnect());
-    m.put("dropconnect_layers", dropConnectLayers());
-    m.put("probabilities", probabilities().name().toLowerCase(Locale.ROOT));
-    m.put("output_kind", scorer.outputKind() == null ? "auto" : scorer.outputKind().label());
-    m.put("reduction", scorer.reduction().name().toLowerCase(Locale.ROOT));
-    m.put("on_invalid", skipInvalid() ? "skip" : "fail");
-    m.put("partitions", partitions());
-    m.put("iteration_shards", iterationShards());
-    m.put("candidates", candidates());
-    m.put("beta", scorer.beta());
-    m.put("target", target);
+    Map<String, Object> m = new LinkedHashMap<>(run.toJson(DECLARED));
+    m.putAll(scorer.toJson());
     return m;
   }
 
   /**
-   * Collects a run's settings: the paths and the top-k here, the scoring settings as a {@link
-   * ScorerSettings} (default {@link ScorerSettings#defaults()}). Defaults: format parquet, top 1000,
-   * no overwrite, no target, no master.
+   * The settings a run summary's {@code settings} block holds ({@link #toMap}).
+   *
+   * @throws InvalidSettingsException if a value is not of its setting's type, or the settings are invalid
+   */
+  public static ScoreSettings fromMap(Map<?, ?> m) {
+    try {
+      return new ScoreSettings(SettingValues.fromJson(m, DECLARED), ScorerSettings.fromJson(m));
+    } catch (InvalidSettingValueException e) {
+      throw new InvalidSettingsException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Collects a run's settings, starting from the defaults of the declarations: the run's (format
+   * parquet, top 1000, no overwrite, resume, no target, no master) and the scorer's ({@link
+   * ScorerSettings#defaults()}).
    */
   public static final class Builder {
-    private String model;
-    private String pool;
-    private String out;
-    private String format = "parquet";
-    private String target;
-    private boolean overwrite;
-    private boolean resume = true;
-    private int topK = 1000;
-    private String master;
-    private ScorerSettings scorer = ScorerSettings.defaults();
+    private SettingValues run = SettingValues.defaults(DECLARED);
+    private ScorerSettingsBuilder scorer = ScorerSettings.builder();
 
     private Builder() {}
 
-    public Builder model(String v) {
-      model = v;
+    /** Sets a declared setting: the run's ({@link #DECLARED}) or the scorer's ({@link ScorerSettings#DECLARED}). */
+    public <T> Builder set(Setting<T> setting, T value) {
+      if (DECLARED.contains(setting)) {
+        run = run.with(setting, value);
+      } else {
+        scorer.set(setting, value);
+      }
       return this;
+    }
+
+    public Builder model(String v) {
+      return set(MODEL, v);
     }
 
     public Builder pool(String v) {
-      pool = v;
-      return this;
+      return set(POOL, v);
     }
 
     public Builder out(String v) {
-      out = v;
-      return this;
+      return set(OUT, v);
     }
 
     public Builder format(String v) {
-      format = v;
-      return this;
+      return set(FORMAT, v == null ? FORMAT.defaultValue() : FORMAT.type().parse(v));
     }
 
     public Builder target(String v) {
-      target = v;
-      return this;
+      return set(TARGET, v);
     }
 
     public Builder overwrite(boolean v) {
-      overwrite = v;
-      return this;
+      return set(OVERWRITE, v);
     }
 
     public Builder resume(boolean v) {
-      resume = v;
-      return this;
+      return set(RESUME, v);
     }
 
     public Builder topK(int v) {
-      topK = v;
-      return this;
+      return set(TOP_K, v);
     }
 
     public Builder master(String v) {
-      master = v;
-      return this;
+      return set(MASTER, v);
     }
 
+    /** The scoring settings, replacing every scorer setting set so far. */
     public Builder scorer(ScorerSettings v) {
-      scorer = v;
+      scorer = v.toBuilder();
       return this;
     }
 
     /** @throws InvalidSettingsException naming the first invalid setting */
     public ScoreSettings build() {
-      return new ScoreSettings(model, pool, out, format, target, overwrite, resume, topK, master, scorer);
+      return new ScoreSettings(run, scorer.build());
     }
   }
 }

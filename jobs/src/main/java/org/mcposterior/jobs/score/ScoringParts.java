@@ -4,10 +4,9 @@ import java.io.IOException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.SparkSession;
-import org.mcposterior.models.Network;
 import org.mcposterior.spark.ModelFiles;
+import org.mcposterior.spark.ScorerSettings;
 import org.mcposterior.spark.ValidatedPool;
-import org.mcposterior.stochastic.StochasticNetwork;
 
 /**
  * The pieces of the scoring job that the {@code sample} and {@code report} commands reuse, so they
@@ -18,21 +17,16 @@ import org.mcposterior.stochastic.StochasticNetwork;
 public final class ScoringParts {
   private ScoringParts() {}
 
-  /** Reads and validates a pool exactly as {@code score} does (schema, lengths, unique ids, finite values). */
-  public static ValidatedPool readPool(SparkSession spark, ScoreSettings s, String path, int featureLength,
-      int indexBound, String what) {
-    return PoolReader.read(spark, s, path, featureLength, indexBound, what);
-  }
-
   /**
-   * Reads and validates a pool as {@code score} does for a network whose input is a sequence
-   * ({@code sequence} not null): rows shorter than the full time length pass and are counted in
-   * {@link ValidatedPool#padded()} (the caller decides whether it can take them); too long, empty
-   * or partial-step rows are refused as {@code score} refuses them.
+   * Reads and validates a pool of {@code format} as {@code score} does (schema, lengths, unique
+   * ids, finite values) for a network whose input is a sequence ({@code sequence} not null): rows
+   * shorter than the full time length pass and are counted in {@link ValidatedPool#padded()} (the
+   * caller decides whether it can take them); too long, empty or partial-step rows are refused as
+   * {@code score} refuses them.
    */
-  public static ValidatedPool readPool(SparkSession spark, ScoreSettings s, String path, int featureLength,
-      int indexBound, org.mcposterior.models.SequenceLayout sequence, String what) {
-    return PoolReader.read(spark, s, path, featureLength, indexBound, sequence, what);
+  public static ValidatedPool readPool(SparkSession spark, String format, ScorerSettings scorer, String path,
+      int featureLength, int indexBound, org.mcposterior.models.SequenceLayout sequence, String what) {
+    return PoolReader.read(spark, format, scorer, path, new int[] {featureLength, indexBound}, sequence, what);
   }
 
   /**
@@ -49,9 +43,7 @@ public final class ScoringParts {
   }
 
   /** The stochastic view of {@code net} the settings ask for (MC dropout, plus DropConnect if set). */
-  public static StochasticNetwork stochastic(Network net, ScoreSettings s) {
-    return s.scorer().stochastic(net);
-  }
+
 
   /** A data-safe output directory: written aside, swapped into place when complete. */
   public static final class Output implements AutoCloseable {

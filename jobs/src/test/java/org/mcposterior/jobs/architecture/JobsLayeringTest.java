@@ -4,13 +4,18 @@ import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyP
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
 import static com.tngtech.archunit.core.domain.properties.HasModifiers.Predicates.modifier;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.codeUnits;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import com.tngtech.archunit.core.domain.JavaCodeUnit;
 import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
 
 /**
  * jobs is a thin layer over core's public API (DESIGN.md, Layout), checked on the main classes of
@@ -39,7 +44,7 @@ class JobsLayeringTest {
   static final String[] CORE_API = {"org.mcposterior.sampling..", "org.mcposterior.stochastic..",
       "org.mcposterior.models..", "org.mcposterior.stats..", "org.mcposterior.heuristics..",
       "org.mcposterior.evaluation..", "org.mcposterior.training..", "org.mcposterior.randomness..",
-      "org.mcposterior.platform.."};
+      "org.mcposterior.platform..", "org.mcposterior.settings.."};
 
   @ArchTest
   static final ArchRule jobsUseOnlyCoresPublicApi = classes().that().resideInAnyPackage(JOBS)
@@ -56,4 +61,27 @@ class JobsLayeringTest {
       .resideInAPackage("org.mcposterior.spark..")
       .should().dependOnClassesThat().resideInAPackage("org.mcposterior.jobs..")
       .because("the DataFrame API is what the commands call; it must stand without them");
+
+  /** At most this many parameters on any method, constructor or record of jobs (issue 18). */
+  static final int MAX_PARAMETERS = 8;
+
+  /**
+   * No long positional parameter lists in jobs: settings are one value built from their
+   * declarations (CONVENTIONS.md, Configuration), a record of many components is a few small
+   * values. Compiler-made code (lambda bodies, whose parameters are their captured variables) is
+   * not the reader's and is not counted.
+   */
+  @ArchTest
+  static final ArchRule noLongParameterLists = codeUnits().that().areDeclaredInClassesThat()
+      .resideInAnyPackage(JOBS).should(new ArchCondition<JavaCodeUnit>("take at most " + MAX_PARAMETERS
+          + " parameters") {
+        @Override
+        public void check(JavaCodeUnit unit, ConditionEvents events) {
+          boolean compilerMade = unit.getModifiers().contains(JavaModifier.SYNTHETIC) || unit.getName().startsWith("lambda$");
+          int n = unit.getRawParameterTypes().size();
+          if (!compilerMade && n > MAX_PARAMETERS) {
+            events.add(SimpleConditionEvent.violated(unit, unit.getFullName() + " takes " + n + " parameters"));
+          }
+        }
+      });
 }

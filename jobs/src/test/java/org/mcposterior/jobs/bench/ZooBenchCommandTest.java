@@ -58,8 +58,8 @@ class ZooBenchCommandTest {
 
   @Test
   void figuresAreFiniteAndPositiveAndTheRatioIsPassByPass() {
-    List<ZooBenchmark.Figures> figures = ZooBenchmark.run(new ZooBenchmark.Settings(List.of("cnn"), 5, 2, 5, 2, 3,
-        Double.NaN, 0.05, 1, 64L << 20, true), f -> { }, (n, e) -> {
+    List<ZooBenchmark.Figures> figures = ZooBenchmark.run(new ZooBenchmark.Settings(List.of("cnn"),
+        new ZooBenchmark.Workload(5, 2, 5, 2, 3), Double.NaN, 0.05, 1, 64L << 20, true), f -> { }, (n, e) -> {
           throw e;
         });
     assertEquals(1, figures.size());
