@@ -42,7 +42,8 @@ public record SampleSettings(SettingValues values) implements Serializable {
       .label("Inputs").describe("The inputs: a Parquet, CSV or JSON file or directory of rows.").build();
   public static final Setting<String> OUT = ScoreSettings.OUT;
   public static final Setting<String> FORMAT = ScoreSettings.FORMAT.withDefault(null, "from the file name, else parquet")
-      .describedAs("Input format: parquet, csv or json.");
+      .describedAs("Input format: parquet, csv or json.").withCheck(v -> v == null || ScoreSettings.FORMATS.contains(v)
+          ? null : "--format " + v + " is not supported; expected one of " + ScoreSettings.FORMATS);
   public static final Setting<Integer> ITERATIONS = ScorerSettings.ITERATIONS.withDefault(10_000, null)
       .describedAs("Stochastic passes per input.");
   public static final Setting<Long> SEED = ScorerSettings.SEED.describedAs("Master seed of the masks.");
