@@ -235,6 +235,61 @@ public final class OutputView implements Serializable {
     }
   }
 
+  /**
+   * The class probabilities of raw {@code samples}: the scored view ({@link #apply}: a single sigmoid
+   * becomes {@code [1 - p, p]}, ...), every vector then converted as {@link #probabilities} says
+   * (the caller's {@code requested} setting for class distributions that may be logits, used as
+   * given for the two-class views and detection). The one way raw network outputs become class
+   * probabilities, for the MC samples and for a deterministic pass alike (T = 1).
+   *
+   * @throws OutputKindException for a regression output, which has no class probabilities
+   * @throws InvalidSamplesException as {@link #apply}, or when a value is not finite, or not a
+   *     probability where probabilities are required
+   */
+  public Samples classProbabilities(Samples samples, Probabilities requested) {
+    Probabilities conversion = probabilities(requested);
+    if (conversion == null) {
+      throw new OutputKindException("the " + kind.label() + " output " + source + " of shape " + Arrays.toString(raw)
+          + " holds plain values, not class probabilities: expected a classes, binary, multi-label, per-position or"
+          + " detection output. Fix: read a regression output's values (apply) instead");
+    }
+    Samples view = apply(samples);
+    float[] values = view.toFloatArray(); // a copy: the view of CLASSES is the raw samples themselves
+    OutputShape shape = OutputShape.of(view.outputShape());
+    int perExample = view.outputSize() * view.iterations();
+    double[] scratch = new double[view.iterations()];
+    for (int n = 0; n < view.batchSize(); n++) {
+      conversion.apply(values, n * perExample, shape, view.iterations(), n, scratch);
+    }
+    return Samples.wrap(values, view.shape());
+  }
+
+  /**
+   * The predicted class of a class distribution of this view (classes, binary: one per example):
+   * the class of largest probability, the lower class on ties (as the scores' {@code
+   * predicted_class}).
+   *
+   * @throws OutputKindException for a kind without one predicted class per example
+   * @throws IllegalArgumentException when {@code probabilities} is not of the scored size
+   */
+  public int predictedClass(double[] probabilities) {
+    if (!kind.hasOnePrediction()) {
+      throw new OutputKindException("the " + kind.label() + " output " + source + " has no single predicted class per"
+          + " example: expected a classes or binary output");
+    }
+    if (probabilities.length != scoredSize()) {
+      throw new IllegalArgumentException(probabilities.length + " probabilities for the " + kind.label() + " view of "
+          + Arrays.toString(raw) + ": expected " + scoredSize());
+    }
+    int best = 0;
+    for (int c = 1; c < probabilities.length; c++) {
+      if (probabilities[c] > probabilities[best]) {
+        best = c;
+      }
+    }
+    return best;
+  }
+
   private Samples detectionClasses(Samples samples, int n, int t) {
     int classes = scored[0];
     int cells = raw[1] * raw[2];

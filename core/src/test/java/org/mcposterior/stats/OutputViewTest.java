@@ -75,4 +75,32 @@ class OutputViewTest {
     assertThrows(InvalidSamplesException.class, () -> OutputView.of(OutputKind.CLASSES, new int[] {3}, "x")
         .apply(Samples.of(new float[8], 1, 4, 2)));
   }
+  @Test
+  void classProbabilitiesApplyTheTwoClassRuleBeforeTheRequestedConversion() {
+    // A single sigmoid, 2 examples, T = 1: [1 - p, p] as given, even when logits are asked for.
+    OutputView binary = OutputView.of(OutputKind.BINARY, new int[] {1}, "test");
+    Samples b = binary.classProbabilities(Samples.of(new float[] {0.25f, 0.9f}, 2, 1, 1), Probabilities.LOGITS);
+    assertArrayEquals(new int[] {2, 2, 1}, b.shape());
+    assertArrayEquals(new float[] {0.75f, 0.25f, 0.1f, 0.9f}, b.toFloatArray(), 1e-7f);
+    // A class distribution of logits [0, ln 3]: softmax [1/4, 3/4], and the raw samples stay as they were.
+    OutputView classes = OutputView.of(OutputKind.CLASSES, new int[] {2}, "test");
+    Samples raw = Samples.of(new float[] {0f, (float) Math.log(3)}, 1, 2, 1);
+    Samples c = classes.classProbabilities(raw, Probabilities.LOGITS);
+    assertArrayEquals(new float[] {0.25f, 0.75f}, c.toFloatArray(), 1e-6f);
+    assertArrayEquals(new float[] {0f, (float) Math.log(3)}, raw.toFloatArray(), "the input is not changed");
+    // Regression holds values, not probabilities.
+    OutputView regression = OutputView.of(OutputKind.REGRESSION, new int[] {2}, "test");
+    assertThrows(OutputKindException.class, () -> regression.classProbabilities(raw, Probabilities.AUTO));
+  }
+
+  @Test
+  void thePredictedClassIsTheLargestProbabilityTheLowerOnTies() {
+    OutputView classes = OutputView.of(OutputKind.CLASSES, new int[] {3}, "test");
+    assertEquals(1, classes.predictedClass(new double[] {0.2, 0.5, 0.3}));
+    assertEquals(0, classes.predictedClass(new double[] {0.4, 0.4, 0.2}));
+    assertEquals(1, OutputView.of(OutputKind.BINARY, new int[] {1}, "test").predictedClass(new double[] {0.3, 0.7}));
+    assertThrows(OutputKindException.class, () -> OutputView.of(OutputKind.MULTI_LABEL, new int[] {2}, "test")
+        .predictedClass(new double[] {0.5, 0.5, 0.5, 0.5}));
+    assertThrows(IllegalArgumentException.class, () -> classes.predictedClass(new double[] {1.0}));
+  }
 }

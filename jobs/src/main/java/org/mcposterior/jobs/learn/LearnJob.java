@@ -57,8 +57,7 @@ public final class LearnJob {
       boolean ownSession = SparkSession.getDefaultSession().isEmpty();
       SparkSession spark = session(s.master());
       try {
-        List<LearnRun.Curve> curves = new LearnRun(s, spark, tmp.resolve("work"), log).run(d);
-        LearnRun.deleteTree(tmp.resolve("work"));
+        List<LearnRun.Curve> curves = new LearnRun(s, spark, log).run(d);
         return LearnOutputs.writeAll(spark, tmp, s, curves, t0, Map.of());
       } finally {
         if (ownSession) {

@@ -14,6 +14,12 @@ import org.apache.spark.sql.SparkSession;
 import org.mcposterior.jobs.score.InvalidInputException;
 import org.mcposterior.jobs.score.InvalidSettingsException;
 import org.mcposterior.jobs.score.ScoringParts;
+import org.mcposterior.learning.Evaluation;
+import org.mcposterior.learning.LabelledSet;
+import org.mcposterior.learning.Metrics;
+import org.mcposterior.learning.Query;
+import org.mcposterior.learning.Step;
+import org.mcposterior.learning.TrainingReport;
 import org.mcposterior.spark.CauseText;
 
 /**
@@ -135,11 +141,14 @@ public final class LearnMerge {
   }
 
   private static StepResult step(JsonNode n) {
-    return new StepResult(n.get("heuristic").asText(), n.get("seed").asLong(), n.get("step").asInt(), n.get("labels").asInt(),
-        d(n, "test_accuracy"), d(n, "test_nll"), d(n, "test_ece"), d(n, "mc_accuracy"), d(n, "mc_nll"), d(n, "mc_ece"),
-        d(n, "labelled_accuracy"), n.get("minibatches").asLong(), Long.parseUnsignedLong(n.get("start_fingerprint").asText(), 16),
-        d(n, "train_seconds"), d(n, "eval_seconds"), d(n, "score_seconds"), ints(n.get("picked")),
-        ints(n.get("picked_classes")), ints(n.get("labelled_classes")), ints(n.get("labelled")));
+    Evaluation e = new Evaluation(new Metrics(d(n, "test_accuracy"), d(n, "test_nll"), d(n, "test_ece")),
+        new Metrics(d(n, "mc_accuracy"), d(n, "mc_nll"), d(n, "mc_ece")), d(n, "labelled_accuracy"));
+    TrainingReport training = new TrainingReport(n.get("minibatches").asLong(), d(n, "train_seconds"),
+        Long.parseUnsignedLong(n.get("start_fingerprint").asText(), 16));
+    Step<Evaluation> point = new Step<>(n.get("step").asInt(), new LabelledSet(ints(n.get("labelled")),
+        ints(n.get("labelled_classes"))), training, e, d(n, "eval_seconds"), new Query(ints(n.get("picked")),
+        ints(n.get("picked_classes")), d(n, "score_seconds")));
+    return new StepResult(n.get("heuristic").asText(), n.get("seed").asLong(), point);
   }
 
   private static double d(JsonNode n, String field) {

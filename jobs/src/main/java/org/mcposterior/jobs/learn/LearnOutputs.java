@@ -39,7 +39,7 @@ final class LearnOutputs {
       for (String metric : METRICS) {
         List<double[]> values = new ArrayList<>();
         for (LearnRun.Curve c : mine) {
-          values.add(c.steps().stream().mapToDouble(st -> value(st, metric)).toArray());
+          values.add(c.steps().stream().mapToDouble(st -> st.metric(metric)).toArray());
         }
         byMetric.put(metric, CurveSummary.of(labels, values));
       }
@@ -81,19 +81,6 @@ final class LearnOutputs {
     }
     m.put("total_seconds", seconds);
     return m;
-  }
-
-  static double value(StepResult st, String metric) {
-    return switch (metric) {
-      case "test_accuracy" -> st.testAccuracy();
-      case "test_nll" -> st.testNll();
-      case "test_ece" -> st.testEce();
-      case "mc_accuracy" -> st.mcAccuracy();
-      case "mc_nll" -> st.mcNll();
-      case "mc_ece" -> st.mcEce();
-      case "labelled_accuracy" -> st.labelledAccuracy();
-      default -> throw new IllegalArgumentException("no metric " + metric);
-    };
   }
 
   /** CPU model and BLAS kernel, so every figure says where it was measured. */
@@ -141,10 +128,15 @@ final class LearnOutputs {
     for (LearnRun.Curve c : curves) {
       for (StepResult st : c.steps()) {
         steps.add(st.toMap());
-        rows.add(RowFactory.create(st.heuristic(), st.seed(), st.step(), st.labels(), st.testAccuracy(), st.testNll(),
-            st.testEce(), st.mcAccuracy(), st.mcNll(), st.mcEce(), st.labelledAccuracy(), st.minibatches(),
-            st.trainSeconds(), st.evalSeconds(), st.scoreSeconds(), boxed(st.picked()), boxed(st.pickedClasses()),
-            boxed(st.labelledClasses()), boxed(st.labelled())));
+        List<Object> v = new ArrayList<>(List.of(st.heuristic(), st.seed(), st.step(), st.labels()));
+        for (String metric : METRICS) {
+          v.add(st.metric(metric));
+        }
+        var p = st.point();
+        v.addAll(List.of(p.training().minibatches(), p.training().seconds(), p.evalSeconds(), p.query().seconds(),
+            boxed(p.query().picked()), boxed(p.query().classCounts()), boxed(p.labelled().classCounts()),
+            boxed(p.labelled().positions())));
+        rows.add(RowFactory.create(v.toArray()));
       }
     }
     json.writeValue(dir.resolve("steps.json").toFile(), steps);

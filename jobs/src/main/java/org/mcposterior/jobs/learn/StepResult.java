@@ -2,60 +2,66 @@ package org.mcposterior.jobs.learn;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.mcposterior.learning.Evaluation;
+import org.mcposterior.learning.Step;
 
 /**
- * One point of one learning curve: the model trained on {@code labels} examples at step
- * {@code step} of seed {@code seed}'s run of {@code heuristic}, how it did, and what it picked.
+ * One point of one learning curve: the core loop's {@link Step} of seed {@code seed}'s run of
+ * {@code heuristic}: the model trained on {@code labels()} examples, how it did on the test images
+ * ({@link Evaluation}: deterministic and MC mean, accuracy, NLL in nats and ECE, and its accuracy
+ * on its own labelled set), what training and the query cost, and what it picked (pool positions,
+ * best first; nothing after the last step).
  *
  * @param heuristic acquisition heuristic of the curve
  * @param seed the run's seed
- * @param step 0 for the initial set, then 1 to steps
- * @param labels labelled examples trained on
- * @param testAccuracy deterministic network (dropout off) on the test images
- * @param testNll its mean negative log-likelihood (nats)
- * @param testEce its expected calibration error (Calibration's 10 equal-width confidence bins)
- * @param mcAccuracy the MC mean over T passes, same test images
- * @param mcNll the MC mean's NLL (nats)
- * @param mcEce the MC mean's ECE
- * @param labelledAccuracy deterministic network on its own labelled set (1.0 = fits it)
- * @param minibatches minibatches trained
- * @param startFingerprint fingerprint of the weights training started from
- * @param trainSeconds training time
- * @param evalSeconds test-set evaluation time (deterministic and MC)
- * @param scoreSeconds the scoring job's wall time for this step's query (0 after the last step)
- * @param picked pool positions this step's model picked to label next (empty after the last step)
- * @param pickedClasses how many of the picks are of each class
- * @param labelledClasses how many labelled examples of each class the model was trained on
- * @param labelled the pool positions trained on, in the order they were labelled
+ * @param point the loop's step
  */
-public record StepResult(String heuristic, long seed, int step, int labels, double testAccuracy, double testNll,
-    double testEce, double mcAccuracy, double mcNll, double mcEce, double labelledAccuracy, long minibatches,
-    long startFingerprint, double trainSeconds, double evalSeconds, double scoreSeconds, int[] picked,
-    int[] pickedClasses, int[] labelledClasses, int[] labelled) {
+public record StepResult(String heuristic, long seed, Step<Evaluation> point) {
 
-  /** This step as an ordered map, for JSON. */
+  /** The step: 0 for the initial set, then 1 to steps. */
+  public int step() {
+    return point.step();
+  }
+
+  /** Labelled examples trained on. */
+  public int labels() {
+    return point.labelled().size();
+  }
+
+  /** The curve metric called {@code metric} (one of {@link LearnOutputs#METRICS}). */
+  public double metric(String metric) {
+    Evaluation e = point.evaluation();
+    return switch (metric) {
+      case "test_accuracy" -> e.deterministic().accuracy();
+      case "test_nll" -> e.deterministic().nll();
+      case "test_ece" -> e.deterministic().ece();
+      case "mc_accuracy" -> e.mc().accuracy();
+      case "mc_nll" -> e.mc().nll();
+      case "mc_ece" -> e.mc().ece();
+      case "labelled_accuracy" -> e.labelledAccuracy();
+      default -> throw new IllegalArgumentException("no metric " + metric + "; expected one of " + LearnOutputs.METRICS);
+    };
+  }
+
+  /** This step as an ordered map, for JSON (the keys of {@code steps.json}). */
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("heuristic", heuristic);
     m.put("seed", seed);
-    m.put("step", step);
-    m.put("labels", labels);
-    m.put("test_accuracy", testAccuracy);
-    m.put("test_nll", testNll);
-    m.put("test_ece", testEce);
-    m.put("mc_accuracy", mcAccuracy);
-    m.put("mc_nll", mcNll);
-    m.put("mc_ece", mcEce);
-    m.put("labelled_accuracy", labelledAccuracy);
-    m.put("minibatches", minibatches);
-    m.put("start_fingerprint", Long.toHexString(startFingerprint));
-    m.put("train_seconds", trainSeconds);
-    m.put("eval_seconds", evalSeconds);
-    m.put("score_seconds", scoreSeconds);
-    m.put("picked", picked);
-    m.put("picked_classes", pickedClasses);
-    m.put("labelled_classes", labelledClasses);
-    m.put("labelled", labelled);
+    m.put("step", step());
+    m.put("labels", labels());
+    for (String metric : LearnOutputs.METRICS) {
+      m.put(metric, metric(metric));
+    }
+    m.put("minibatches", point.training().minibatches());
+    m.put("start_fingerprint", Long.toHexString(point.training().startFingerprint()));
+    m.put("train_seconds", point.training().seconds());
+    m.put("eval_seconds", point.evalSeconds());
+    m.put("score_seconds", point.query().seconds());
+    m.put("picked", point.query().picked());
+    m.put("picked_classes", point.query().classCounts());
+    m.put("labelled_classes", point.labelled().classCounts());
+    m.put("labelled", point.labelled().positions());
     return m;
   }
 }
