@@ -58,10 +58,9 @@ public final class ScoreCommand implements Callable<Integer> {
       description = "Masks: independent or consistent (default ${DEFAULT-VALUE}).")
   MaskMode mode;
 
-  @Option(names = "--heuristic", defaultValue = "bald",
-      description = "Top-k heuristic: bald, entropy, variance, margin, certainty, random, power_bald, power_entropy,"
-          + " batch_bald, epig (default ${DEFAULT-VALUE}).")
-  String heuristic;
+  @Option(names = "--heuristic", completionCandidates = HeuristicNames.class,
+      description = "Top-k heuristic: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+  String heuristic = ScorerSettings.defaults().heuristic().label();
 
   @Option(names = "--top-k", defaultValue = "1000", description = "Examples to pick (default ${DEFAULT-VALUE}).")
   int topK;

@@ -3,9 +3,8 @@ package org.mcposterior.spark;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import org.mcposterior.heuristics.HeuristicOptions;
-import org.mcposterior.heuristics.Heuristics;
+import org.mcposterior.heuristics.Heuristic;
 import org.mcposterior.models.Network;
 import org.mcposterior.randomness.MaskMode;
 import org.mcposterior.sampling.SamplerConfig;
@@ -38,7 +37,7 @@ public final class ScorerSettings implements Serializable {
   private final int iterations;
   private final long seed;
   private final MaskMode maskMode;
-  private final String heuristic;
+  private final Heuristic heuristic;
   private final double beta;
   private final double dropout;
   private final double dropConnect;
@@ -62,8 +61,7 @@ public final class ScorerSettings implements Serializable {
     require(b.iterations > 0, "--iterations = " + b.iterations
         + "; expected a positive number of stochastic passes, e.g. 20");
     require(b.maskMode != null, "--mode must be independent or consistent");
-    require(b.heuristic != null && Heuristics.NAMES.contains(b.heuristic.toLowerCase(Locale.ROOT)),
-        "--heuristic " + b.heuristic + " is not known; expected one of " + Heuristics.NAMES);
+    require(b.heuristic != null, "--heuristic null is not known; expected one of " + Heuristic.labels());
     require(b.beta >= 0 && !Double.isInfinite(b.beta), "beta = " + b.beta
         + "; expected power sampling's finite beta >= 0 (1 is the paper's)");
     require(b.batchSize > 0 && b.batchSize <= 1_000_000, "--batch-size = " + b.batchSize + "; expected 1 to 1000000");
@@ -96,7 +94,7 @@ public final class ScorerSettings implements Serializable {
     iterations = b.iterations;
     seed = b.seed;
     maskMode = b.maskMode;
-    heuristic = b.heuristic.toLowerCase(Locale.ROOT);
+    heuristic = b.heuristic;
     beta = b.beta;
     dropout = b.dropout;
     dropConnect = b.dropConnect;
@@ -174,8 +172,8 @@ public final class ScorerSettings implements Serializable {
     return maskMode;
   }
 
-  /** The heuristic whose ranking key fills the {@code priority} column, in snake case. */
-  public String heuristic() {
+  /** The heuristic whose ranking key fills the {@code priority} column ({@link Heuristic#priority}). */
+  public Heuristic heuristic() {
     return heuristic;
   }
 
@@ -263,7 +261,19 @@ public final class ScorerSettings implements Serializable {
 
   /** Whether the heuristic selects jointly from resampled candidates (BatchBALD, EPIG). */
   public boolean jointHeuristic() {
-    return Heuristics.isJoint(heuristic);
+    return heuristic.isJoint();
+  }
+
+  /**
+   * Refuses, before any work, a heuristic that needs a target pool (EPIG) when none is given: the
+   * one check for the command line's settings and the API's selection.
+   *
+   * @param given whether a target pool is given
+   * @throws InvalidSettingsException naming the heuristic and --target
+   */
+  public void requireTarget(boolean given) {
+    require(!heuristic.needsTarget() || given, "--heuristic " + heuristic + " needs --target, the pool whose"
+        + " predictions should become more certain");
   }
 
   /** BatchBALD / EPIG candidates resampled to pick {@code k}. */

@@ -1,6 +1,8 @@
 package org.mcposterior.spark;
 
 import java.util.List;
+import org.mcposterior.heuristics.Heuristic;
+import org.mcposterior.heuristics.UnknownHeuristicException;
 import org.mcposterior.randomness.MaskMode;
 import org.mcposterior.stats.OutputKind;
 import org.mcposterior.stats.Probabilities;
@@ -13,7 +15,7 @@ public final class ScorerSettingsBuilder {
   int iterations = 20;
   long seed;
   MaskMode maskMode = MaskMode.INDEPENDENT;
-  String heuristic = "bald";
+  Heuristic heuristic = Heuristic.BALD;
   double beta = 1.0;
   double dropout = Double.NaN;
   double dropConnect = Double.NaN;
@@ -50,8 +52,23 @@ public final class ScorerSettingsBuilder {
     return this;
   }
 
-  public ScorerSettingsBuilder heuristic(String v) {
+  public ScorerSettingsBuilder heuristic(Heuristic v) {
     heuristic = v;
+    return this;
+  }
+
+  /**
+   * The heuristic called {@code v} (its snake-case label, case-insensitive; {@link Heuristic#byName}).
+   *
+   * @throws InvalidSettingsException if no heuristic has that name, listing the names
+   */
+  public ScorerSettingsBuilder heuristic(String v) {
+    try {
+      heuristic = Heuristic.byName(v);
+    } catch (UnknownHeuristicException e) {
+      throw new InvalidSettingsException("--heuristic " + v + " is not known; expected one of " + Heuristic.labels(),
+          e);
+    }
     return this;
   }
 

@@ -1,8 +1,12 @@
 package org.mcposterior.jobs.learn;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.mcposterior.heuristics.Heuristic;
+import org.mcposterior.jobs.HeuristicNames;
 import org.mcposterior.jobs.score.InvalidSettingsException;
 import org.mcposterior.training.InvalidTrainingArgumentException;
 import org.mcposterior.training.TrainingSettings;
@@ -48,9 +52,10 @@ public final class LearnCommand implements Callable<Integer> {
       + " (default ${DEFAULT-VALUE}).")
   int iterations;
 
-  @Option(names = "--heuristics", split = ",", defaultValue = "random,bald,entropy,batch_bald,power_bald",
+  @Option(names = "--heuristics", split = ",", completionCandidates = HeuristicNames.class,
       description = "Heuristics, one curve each (default ${DEFAULT-VALUE}).")
-  List<String> heuristics;
+  List<String> heuristics = LearnSettings.DEFAULT_HEURISTICS.stream().map(Heuristic::label)
+      .collect(Collectors.toCollection(ArrayList::new));
 
   @Option(names = "--seeds", split = ",", defaultValue = "1", description = "Seeds, comma-separated (default"
       + " ${DEFAULT-VALUE}).")

@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.mcposterior.heuristics.Heuristics;
+import org.mcposterior.heuristics.Heuristic;
 import org.mcposterior.jobs.score.InvalidInputException;
 import org.mcposterior.jobs.score.InvalidSettingsException;
 import org.mcposterior.spark.Preflight;
@@ -42,6 +42,9 @@ public record LearnSettings(Path data, Path out, boolean overwrite, String netwo
 
   public static final List<String> NETWORKS = List.of("mlp", "cnn");
   public static final List<String> POSTERIORS = List.of("dropout", "dropconnect");
+  /** The heuristics a run compares when none are named: random (the baseline), BALD, entropy, BatchBALD, power BALD. */
+  public static final List<Heuristic> DEFAULT_HEURISTICS = List.of(Heuristic.RANDOM, Heuristic.BALD, Heuristic.ENTROPY,
+      Heuristic.BATCH_BALD, Heuristic.POWER_BALD);
   /** Fashion-MNIST's training and test set sizes. */
   public static final int TRAIN_IMAGES = 60_000, TEST_IMAGES = 10_000;
   /** Values per Fashion-MNIST image (28 x 28). */
@@ -61,11 +64,12 @@ public record LearnSettings(Path data, Path out, boolean overwrite, String netwo
     require(iterations >= 1, "--iterations = " + iterations + "; expected a positive number of stochastic passes, e.g. 20");
     require(heuristics != null && !heuristics.isEmpty(), "--heuristics is empty; expected e.g. random,bald");
     List<String> hs = new ArrayList<>();
+    List<String> runnable = java.util.Arrays.stream(Heuristic.values()).filter(x -> !x.needsTarget())
+        .map(Heuristic::label).toList();
     for (String h : heuristics) {
       String k = lower(h);
-      require(Heuristics.NAMES.contains(k) && !Heuristics.needsTarget(k), "--heuristics: '" + h + "' is not a heuristic learn can"
-          + " run; expected some of " + Heuristics.NAMES.stream().filter(n -> !Heuristics.needsTarget(n)).toList()
-          + " (comma-separated, e.g. random,bald)");
+      require(runnable.contains(k), "--heuristics: '" + h + "' is not a heuristic learn can run; expected some of "
+          + runnable + " (comma-separated, e.g. random,bald)");
       require(!hs.contains(k), "--heuristics names " + k + " twice; name each once");
       hs.add(k);
     }
@@ -85,7 +89,7 @@ public record LearnSettings(Path data, Path out, boolean overwrite, String netwo
     require(testSize >= 1 && testSize <= TEST_IMAGES, "--test-size = " + testSize + "; expected 1 to " + TEST_IMAGES);
     require(training != null, "training settings are required");
     require(candidates >= 0, "--candidates = " + candidates + "; expected 0 (10 x --query) or more");
-    List<String> joint = heuristics.stream().filter(Heuristics::isJoint).toList();
+    List<String> joint = heuristics.stream().filter(h -> Heuristic.byName(h).isJoint()).toList();
     require(candidates == 0 || !joint.isEmpty(), "--candidates = " + candidates + " sets how many BALD-ranked"
         + " candidates batch_bald resamples, but --heuristics " + String.join(",", heuristics) + " has no joint"
         + " heuristic; drop --candidates, or add batch_bald to --heuristics");
@@ -144,7 +148,7 @@ public record LearnSettings(Path data, Path out, boolean overwrite, String netwo
   public ScorerSettings scorer(String heuristic, long seed) {
     return ScorerSettings.builder().iterations(iterations).seed(seed).heuristic(heuristic)
         .dropConnect(posterior.equals("dropconnect") ? weightDrop : Double.NaN, List.of("Linear"))
-        .candidates(Heuristics.isJoint(heuristic) ? candidates : 0).build();
+        .candidates(Heuristic.byName(heuristic).isJoint() ? candidates : 0).build();
   }
 
   /**

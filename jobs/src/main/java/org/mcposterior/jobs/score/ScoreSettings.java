@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.mcposterior.heuristics.Heuristics;
+import org.mcposterior.heuristics.Heuristic;
 import org.mcposterior.randomness.MaskMode;
 import org.mcposterior.sampling.SamplerConfig;
 import org.mcposterior.spark.ScorerSettings;
@@ -42,10 +42,9 @@ public record ScoreSettings(String model, String pool, String out, String format
     require(FORMATS.contains(format), "--format " + format + " is not supported; expected one of " + FORMATS);
     require(scorer != null, "the scorer settings are required");
     require(topK > 0, "--top-k = " + topK + "; expected a positive number of examples to pick, e.g. 1000");
-    require(!Heuristics.needsTarget(scorer.heuristic()) || target != null, "--heuristic " + scorer.heuristic()
-        + " needs --target, the pool whose predictions should become more certain");
+    scorer.requireTarget(target != null);
     // An option the run would ignore is refused: a user who gave it expects it to change something.
-    require(target == null || Heuristics.needsTarget(scorer.heuristic()), "--target " + target + " is EPIG's target"
+    require(target == null || scorer.heuristic().needsTarget(), "--target " + target + " is EPIG's target"
         + " pool, but --heuristic " + scorer.heuristic() + " does not use one; drop --target, or pass --heuristic epig");
     require(scorer.candidates() == 0 || scorer.jointHeuristic(), "--candidates = " + scorer.candidates() + " sets how"
         + " many BALD-ranked candidates batch_bald and epig resample, but --heuristic " + scorer.heuristic()
@@ -94,7 +93,7 @@ public record ScoreSettings(String model, String pool, String out, String format
     return scorer.maskMode();
   }
 
-  public String heuristic() {
+  public Heuristic heuristic() {
     return scorer.heuristic();
   }
 
@@ -171,7 +170,7 @@ public record ScoreSettings(String model, String pool, String out, String format
     m.put("iterations", iterations());
     m.put("seed", seed());
     m.put("mode", maskMode().name().toLowerCase(Locale.ROOT));
-    m.put("heuristic", heuristic());
+    m.put("heuristic", heuristic().label());
     m.put("top_k", topK);
     m.put("write_samples", writeSamples());
     m.put("overwrite", overwrite);
