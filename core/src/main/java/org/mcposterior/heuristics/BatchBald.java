@@ -29,7 +29,7 @@ import org.mcposterior.stats.Probabilities;
  * followed by the other examples by BALD. Cost per greedy step: {@code O(N R T C)} with {@code R =
  * min(C^|A|, numDraw)}. Input: classification samples {@code [N, C, T]}. Immutable and thread-safe.
  */
-public final class BatchBald implements Heuristic {
+public final class BatchBald implements JointHeuristic {
   /** baal's default number of drawn label configurations. */
   public static final int DEFAULT_NUM_DRAW = 500;
 
@@ -107,6 +107,7 @@ public final class BatchBald implements Heuristic {
    *
    * @throws MaskMismatchException if the masks are per example or describe another iteration count
    */
+  @Override
   public int[] select(Samples pool, MaskProvenance masks, int k) {
     return select(pool, masks, k, picked -> { });
   }
@@ -116,6 +117,7 @@ public final class BatchBald implements Heuristic {
    * examples picked so far after each greedy step (the steps grow in cost with the batch, so long
    * selections can report how far they are).
    */
+  @Override
   public int[] select(Samples pool, MaskProvenance masks, int k, java.util.function.IntConsumer progress) {
     masks.requireConsistent("BatchBALD pool", pool.iterations());
     return select(pool, k, progress);

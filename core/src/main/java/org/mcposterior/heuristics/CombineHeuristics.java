@@ -11,10 +11,10 @@ import org.mcposterior.stats.Samples;
  * <p>All heuristics must share one {@link Order} (a weighted sum of a highest-first and a
  * lowest-first score means nothing), the weights must be finite, non-negative and not all zero,
  * and every output must hold the same examples. Scores keep the units of the parts, so combine
- * scores of comparable scale. Rank and select as {@link Heuristic}. Immutable and thread-safe.
+ * scores of comparable scale. Rank and select as {@link AcquisitionHeuristic}. Immutable and thread-safe.
  */
 public final class CombineHeuristics {
-  private final List<Heuristic> heuristics;
+  private final List<AcquisitionHeuristic> heuristics;
   private final double[] weights;
   private final Order order;
 
@@ -22,7 +22,7 @@ public final class CombineHeuristics {
    * @throws InvalidHeuristicArgumentException if the lists are empty or of different lengths, a
    *     weight is negative or not finite, all weights are 0, or the orders differ
    */
-  public CombineHeuristics(List<? extends Heuristic> heuristics, double... weights) {
+  public CombineHeuristics(List<? extends AcquisitionHeuristic> heuristics, double... weights) {
     if (heuristics.isEmpty() || heuristics.size() != weights.length) {
       throw new InvalidHeuristicArgumentException(heuristics.size() + " heuristics and " + weights.length
           + " weights: expected one weight per heuristic and at least one heuristic");
@@ -41,7 +41,7 @@ public final class CombineHeuristics {
     }
     this.heuristics = List.copyOf(heuristics);
     this.order = this.heuristics.get(0).order();
-    for (Heuristic h : this.heuristics) {
+    for (AcquisitionHeuristic h : this.heuristics) {
       if (h.order() != order) {
         throw new InvalidHeuristicArgumentException("heuristic " + h.name() + " ranks " + h.order() + " but "
             + this.heuristics.get(0).name() + " ranks " + order + ": expected one order for all. Fix: combine"
@@ -59,7 +59,7 @@ public final class CombineHeuristics {
   }
 
   /** The heuristics, one per output. */
-  public List<Heuristic> heuristics() {
+  public List<AcquisitionHeuristic> heuristics() {
     return heuristics;
   }
 

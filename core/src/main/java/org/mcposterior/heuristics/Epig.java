@@ -23,7 +23,7 @@ import org.mcposterior.stats.Probabilities;
  * <p>Cost: {@code O(N M C C* T)} for {@code N} pool and {@code M} target examples. Input:
  * classification samples {@code [N, C, T]} and {@code [M, C*, T]}. Immutable and thread-safe.
  */
-public final class Epig implements Heuristic {
+public final class Epig implements JointHeuristic {
   private final Samples target;
   private final ProbabilityTable targetTable;
   private final double[] targetLogMeans;
@@ -99,10 +99,19 @@ public final class Epig implements Heuristic {
    * @throws MaskMismatchException as {@link #scores(Samples, MaskProvenance)}
    * @throws InvalidHeuristicArgumentException if {@code k < 0} or {@code k > N}
    */
+  @Override
   public int[] select(Samples pool, MaskProvenance poolMasks, int k) {
     double[] s = scores(pool, poolMasks);
     Ranking.requireK(k, s.length);
     return Ranking.top(s, Order.HIGHEST_FIRST, k);
+  }
+
+  /** As {@link #select(Samples, MaskProvenance, int)}; {@code progress} hears once, at the end, of all {@code k}. */
+  @Override
+  public int[] select(Samples pool, MaskProvenance poolMasks, int k, java.util.function.IntConsumer progress) {
+    int[] picked = select(pool, poolMasks, k);
+    progress.accept(picked.length);
+    return picked;
   }
 
   /**

@@ -6,7 +6,7 @@ import org.mcposterior.stats.Samples;
 import org.mcposterior.stats.Probabilities;
 
 /**
- * The settings {@link Heuristics#byName} builds a heuristic with; each heuristic reads the ones it
+ * The settings {@link Heuristic#create} builds a heuristic with; each heuristic reads the ones it
  * needs. One immutable value, validated when set, changed only by copying ({@code with...}).
  *
  * <p>Defaults: {@link Probabilities#AUTO}, {@link Reduction#MEAN}, seed {@value #DEFAULT_SEED},
@@ -16,7 +16,7 @@ import org.mcposterior.stats.Probabilities;
 public final class HeuristicOptions {
   /** The seed used when none is given (an explicit constant, as Tribuo's {@code Trainer.DEFAULT_SEED}). */
   public static final long DEFAULT_SEED = 12345L;
-  /** BatchBALD's default batch size for {@link Heuristic#rank}. */
+  /** BatchBALD's default batch size for {@link AcquisitionHeuristic#rank}. */
   public static final int DEFAULT_QUERY_SIZE = 16;
 
   private static final HeuristicOptions DEFAULTS = new HeuristicOptions(Probabilities.AUTO, Reduction.MEAN,

@@ -11,7 +11,7 @@ import org.mcposterior.stats.Probabilities;
  * their moments run the same formulas in double, so the two agree to 1e-9 for any split of the
  * iterations into shards (DESIGN.md, invariant 5).
  */
-public interface MomentHeuristic extends Heuristic {
+public interface MomentHeuristic extends AcquisitionHeuristic {
 
   /** How {@link #scores(Samples)} turns sample values into probabilities before taking moments. */
   Probabilities probabilities();

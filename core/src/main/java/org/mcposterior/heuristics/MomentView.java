@@ -160,20 +160,13 @@ final class MomentView {
   }
 
   /**
-   * The score {@code score} (bald, entropy, variance, margin, certainty) at every position, before
-   * any reduction: each method above fills {@code perPosition} and then reduces it, so the values
-   * are read back after a call (variance reduced over the classes by their mean).
+   * The score {@code score} (one with a score column: bald, entropy, variance, margin, certainty)
+   * at every position, before any reduction: each method above fills {@code perPosition} and then
+   * reduces it, so the values are read back after a call (variance reduced over the classes by
+   * their mean).
    */
-  double[] perPosition(String score) {
-    switch (score) {
-      case "bald" -> bald(Reduction.MEAN);
-      case "entropy" -> entropy(Reduction.MEAN);
-      case "variance" -> variance(Reduction.MEAN, Reduction.MEAN);
-      case "margin" -> margin(Reduction.MEAN);
-      case "certainty" -> certainty(Reduction.MEAN);
-      default -> throw new InvalidHeuristicArgumentException("unknown score '" + score
-          + "': expected one of " + Heuristics.SCORES);
-    }
+  double[] perPosition(Heuristic score) {
+    score.fillPerPosition(this);
     return perPosition.clone();
   }
 

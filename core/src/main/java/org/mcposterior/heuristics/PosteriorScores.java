@@ -109,11 +109,11 @@ public final class PosteriorScores {
    * Reduction)} reduces): for maps of uncertainty, e.g. BALD per pixel of a segmentation output.
    * Variance is the mean over the classes at each position.
    *
-   * @param score one of {@link Heuristics#SCORES}
-   * @throws InvalidHeuristicArgumentException for another name
+   * @param score a heuristic with a score column ({@link Heuristic#scored()})
+   * @throws InvalidHeuristicArgumentException for a heuristic without one
    * @throws org.mcposterior.stats.InvalidSamplesException if the moments are empty
    */
-  public static double[] perPosition(Moments moments, String score) {
+  public static double[] perPosition(Moments moments, Heuristic score) {
     MomentView v = new MomentView(moments.shape());
     v.load(moments);
     return v.perPosition(score);

@@ -24,13 +24,13 @@ import org.mcposterior.stats.Probabilities;
  * weight of 0 (or a NaN score, sanitized to least informative) gives key {@code -infinity}: such
  * examples come last, by index. A negative weight is refused. Immutable and thread-safe.
  */
-public final class PowerSampling implements Heuristic {
-  private final Heuristic base;
+public final class PowerSampling implements AcquisitionHeuristic {
+  private final AcquisitionHeuristic base;
   private final double beta;
   private final long seed;
   private final String name;
 
-  private PowerSampling(Heuristic base, double beta, long seed, String name) {
+  private PowerSampling(AcquisitionHeuristic base, double beta, long seed, String name) {
     this.base = Objects.requireNonNull(base, "base");
     requireBeta(beta);
     this.beta = beta;
@@ -39,7 +39,7 @@ public final class PowerSampling implements Heuristic {
   }
 
   /** Power sampling over any heuristic's scores; named {@code power_<base name>}. */
-  public static PowerSampling of(Heuristic base, double beta, long seed) {
+  public static PowerSampling of(AcquisitionHeuristic base, double beta, long seed) {
     return new PowerSampling(base, beta, seed, "power_" + base.name());
   }
 
@@ -90,7 +90,7 @@ public final class PowerSampling implements Heuristic {
     }
   }
 
-  public Heuristic base() {
+  public AcquisitionHeuristic base() {
     return base;
   }
 

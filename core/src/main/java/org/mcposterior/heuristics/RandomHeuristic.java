@@ -8,7 +8,7 @@ import org.mcposterior.stats.Samples;
  * seeded random permutation, reproducible run after run. Highest first. The samples are not
  * read, only their batch size. Immutable and thread-safe.
  */
-public final class RandomHeuristic implements Heuristic {
+public final class RandomHeuristic implements AcquisitionHeuristic {
   private final long seed;
 
   public RandomHeuristic(long seed) {

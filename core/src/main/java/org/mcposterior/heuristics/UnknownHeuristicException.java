@@ -1,6 +1,6 @@
 package org.mcposterior.heuristics;
 
-/** Thrown by {@link Heuristics#byName} for a name it does not know; the message lists the valid names. */
+/** Thrown by {@link Heuristic#byName} for a name it does not know; the message lists the valid names. */
 public final class UnknownHeuristicException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
 

@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * What a network's output is, which decides how its samples become something to score (see {@link
- * OutputView}) and which scores exist (see {@code Heuristics.allowed}). Samples always keep baal's
+ * OutputView}) and which scores exist (see {@code Heuristic.fitting} in the heuristics package). Samples always keep baal's
  * layout {@code [N, outputs..., T]}; the kind says how to read the {@code outputs...}:
  *
  * <ul>

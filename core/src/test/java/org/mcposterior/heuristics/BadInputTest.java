@@ -16,9 +16,9 @@ import org.mcposterior.testsupport.HeuristicsFixtures;
 class BadInputTest {
   private static final Samples POOL = HeuristicsFixtures.random(3, 5, new int[] {3}, 4, 1, false);
 
-  private static List<Heuristic> all() {
+  private static List<AcquisitionHeuristic> all() {
     HeuristicOptions o = HeuristicOptions.defaults().withTarget(POOL);
-    return Heuristics.NAMES.stream().map(n -> Heuristics.byName(n, o)).toList();
+    return java.util.Arrays.stream(Heuristic.values()).map(h -> h.create(o)).toList();
   }
 
   private static <T extends Throwable> void assertNames(Class<T> type, Executable call, String... parts) {
@@ -31,7 +31,7 @@ class BadInputTest {
   @Test
   void anEmptyPoolIsRefusedByEveryHeuristic() {
     Samples empty = Samples.of(new float[0], 0, 3, 4);
-    for (Heuristic h : all()) {
+    for (AcquisitionHeuristic h : all()) {
       assertNames(InvalidSamplesException.class, () -> h.scores(empty), "empty", "0 examples");
       assertNames(InvalidSamplesException.class, () -> h.rank(empty), "empty");
       assertNames(InvalidSamplesException.class, () -> h.select(empty, 0), "empty");
@@ -42,7 +42,7 @@ class BadInputTest {
   @Test
   void zeroIterationsAreRefusedByEveryHeuristicThatReadsSamples() {
     Samples none = Samples.of(new float[0], 5, 3, 0);
-    for (Heuristic h : all()) {
+    for (AcquisitionHeuristic h : all()) {
       if (h instanceof RandomHeuristic) {
         continue; // reads only the batch size
       }
@@ -66,7 +66,7 @@ class BadInputTest {
     float[] data = POOL.toFloatArray();
     data[(3 * 3 + 2) * 4 + 1] = Float.NaN; // example 3, class 2, iteration 1
     Samples bad = Samples.of(data, 5, 3, 4);
-    for (Heuristic h : all()) {
+    for (AcquisitionHeuristic h : all()) {
       if (h instanceof RandomHeuristic) {
         continue;
       }
@@ -85,7 +85,7 @@ class BadInputTest {
 
   @Test
   void kLargerThanThePoolIsRefused() {
-    for (Heuristic h : all()) {
+    for (AcquisitionHeuristic h : all()) {
       assertNames(InvalidHeuristicArgumentException.class, () -> h.select(POOL, 6), "k = 6", "pool of 5");
       assertNames(InvalidHeuristicArgumentException.class, () -> h.select(POOL, -1), "k = -1");
     }

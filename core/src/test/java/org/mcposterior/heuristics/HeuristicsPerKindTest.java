@@ -19,36 +19,41 @@ class HeuristicsPerKindTest {
   @Test
   void everyHeuristicIsAllowedOrRefusedForEveryKind() {
     for (OutputKind k : OutputKind.values()) {
-      for (String h : Heuristics.NAMES) {
-        if (Heuristics.allowed(k).contains(h)) {
-          assertDoesNotThrow(() -> Heuristics.requireFits(h, k, "the output"), h + " on " + k);
+      for (Heuristic h : Heuristic.values()) {
+        if (Heuristic.fitting(k).contains(h)) {
+          assertDoesNotThrow(() -> h.requireFits(k, "the output"), h + " on " + k);
         } else {
           InvalidHeuristicArgumentException e = assertThrows(InvalidHeuristicArgumentException.class,
-              () -> Heuristics.requireFits(h, k, "output layer 'out' (X)"), h + " on " + k);
-          assertTrue(e.getMessage().contains(h) && e.getMessage().contains(k.label())
+              () -> h.requireFits(k, "output layer 'out' (X)"), h + " on " + k);
+          assertTrue(e.getMessage().contains(h.label()) && e.getMessage().contains(k.label())
               && e.getMessage().contains("output layer 'out' (X)") && e.getMessage().contains("--heuristic")
-              && e.getMessage().contains(String.join(", ", Heuristics.allowed(k))), e.getMessage());
+              && e.getMessage().contains(String.join(", ", labels(Heuristic.fitting(k)))), e.getMessage());
         }
       }
     }
-    assertThrows(UnknownHeuristicException.class, () -> Heuristics.requireFits("bold", OutputKind.CLASSES, "x"));
+    assertThrows(UnknownHeuristicException.class, () -> Heuristic.byName("bold").requireFits(OutputKind.CLASSES, "x"));
+  }
+
+  private static List<String> labels(List<Heuristic> hs) {
+    return hs.stream().map(Heuristic::label).toList();
   }
 
   @Test
   void theAllowedSetsFollowBaal() {
-    assertEquals(Heuristics.NAMES, Heuristics.allowed(OutputKind.CLASSES));
-    assertEquals(Heuristics.NAMES, Heuristics.allowed(OutputKind.BINARY));
-    assertEquals(List.of("variance", "random"), Heuristics.allowed(OutputKind.REGRESSION));
-    assertFalse(Heuristics.allowed(OutputKind.MULTI_LABEL).contains("margin"));
-    assertFalse(Heuristics.allowed(OutputKind.MULTI_LABEL).contains("certainty"));
-    assertTrue(Heuristics.allowed(OutputKind.MULTI_LABEL).containsAll(List.of("bald", "entropy", "variance")));
+    assertEquals(Heuristic.labels(), labels(Heuristic.fitting(OutputKind.CLASSES)));
+    assertEquals(Heuristic.labels(), labels(Heuristic.fitting(OutputKind.BINARY)));
+    assertEquals(List.of("variance", "random"), labels(Heuristic.fitting(OutputKind.REGRESSION)));
+    assertFalse(labels(Heuristic.fitting(OutputKind.MULTI_LABEL)).contains("margin"));
+    assertFalse(labels(Heuristic.fitting(OutputKind.MULTI_LABEL)).contains("certainty"));
+    assertTrue(labels(Heuristic.fitting(OutputKind.MULTI_LABEL)).containsAll(List.of("bald", "entropy", "variance")));
     for (OutputKind k : List.of(OutputKind.PER_POSITION, OutputKind.DETECTION, OutputKind.MULTI_LABEL,
         OutputKind.REGRESSION)) {
-      assertFalse(Heuristics.allowed(k).contains("batch_bald") || Heuristics.allowed(k).contains("epig"), k.label());
+      assertFalse(labels(Heuristic.fitting(k)).contains("batch_bald") || labels(Heuristic.fitting(k)).contains("epig"),
+          k.label());
     }
-    assertTrue(Heuristics.scoreExists("variance", OutputKind.REGRESSION));
-    assertFalse(Heuristics.scoreExists("bald", OutputKind.REGRESSION));
-    assertTrue(Heuristics.scoreExists("margin", OutputKind.PER_POSITION));
+    assertTrue(Heuristic.VARIANCE.fits(OutputKind.REGRESSION));
+    assertFalse(Heuristic.BALD.fits(OutputKind.REGRESSION));
+    assertTrue(Heuristic.MARGIN.fits(OutputKind.PER_POSITION));
   }
 
   @Test
@@ -56,8 +61,8 @@ class HeuristicsPerKindTest {
     // [1 example, 2 classes, 3 positions, T = 2]: layout (class, position, iteration).
     float[] v = {0.9f, 0.1f, 0.5f, 0.5f, 0.2f, 0.2f, 0.1f, 0.9f, 0.5f, 0.5f, 0.8f, 0.8f};
     Moments m = Moments.of(Samples.of(v, 1, 2, 3, 2), 0, Probabilities.GIVEN);
-    double[] bald = PosteriorScores.perPosition(m, "bald");
-    double[] entropy = PosteriorScores.perPosition(m, "entropy");
+    double[] bald = PosteriorScores.perPosition(m, Heuristic.BALD);
+    double[] entropy = PosteriorScores.perPosition(m, Heuristic.ENTROPY);
     assertEquals(3, bald.length);
     // Position 0: samples [0.9, 0.1] and [0.1, 0.9]: mean [0.5, 0.5], BALD = ln 2 - H(0.9, 0.1).
     double h09 = -0.9 * Math.log(0.9) - 0.1 * Math.log(0.1);
@@ -66,7 +71,7 @@ class HeuristicsPerKindTest {
     assertEquals(0.0, bald[2], 1e-12, "equal samples: no disagreement");
     assertEquals((bald[0] + bald[1] + bald[2]) / 3, PosteriorScores.of(m, Reduction.MEAN).bald(0), 1e-12);
     assertEquals(Math.max(bald[0], Math.max(bald[1], bald[2])), PosteriorScores.of(m, Reduction.MAX).bald(0), 1e-12);
-    assertThrows(InvalidHeuristicArgumentException.class, () -> PosteriorScores.perPosition(m, "random"));
+    assertThrows(InvalidHeuristicArgumentException.class, () -> PosteriorScores.perPosition(m, Heuristic.RANDOM));
   }
 
   @Test

@@ -16,44 +16,44 @@ class HeuristicsTest {
   @Test
   void everyNameBuildsAHeuristicOfThatName() {
     HeuristicOptions options = HeuristicOptions.defaults().withTarget(POOL.slice(0, 3));
-    for (String name : Heuristics.NAMES) {
-      Heuristic h = Heuristics.byName(name, options);
+    for (String name : Heuristic.labels()) {
+      AcquisitionHeuristic h = Heuristic.byName(name).create(options);
       assertEquals(name, h.name());
       assertEquals(12, h.rank(POOL).length, name);
       assertEquals(3, h.select(POOL, 3).length, name);
     }
-    assertEquals(10, Heuristics.NAMES.size());
+    assertEquals(10, Heuristic.labels().size());
   }
 
   @Test
   void namesAreCaseInsensitive() {
-    assertInstanceOf(Bald.class, Heuristics.byName("BALD"));
-    assertInstanceOf(BatchBald.class, Heuristics.byName("Batch_Bald"));
-    assertInstanceOf(PowerSampling.class, Heuristics.byName(" power_ENTROPY "));
+    assertInstanceOf(Bald.class, Heuristic.byName("BALD").create());
+    assertInstanceOf(BatchBald.class, Heuristic.byName("Batch_Bald").create());
+    assertInstanceOf(PowerSampling.class, Heuristic.byName(" power_ENTROPY ").create());
   }
 
   @Test
   void anUnknownNameIsRefusedListingTheValidOnes() {
-    UnknownHeuristicException e = assertThrows(UnknownHeuristicException.class, () -> Heuristics.byName("batchbald"));
+    UnknownHeuristicException e = assertThrows(UnknownHeuristicException.class, () -> Heuristic.byName("batchbald"));
     assertTrue(e.getMessage().contains("'batchbald'"), e.getMessage());
-    for (String name : Heuristics.NAMES) {
+    for (String name : Heuristic.labels()) {
       assertTrue(e.getMessage().contains(name), e.getMessage());
     }
   }
 
   @Test
   void onlyEpigNeedsATargetAndOnlyTheJointOnesSelectJointly() {
-    for (String name : Heuristics.NAMES) {
-      assertEquals(name.equals("epig"), Heuristics.needsTarget(name), name);
-      assertEquals(name.equals("epig") || name.equals("batch_bald"), Heuristics.isJoint(name), name);
+    for (String name : Heuristic.labels()) {
+      assertEquals(name.equals("epig"), Heuristic.byName(name).needsTarget(), name);
+      assertEquals(name.equals("epig") || name.equals("batch_bald"), Heuristic.byName(name).isJoint(), name);
     }
-    assertTrue(Heuristics.needsTarget(" EPIG "));
+    assertTrue(Heuristic.byName(" EPIG ").needsTarget());
   }
 
   @Test
   void epigWithoutATargetIsRefused() {
     InvalidHeuristicArgumentException e = assertThrows(InvalidHeuristicArgumentException.class,
-        () -> Heuristics.byName("epig"));
+        () -> Heuristic.byName("epig").create());
     assertTrue(e.getMessage().contains("target") && e.getMessage().contains("withTarget"), e.getMessage());
   }
 
@@ -61,18 +61,17 @@ class HeuristicsTest {
   void optionsReachTheHeuristics() {
     HeuristicOptions o = HeuristicOptions.defaults().withSeed(9).withBeta(2).withNumDraw(7).withQuerySize(3)
         .withReduction(Reduction.MAX).withProbabilities(Probabilities.GIVEN);
-    assertEquals(9, ((RandomHeuristic) Heuristics.byName("random", o)).seed());
-    PowerSampling p = (PowerSampling) Heuristics.byName("power_bald", o);
+    assertEquals(9, ((RandomHeuristic) Heuristic.byName("random").create(o)).seed());
+    PowerSampling p = (PowerSampling) Heuristic.byName("power_bald").create(o);
     assertEquals(2, p.beta());
     assertEquals(9, p.seed());
-    BatchBald b = (BatchBald) Heuristics.byName("batch_bald", o);
+    BatchBald b = (BatchBald) Heuristic.byName("batch_bald").create(o);
     assertEquals(7, b.numDraw());
     assertEquals(3, b.querySize());
-    Variance v = (Variance) Heuristics.byName("variance", o);
+    Variance v = (Variance) Heuristic.byName("variance").create(o);
     assertEquals(Reduction.MAX, v.overClasses());
     assertEquals(Probabilities.GIVEN, v.probabilities());
-    assertEquals(Reduction.MEAN, ((Variance) Heuristics.byName("variance",
-        HeuristicOptions.defaults().withReduction(Reduction.NONE))).overClasses());
+    assertEquals(Reduction.MEAN, ((Variance) Heuristic.byName("variance").create(HeuristicOptions.defaults().withReduction(Reduction.NONE))).overClasses());
     assertThrows(InvalidHeuristicArgumentException.class, () -> HeuristicOptions.defaults().withNumDraw(0));
     assertThrows(InvalidHeuristicArgumentException.class, () -> HeuristicOptions.defaults().withBeta(-1));
   }

@@ -18,27 +18,27 @@ class PriorityKeyTest {
   @Test
   void directionsFollowTheHeuristic() {
     HeuristicOptions o = HeuristicOptions.defaults();
-    assertEquals(PS.bald(0), Heuristics.priority("bald", o).of(PS, 0, 1L));
-    assertEquals(PS.bald(0), Heuristics.priority("batch_bald", o).of(PS, 0, 1L), "joint: BALD candidates");
-    assertEquals(PS.entropy(1), Heuristics.priority("entropy", o).of(PS, 1, 1L));
-    assertEquals(-PS.margin(1), Heuristics.priority("margin", o).of(PS, 1, 1L), "smallest margin first");
-    assertEquals(-PS.certainty(0), Heuristics.priority("certainty", o).of(PS, 0, 1L));
+    assertEquals(PS.bald(0), Heuristic.byName("bald").priority(o).of(PS, 0, 1L));
+    assertEquals(PS.bald(0), Heuristic.byName("batch_bald").priority(o).of(PS, 0, 1L), "joint: BALD candidates");
+    assertEquals(PS.entropy(1), Heuristic.byName("entropy").priority(o).of(PS, 1, 1L));
+    assertEquals(-PS.margin(1), Heuristic.byName("margin").priority(o).of(PS, 1, 1L), "smallest margin first");
+    assertEquals(-PS.certainty(0), Heuristic.byName("certainty").priority(o).of(PS, 0, 1L));
     // Example 1 is uniform (0.5/0.5): highest entropy, smallest margin, so it ranks first for both.
-    assertTrue(Heuristics.priority("entropy", o).of(PS, 1, 1L) > Heuristics.priority("entropy", o).of(PS, 0, 1L));
-    assertTrue(Heuristics.priority("margin", o).of(PS, 1, 1L) > Heuristics.priority("margin", o).of(PS, 0, 1L));
+    assertTrue(Heuristic.byName("entropy").priority(o).of(PS, 1, 1L) > Heuristic.byName("entropy").priority(o).of(PS, 0, 1L));
+    assertTrue(Heuristic.byName("margin").priority(o).of(PS, 1, 1L) > Heuristic.byName("margin").priority(o).of(PS, 0, 1L));
   }
 
   @Test
   void keyedDrawsDependOnTheExampleKeyAndSeedOnly() {
     HeuristicOptions o = HeuristicOptions.defaults().withSeed(7);
-    assertEquals(RandomHeuristic.score(7, 42L), Heuristics.priority("random", o).of(PS, 0, 42L));
-    assertEquals(Heuristics.priority("power_bald", o).of(PS, 0, 42L), Heuristics.priority("power_bald", o).of(PS, 0, 42L));
-    assertFalse(Heuristics.priority("power_bald", o).of(PS, 0, 42L) == Heuristics.priority("power_bald", o).of(PS, 0, 43L));
+    assertEquals(RandomHeuristic.score(7, 42L), Heuristic.byName("random").priority(o).of(PS, 0, 42L));
+    assertEquals(Heuristic.byName("power_bald").priority(o).of(PS, 0, 42L), Heuristic.byName("power_bald").priority(o).of(PS, 0, 42L));
+    assertFalse(Heuristic.byName("power_bald").priority(o).of(PS, 0, 42L) == Heuristic.byName("power_bald").priority(o).of(PS, 0, 43L));
   }
 
   @Test
   void jointNamesAndUnknownNames() {
-    assertTrue(Heuristics.isJoint("EPIG") && Heuristics.isJoint("batch_bald") && !Heuristics.isJoint("bald"));
-    assertThrows(UnknownHeuristicException.class, () -> Heuristics.priority("magic", HeuristicOptions.defaults()));
+    assertTrue(Heuristic.byName("EPIG").isJoint() && Heuristic.byName("batch_bald").isJoint() && !Heuristic.byName("bald").isJoint());
+    assertThrows(UnknownHeuristicException.class, () -> Heuristic.byName("magic").priority(HeuristicOptions.defaults()));
   }
 }

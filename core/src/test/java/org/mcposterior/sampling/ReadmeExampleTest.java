@@ -15,7 +15,7 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mcposterior.heuristics.Bald;
-import org.mcposterior.heuristics.Heuristics;
+import org.mcposterior.heuristics.Heuristic;
 import org.mcposterior.stochastic.McDropout;
 import org.mcposterior.stochastic.StochasticNetwork;
 import org.mcposterior.testsupport.Networks;
@@ -43,7 +43,7 @@ class ReadmeExampleTest {
       Samples s = sampler.predictOnBatch(x, 20);
       int[] shape = s.shape();
       double[] bald = new Bald().scores(s);
-      int[] pick = Heuristics.byName("batch_bald").select(s, 10);
+      int[] pick = Heuristic.byName("batch_bald").create().select(s, 10); // or Heuristic.BATCH_BALD
       sampler.predictOnDataset(batches, 20, (i, first, samples) -> stored.add(first), (done, rate) -> { });
       // --- checks ---
       assertArrayEquals(new int[] {30, 10, 20}, shape);

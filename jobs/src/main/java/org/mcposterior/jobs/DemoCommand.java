@@ -20,6 +20,7 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
+import org.mcposterior.heuristics.Heuristic;
 import org.mcposterior.jobs.report.ReportJob;
 import org.mcposterior.jobs.report.ReportSettings;
 import org.mcposterior.jobs.score.ScoreJob;
@@ -136,7 +137,8 @@ public final class DemoCommand implements Callable<Integer> {
       System.out.println("demo: top 5 by BALD: ");
       for (Row r : top.subList(0, Math.min(5, top.size()))) {
         System.out.printf(Locale.ROOT, "  #%d %s  BALD %.4f  entropy %.4f  predicted %d%n", r.getInt(0), r.get(1),
-            r.getDouble(r.fieldIndex("bald")), r.getDouble(r.fieldIndex("entropy")), r.getInt(r.fieldIndex("predicted_class")));
+            r.getDouble(r.fieldIndex(Heuristic.BALD.scoreColumn())), r.getDouble(r.fieldIndex(Heuristic.ENTROPY.scoreColumn())),
+            r.getInt(r.fieldIndex("predicted_class")));
       }
       double[] acc = labels == null ? new double[] {Double.NaN, Double.NaN} : report(spark, out, labels, top);
       System.out.println("demo: outputs in " + out.toAbsolutePath() + " (scores/, top_k/, top_k_json/, summary.json)");

@@ -9,8 +9,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
-import org.mcposterior.heuristics.BatchBald;
-import org.mcposterior.heuristics.Epig;
+import org.mcposterior.heuristics.Heuristic;
+import org.mcposterior.heuristics.HeuristicOptions;
+import org.mcposterior.heuristics.JointHeuristic;
 import org.mcposterior.heuristics.MaskProvenance;
 import org.mcposterior.randomness.MaskMode;
 import org.mcposterior.stats.Samples;
@@ -35,14 +36,16 @@ final class JointSelection {
    * {@code scores} with {@code priority} replaced by the pick order ({@code k} for the first pick
    * down to 1) and only the picked rows kept.
    *
-   * @param target EPIG's validated target, or null for BatchBALD
+   * @param heuristic the joint heuristic that picks ({@link Heuristic#isJoint()})
+   * @param target the validated target of a heuristic that needs one ({@link Heuristic#needsTarget()}), else null
    * @param masks the masks to resample the candidates with (consistent; anything else is refused by core)
    */
-  static Dataset<Row> picks(PosteriorScorer scorer, ValidatedPool pool, ValidatedPool target, Dataset<Row> scores,
-      int k, MaskMode masks) {
+  static Dataset<Row> picks(PosteriorScorer scorer, Heuristic heuristic, ValidatedPool pool, ValidatedPool target,
+      Dataset<Row> scores, int k, MaskMode masks) {
     ScorerSettings s = scorer.settings();
     String id = pool.idField().name();
-    Dataset<Row> candidates = scores.orderBy(col("bald").desc(), col(id).asc()).limit(s.candidateCount(k));
+    Dataset<Row> candidates = scores.orderBy(col(heuristic.candidateColumn()).desc(), col(id).asc())
+        .limit(s.candidateCount(k));
     Dataset<Row> candidateRows = pool.rows()
         .join(org.apache.spark.sql.functions.broadcast(candidates.select(col(id))), id)
         .select(col(id), col(ValidatedPool.KEY), col(ValidatedPool.FEATURES));
@@ -50,8 +53,7 @@ final class JointSelection {
     List<Row> keys = candidateRows.select(col(id), col(ValidatedPool.KEY)).orderBy(col(ValidatedPool.KEY))
         .collectAsList();
     MaskProvenance provenance = provenance(s, masks);
-    int[] picked = target == null ? batchBald(s, cs, provenance, k)
-        : epig(scorer, target, cs, provenance, k, masks);
+    int[] picked = select(scorer, heuristic, target, cs, provenance, k, masks);
     List<String> pickedKeys = new ArrayList<>();
     for (int p : picked) {
       pickedKeys.add(keys.get(p).getString(1));
@@ -81,27 +83,32 @@ final class JointSelection {
         .drop(ScoreRows.PRIORITY).withColumnRenamed(PICK, ScoreRows.PRIORITY).drop(PICK_KEY);
   }
 
-  private static int[] batchBald(ScorerSettings s, Samples cs, MaskProvenance masks, int topK) {
+  /**
+   * Core's joint selection of {@code topK} (at most the candidates) from the candidates' samples
+   * {@code cs}, with the target sampled under the same masks when the heuristic needs one; long
+   * selections report their progress.
+   */
+  private static int[] select(PosteriorScorer scorer, Heuristic heuristic, ValidatedPool target, Samples cs,
+      MaskProvenance masks, int topK, MaskMode mode) {
     int k = Math.min(topK, cs.batchSize());
+    HeuristicOptions options = scorer.settings().heuristicOptions().withQuerySize(k);
+    if (heuristic.needsTarget()) {
+      PROGRESS.info("{}: sampling the {} target examples and scoring {} candidates against them", heuristic,
+          target.scored(), cs.batchSize());
+      options = options.withTarget(scorer.collectSamples(target.rows(), mode, "mcposterior joint target sampled"),
+          masks);
+    }
+    JointHeuristic j = heuristic.joint(options);
     long start = System.nanoTime();
     long[] last = {start};
     long interval = Long.getLong("mcposterior.progressMillis", 10_000) * 1_000_000L;
-    BatchBald b = new BatchBald(k, s.heuristicOptions().numDraw(), s.seed(), s.probabilities());
-    return b.select(cs, masks, k, n -> {
+    return j.select(cs, masks, k, n -> {
       long now = System.nanoTime();
       if (now - last[0] > interval) {
         last[0] = now;
-        PROGRESS.info(String.format(Locale.ROOT, "%s: picked %d of %d (%.0f%%), %.0f s", b.name(), n, k,
+        PROGRESS.info(String.format(Locale.ROOT, "%s: picked %d of %d (%.0f%%), %.0f s", j.name(), n, k,
             100.0 * n / k, (now - start) / 1e9));
       }
     });
-  }
-
-  private static int[] epig(PosteriorScorer scorer, ValidatedPool target, Samples cs, MaskProvenance masks, int topK,
-      MaskMode mode) {
-    PROGRESS.info("epig: sampling the {} target examples and scoring {} candidates against them", target.scored(),
-        cs.batchSize());
-    Samples ts = scorer.collectSamples(target.rows(), mode, "mcposterior joint target sampled");
-    return new Epig(ts, masks, scorer.settings().probabilities()).select(cs, masks, Math.min(topK, cs.batchSize()));
   }
 }

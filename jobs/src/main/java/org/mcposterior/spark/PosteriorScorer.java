@@ -13,7 +13,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.mcposterior.heuristics.Heuristics;
+import org.mcposterior.heuristics.Heuristic;
 import org.mcposterior.models.InputShapes;
 import org.mcposterior.models.Network;
 import org.mcposterior.models.OutputKinds;
@@ -79,7 +79,7 @@ public final class PosteriorScorer {
       // What output 0 is (a graph's other outputs are not scored) decides how it is scored and which
       // heuristics exist: refused here, before any work, when it cannot be decided or does not fit.
       this.view = OutputKinds.of(net, probe.outputShape(new int[][] {shape}, 0), settings.outputKind());
-      Heuristics.requireFits(settings.heuristic(), view.kind(), view.source() + " of " + source + ", shape "
+      settings.heuristic().requireFits(view.kind(), view.source() + " of " + source + ", shape "
           + java.util.Arrays.toString(view.rawShape()));
       int positions = 1;
       int[] scored = view.scoredShape();
@@ -278,12 +278,9 @@ public final class PosteriorScorer {
     if (!settings.jointHeuristic()) {
       return topK(scores, k);
     }
-    boolean epig = Heuristics.needsTarget(settings.heuristic());
-    if (epig && target == null) {
-      throw new InvalidSettingsException("--heuristic " + settings.heuristic() + " needs --target, the pool whose"
-          + " predictions should become more certain");
-    }
-    return joint(pool, epig ? target : null, scores, k, MaskMode.CONSISTENT, settings.heuristic());
+    Heuristic h = settings.heuristic();
+    settings.requireTarget(target != null);
+    return joint(pool, h.needsTarget() ? target : null, scores, k, MaskMode.CONSISTENT, h);
   }
 
   /**
@@ -292,7 +289,7 @@ public final class PosteriorScorer {
    * with consistent masks; ranked as {@link #topK}, priority = k for the first pick down to 1. An action.
    */
   public Dataset<Row> batchBald(Dataset<Row> pool, Dataset<Row> scores, int k) {
-    return joint(validate(pool, "pool", null), null, scores, k, MaskMode.CONSISTENT, Heuristics.BATCH_BALD);
+    return joint(validate(pool, "pool", null), null, scores, k, MaskMode.CONSISTENT, Heuristic.BATCH_BALD);
   }
 
   /**
@@ -302,7 +299,7 @@ public final class PosteriorScorer {
    */
   public Dataset<Row> epig(Dataset<Row> pool, Dataset<Row> target, Dataset<Row> scores, int k) {
     return joint(validate(pool, "pool", null), validate(target, "target", null), scores, k, MaskMode.CONSISTENT,
-        Heuristics.EPIG);
+        Heuristic.EPIG);
   }
 
   /**
@@ -316,8 +313,7 @@ public final class PosteriorScorer {
    * @throws InvalidInputException if {@code scores} has no samples column
    */
   public Dataset<Row> batchBaldFromSamples(Dataset<Row> scores, int k) {
-    requireFits(Heuristics.BATCH_BALD);
-    return TopK.of(SampledSelection.picks(settings, scores, null, k), settings.idColumn(), k, Heuristics.BATCH_BALD);
+    return fromSamples(Heuristic.BATCH_BALD, scores, null, k);
   }
 
   /**
@@ -325,8 +321,13 @@ public final class PosteriorScorer {
    * target scored by this scorer). An action.
    */
   public Dataset<Row> epigFromSamples(Dataset<Row> scores, Dataset<Row> targetScores, int k) {
-    requireFits(Heuristics.EPIG);
-    return TopK.of(SampledSelection.picks(settings, scores, targetScores, k), settings.idColumn(), k, Heuristics.EPIG);
+    return fromSamples(Heuristic.EPIG, scores, targetScores, k);
+  }
+
+  private Dataset<Row> fromSamples(Heuristic heuristic, Dataset<Row> scores, Dataset<Row> targetScores, int k) {
+    requireFits(heuristic);
+    return TopK.of(SampledSelection.picks(settings, heuristic, scores, targetScores, k), settings.idColumn(), k,
+        heuristic);
   }
 
   /**
@@ -344,12 +345,12 @@ public final class PosteriorScorer {
 
   /** Joint selection with candidates resampled under {@code masks}; package-private so tests can pass independent ones. */
   Dataset<Row> joint(ValidatedPool pool, ValidatedPool target, Dataset<Row> scores, int k, MaskMode masks,
-      String label) {
-    requireFits(label);
-    ResourceCheck.checkJoint(settings, label, settings.candidateCount(k), outputs,
+      Heuristic heuristic) {
+    requireFits(heuristic);
+    ResourceCheck.checkJoint(settings, heuristic, settings.candidateCount(k), outputs,
         target == null ? 0 : target.scored());
-    Dataset<Row> picks = JointSelection.picks(this, pool, target, scores, k, masks);
-    return TopK.of(picks, pool.idField().name(), k, label);
+    Dataset<Row> picks = JointSelection.picks(this, heuristic, pool, target, scores, k, masks);
+    return TopK.of(picks, pool.idField().name(), k, heuristic);
   }
 
   /** Samples of validated {@code rows} (id, key, features) for all iterations under {@code masks}, on the driver. */
@@ -363,8 +364,8 @@ public final class PosteriorScorer {
   }
 
   /** Refuses a joint selection the output kind has no meaning for (BatchBALD, EPIG need one distribution). */
-  private void requireFits(String heuristic) {
-    Heuristics.requireFits(heuristic, view.kind(), view.source() + ", shape " + java.util.Arrays.toString(view.rawShape()));
+  private void requireFits(Heuristic heuristic) {
+    heuristic.requireFits(view.kind(), view.source() + ", shape " + java.util.Arrays.toString(view.rawShape()));
   }
 
   /** The model bytes broadcast to {@code sc}, once per context. */

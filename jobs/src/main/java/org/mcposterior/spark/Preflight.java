@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
-import org.mcposterior.heuristics.Heuristics;
 
 /**
  * The size checks of a scoring run that the settings and Spark's configuration decide alone, run
@@ -45,7 +44,7 @@ public final class Preflight {
         bounds.isEmpty() ? null : String.join("; ", bounds));
     if (settings.jointHeuristic()) {
       ResourceCheck.checkJoint(settings, settings.heuristic(), settings.candidateCount(k), Math.max(2, outputs), 0,
-          outputs <= 0 || Heuristics.needsTarget(settings.heuristic()));
+          outputs <= 0 || settings.heuristic().needsTarget());
     }
   }
 }

@@ -5,6 +5,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
+import org.mcposterior.heuristics.Heuristic;
 
 /**
  * Checks, before any work, that the run's arrays fit: one batch's samples in one Java array and in
@@ -149,7 +150,7 @@ final class ResourceCheck {
    * @param bounded whether {@code outputs} and {@code targetRows} are the fewest possible (before the
    *     model and the target are read), for the message
    */
-  static void checkJoint(ScorerSettings s, String heuristic, int candidates, int outputs, long targetRows,
+  static void checkJoint(ScorerSettings s, Heuristic heuristic, int candidates, int outputs, long targetRows,
       boolean bounded) {
     long rows = Math.min(candidates, Long.MAX_VALUE) + targetRows;
     long floats = Math.max(candidates, targetRows) * outputs * (long) s.iterations();
@@ -162,11 +163,11 @@ final class ResourceCheck {
           + " heap", heuristic, candidates, targetRows > 0 ? " and " + targetRows + " target examples"
           : "", bounded ? "at least " : "", bytes(driverNeed), bounded ? "at least " : "", outputs, s.iterations(),
           bytes(driverHeap), candidates,
-          targetRows > 0 || org.mcposterior.heuristics.Heuristics.needsTarget(heuristic) ? ", a smaller --target" : ""));
+          targetRows > 0 || heuristic.needsTarget() ? ", a smaller --target" : ""));
     }
   }
 
-  static void checkJoint(ScorerSettings s, String heuristic, int candidates, int outputs, long targetRows) {
+  static void checkJoint(ScorerSettings s, Heuristic heuristic, int candidates, int outputs, long targetRows) {
     checkJoint(s, heuristic, candidates, outputs, targetRows, false);
   }
 

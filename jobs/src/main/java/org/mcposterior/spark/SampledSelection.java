@@ -8,8 +8,9 @@ import java.util.Comparator;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.mcposterior.heuristics.BatchBald;
-import org.mcposterior.heuristics.Epig;
+import java.util.Objects;
+import org.mcposterior.heuristics.Heuristic;
+import org.mcposterior.heuristics.HeuristicOptions;
 import org.mcposterior.heuristics.MaskProvenance;
 import org.mcposterior.stats.Samples;
 
@@ -23,21 +24,25 @@ final class SampledSelection {
 
   private SampledSelection() {}
 
-  /** {@code scores} reduced to the picks, priority = k for the first pick down to 1. */
-  static Dataset<Row> picks(ScorerSettings s, Dataset<Row> scores, Dataset<Row> targetScores, int k) {
+  /**
+   * {@code scores} reduced to the picks of the joint {@code heuristic}, priority = k for the first
+   * pick down to 1.
+   *
+   * @param targetScores the target's scores with samples, for a heuristic that needs a target; else ignored
+   */
+  static Dataset<Row> picks(ScorerSettings s, Heuristic heuristic, Dataset<Row> scores, Dataset<Row> targetScores,
+      int k) {
     String id = s.idColumn();
-    Keyed candidates = collect(scores.orderBy(col("bald").desc(), col(id).asc()).limit(s.candidateCount(k)), id,
-        s.iterations());
+    Keyed candidates = collect(scores.orderBy(col(heuristic.candidateColumn()).desc(), col(id).asc())
+        .limit(s.candidateCount(k)), id, s.iterations());
     MaskProvenance masks = JointSelection.provenance(s, s.maskMode());
     int n = Math.min(k, candidates.samples.batchSize());
-    int[] picked;
-    if (targetScores == null) {
-      BatchBald b = new BatchBald(n, s.heuristicOptions().numDraw(), s.seed(), s.probabilities());
-      picked = b.select(candidates.samples, masks, n);
-    } else {
-      Samples target = collect(targetScores, id, s.iterations()).samples;
-      picked = new Epig(target, masks, s.probabilities()).select(candidates.samples, masks, n);
+    HeuristicOptions options = s.heuristicOptions().withQuerySize(n);
+    if (heuristic.needsTarget()) {
+      Objects.requireNonNull(targetScores, "the target's scores");
+      options = options.withTarget(collect(targetScores, id, s.iterations()).samples, masks);
     }
+    int[] picked = heuristic.joint(options).select(candidates.samples, masks, n);
     List<String> pickedKeys = new ArrayList<>();
     for (int p : picked) {
       pickedKeys.add(candidates.keys.get(p));

@@ -9,7 +9,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.mcposterior.heuristics.Heuristics;
+import org.mcposterior.heuristics.Heuristic;
 import org.mcposterior.heuristics.PosteriorScores;
 import org.mcposterior.heuristics.PriorityKey;
 import org.mcposterior.heuristics.Reduction;
@@ -27,7 +27,7 @@ import org.mcposterior.stats.MomentsBatch;
  * computed from).
  *
  * <p>What each column holds depends on the output kind ({@link OutputKind}): a score that means
- * nothing for the kind ({@link Heuristics#scoreExists}) is null; {@code predicted_class} is the
+ * nothing for the kind ({@link Heuristic#fits}) is null; {@code predicted_class} is the
  * argmax of the mean for classes and binary, null for the kinds with many distributions per
  * example or none; {@code probabilities} is the mean class distribution (classes, binary), the
  * mean probability of every label or position of a sigmoid output (multi-label, per-position with
@@ -38,7 +38,12 @@ final class ScoreRows implements Serializable {
   private static final long serialVersionUID = 1L;
 
   static final String PRIORITY = "priority";
-  static final List<String> SCORES = Heuristics.SCORES;
+  static final String PREDICTED_CLASS = "predicted_class";
+  static final String PROBABILITIES = "probabilities";
+  /** The heuristics whose score columns the rows hold ({@link Heuristic#scored()}), in column order. */
+  static final List<Heuristic> SCORED = Heuristic.scored();
+  /** Their score columns, in order. */
+  static final List<String> SCORES = Heuristic.scoreColumns();
   static final String MEAN = "mean";
 
   private final PriorityKey priority;
@@ -54,21 +59,21 @@ final class ScoreRows implements Serializable {
    */
   ScoreRows(ScorerSettings s, OutputView view, SequenceLayout sequence) {
     this.sequence = sequence;
-    this.priority = Heuristics.priority(s.heuristic(), s.heuristicOptions());
+    this.priority = s.heuristic().priority(s.heuristicOptions());
     this.samples = s.writeSamples();
     this.view = view;
     this.reduction = s.reduction();
-    this.scoreExists = new boolean[SCORES.size()];
-    for (int i = 0; i < SCORES.size(); i++) {
-      scoreExists[i] = Heuristics.scoreExists(SCORES.get(i), view.kind());
+    this.scoreExists = new boolean[SCORED.size()];
+    for (int i = 0; i < SCORED.size(); i++) {
+      scoreExists[i] = SCORED.get(i).fits(view.kind());
     }
   }
 
   static StructType schema(StructField id, boolean withSamples) {
     List<StructField> f = new ArrayList<>();
     f.add(DataTypes.createStructField(id.name(), id.dataType(), false));
-    f.add(DataTypes.createStructField("predicted_class", DataTypes.IntegerType, true));
-    f.add(DataTypes.createStructField("probabilities", DataTypes.createArrayType(DataTypes.DoubleType, false), true));
+    f.add(DataTypes.createStructField(PREDICTED_CLASS, DataTypes.IntegerType, true));
+    f.add(DataTypes.createStructField(PROBABILITIES, DataTypes.createArrayType(DataTypes.DoubleType, false), true));
     for (String s : SCORES) {
       f.add(DataTypes.createStructField(s, DataTypes.DoubleType, true));
     }
@@ -83,7 +88,6 @@ final class ScoreRows implements Serializable {
 
   /** The row of example {@code n} of scored moments; {@code samples} is its [outputs x T] or null. */
   Row row(Object id, String key, PosteriorScores ps, int n, float[] sampleValues, int outputs, int iterations) {
-    double[] scores = {ps.bald(n), ps.entropy(n), ps.variance(n), ps.margin(n), ps.certainty(n)};
     OutputKind kind = view.kind();
     List<Object> v = new ArrayList<>(11);
     v.add(id);
@@ -92,8 +96,8 @@ final class ScoreRows implements Serializable {
     boolean bernoulli = kind == OutputKind.MULTI_LABEL || kind == OutputKind.PER_POSITION && view.rawShape()[0] == 1;
     v.add(kind == OutputKind.REGRESSION ? null
         : boxed(bernoulli ? Arrays.copyOfRange(means, means.length / 2, means.length) : means));
-    for (int i = 0; i < scores.length; i++) {
-      v.add(scoreExists[i] ? scores[i] : null);
+    for (int i = 0; i < SCORED.size(); i++) {
+      v.add(scoreExists[i] ? SCORED.get(i).score(ps, n) : null);
     }
     v.add(priority.of(ps, n, KeyedRandom.exampleKey(key)));
     v.add(kind == OutputKind.REGRESSION ? boxed(means) : null);

@@ -4,7 +4,7 @@ import java.io.Serializable;
 import java.util.List;
 import java.util.Locale;
 import org.mcposterior.heuristics.HeuristicOptions;
-import org.mcposterior.heuristics.Heuristics;
+import org.mcposterior.heuristics.Heuristic;
 import org.mcposterior.heuristics.Reduction;
 import org.mcposterior.models.Network;
 import org.mcposterior.randomness.MaskMode;
@@ -63,11 +63,10 @@ public final class ScorerSettings implements Serializable {
       (MaskMode m) -> m.name().toLowerCase(Locale.ROOT)), MaskMode.INDEPENDENT).option("--mode").label("Masks")
       .describe("Masks: independent or consistent.")
       .check(v -> v != null, v -> "--mode must be independent or consistent").build();
-  public static final Setting<String> HEURISTIC = Setting.of("heuristic", SettingType.named(
-      (String v) -> v.trim().toLowerCase(Locale.ROOT), (String v) -> v), "bald").option("--heuristic")
-      .label("Heuristic").describe("Top-k heuristic: " + String.join(", ", Heuristics.NAMES) + ".")
-      .check(v -> v != null && Heuristics.NAMES.contains(v),
-          v -> "--heuristic " + v + " is not known; expected one of " + Heuristics.NAMES).build();
+  public static final Setting<Heuristic> HEURISTIC = Setting.of("heuristic", SettingType.named(
+      ScorerSettings::heuristic, Heuristic::label), Heuristic.BALD).option("--heuristic").label("Heuristic")
+      .describe("Top-k heuristic: " + String.join(", ", Heuristic.labels()) + ".")
+      .check(v -> v != null, v -> "--heuristic must name a heuristic, one of " + Heuristic.labels()).build();
   public static final Setting<Double> BETA = Setting.of("beta", SettingType.DOUBLE, 1.0).option("--beta")
       .label("Power sampling beta").describe("power_bald, power_entropy: the inverse temperature beta.")
       .check(v -> v >= 0 && !Double.isInfinite(v),
@@ -179,6 +178,14 @@ public final class ScorerSettings implements Serializable {
     }
   }
 
+  private static Heuristic heuristic(String name) {
+    try {
+      return Heuristic.byName(name);
+    } catch (org.mcposterior.heuristics.UnknownHeuristicException e) {
+      throw new InvalidSettingValueException(e.getMessage(), e);
+    }
+  }
+
   private static Probabilities probabilities(String name) {
     try {
       return Probabilities.valueOf(name.trim().toUpperCase(Locale.ROOT));
@@ -267,8 +274,8 @@ public final class ScorerSettings implements Serializable {
     return get(MASK_MODE);
   }
 
-  /** The heuristic whose ranking key fills the {@code priority} column, in snake case. */
-  public String heuristic() {
+  /** The heuristic whose ranking key fills the {@code priority} column. */
+  public Heuristic heuristic() {
     return get(HEURISTIC);
   }
 
@@ -356,7 +363,18 @@ public final class ScorerSettings implements Serializable {
 
   /** Whether the heuristic selects jointly from resampled candidates (BatchBALD, EPIG). */
   public boolean jointHeuristic() {
-    return Heuristics.isJoint(heuristic());
+    return heuristic().isJoint();
+  }
+
+  /**
+   * Refuses a heuristic that needs a target pool (EPIG) when none is {@code given}: the one check
+   * of it, for the command line and the API.
+   *
+   * @throws InvalidSettingsException naming the heuristic and what its target is
+   */
+  public void requireTarget(boolean given) {
+    require(!heuristic().needsTarget() || given ? null : "--heuristic " + heuristic() + " needs --target, the pool"
+        + " whose predictions should become more certain");
   }
 
   /** BatchBALD / EPIG candidates resampled to pick {@code k}. */

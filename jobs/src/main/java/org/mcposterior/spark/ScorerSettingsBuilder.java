@@ -1,6 +1,7 @@
 package org.mcposterior.spark;
 
 import java.util.List;
+import org.mcposterior.heuristics.Heuristic;
 import org.mcposterior.heuristics.Reduction;
 import org.mcposterior.randomness.MaskMode;
 import org.mcposterior.settings.Setting;
@@ -42,9 +43,21 @@ public final class ScorerSettingsBuilder {
     return set(ScorerSettings.MASK_MODE, v);
   }
 
-  /** The heuristic by its snake-case name (any case). */
+  public ScorerSettingsBuilder heuristic(Heuristic v) {
+    return set(ScorerSettings.HEURISTIC, v);
+  }
+
+  /**
+   * The heuristic by its snake-case name (any case).
+   *
+   * @throws InvalidSettingsException if no heuristic has that name, listing the names
+   */
   public ScorerSettingsBuilder heuristic(String v) {
-    return set(ScorerSettings.HEURISTIC, v == null ? null : ScorerSettings.HEURISTIC.type().parse(v));
+    try {
+      return heuristic(v == null ? null : ScorerSettings.HEURISTIC.type().parse(v));
+    } catch (org.mcposterior.settings.InvalidSettingValueException e) {
+      throw new InvalidSettingsException(e.getMessage(), e);
+    }
   }
 
   public ScorerSettingsBuilder beta(double v) {

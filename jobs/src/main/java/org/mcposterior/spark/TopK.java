@@ -5,11 +5,13 @@ import static org.apache.spark.sql.functions.col;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.mcposterior.heuristics.Heuristic;
 
 /**
  * The top-k rows of a scores DataFrame by {@code priority} (higher first, ties by id ascending),
@@ -19,9 +21,15 @@ import org.apache.spark.sql.types.StructType;
 final class TopK {
   private TopK() {}
 
-  static Dataset<Row> of(Dataset<Row> scores, String id, int k, String heuristic) {
-    Dataset<Row> top = scores.select(col(id), col(ScoreRows.PRIORITY), col("predicted_class"), col("bald"),
-        col("entropy"), col("variance"), col("margin"), col("certainty"), col("probabilities"), col(ScoreRows.MEAN));
+  /** The top {@code k} of {@code scores}, ranked, with a last column naming the {@code heuristic} that ranked them. */
+  static Dataset<Row> of(Dataset<Row> scores, String id, int k, Heuristic heuristic) {
+    List<Column> columns = new ArrayList<>(List.of(col(id), col(ScoreRows.PRIORITY), col(ScoreRows.PREDICTED_CLASS)));
+    for (String score : ScoreRows.SCORES) {
+      columns.add(col(score));
+    }
+    columns.add(col(ScoreRows.PROBABILITIES));
+    columns.add(col(ScoreRows.MEAN));
+    Dataset<Row> top = scores.select(columns.toArray(new Column[0]));
     List<Row> ordered = top.orderBy(col(ScoreRows.PRIORITY).desc(), col(id).asc()).limit(k).collectAsList();
     List<Row> ranked = new ArrayList<>(ordered.size());
     for (int i = 0; i < ordered.size(); i++) {
@@ -30,7 +38,7 @@ final class TopK {
       for (int c = 0; c < ordered.get(i).size(); c++) {
         v[c + 1] = ordered.get(i).get(c);
       }
-      v[v.length - 1] = heuristic;
+      v[v.length - 1] = heuristic.label();
       ranked.add(RowFactory.create(v));
     }
     StructType schema = new StructType().add("rank", DataTypes.IntegerType, false);

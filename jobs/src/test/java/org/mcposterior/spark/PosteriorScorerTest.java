@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mcposterior.testsupport.Networks;
+import org.mcposterior.heuristics.Heuristic;
 import org.mcposterior.heuristics.MaskMismatchException;
 import org.mcposterior.jobs.score.Fixtures;
 import org.mcposterior.jobs.score.ScoreJob;
@@ -251,11 +252,11 @@ class PosteriorScorerTest {
     ValidatedPool p = scorer.validate(pool, "pool", null);
     Dataset<Row> scores = scorer.score(p).scores();
     MaskMismatchException e = assertThrows(MaskMismatchException.class,
-        () -> scorer.joint(p, null, scores, 4, MaskMode.INDEPENDENT, "batch_bald"));
+        () -> scorer.joint(p, null, scores, 4, MaskMode.INDEPENDENT, Heuristic.BATCH_BALD));
     assertTrue(e.getMessage().contains("BatchBALD pool") && e.getMessage().contains("independent"), e.getMessage());
     ValidatedPool t = scorer.validate(frame(Fixtures.features(23, 20, 12), 0, 20), "target", null);
     e = assertThrows(MaskMismatchException.class,
-        () -> scorer.joint(p, t, scores, 4, MaskMode.INDEPENDENT, "epig"));
+        () -> scorer.joint(p, t, scores, 4, MaskMode.INDEPENDENT, Heuristic.EPIG));
     assertTrue(e.getMessage().contains("EPIG") && e.getMessage().contains("independent"), e.getMessage());
   }
 

@@ -15,6 +15,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
+import org.mcposterior.heuristics.Heuristic;
 import org.mcposterior.training.CurveSummary;
 
 /**
@@ -66,8 +67,9 @@ final class LearnOutputs {
       byHeuristic.put(h, hm);
     });
     m.put("curves", byHeuristic);
-    if (bySeeds.containsKey("random")) {
-      double target = bySeeds.get("random").get("test_accuracy").last();
+    String random = Heuristic.RANDOM.label();
+    if (bySeeds.containsKey(random)) {
+      double target = bySeeds.get(random).get("test_accuracy").last();
       Map<String, Object> reach = new LinkedHashMap<>();
       reach.put("random_accuracy_at_budget", target);
       reach.put("budget", s.budget());

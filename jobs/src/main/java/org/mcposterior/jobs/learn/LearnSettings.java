@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.mcposterior.heuristics.Heuristics;
+import org.mcposterior.heuristics.Heuristic;
 import org.mcposterior.jobs.score.InvalidInputException;
 import org.mcposterior.jobs.score.InvalidSettingsException;
 import org.mcposterior.jobs.score.ScoreSettings;
@@ -62,8 +62,12 @@ public record LearnSettings(SettingValues values) implements Serializable {
       .option("--iterations").label("Iterations").unit("passes").describe("T: stochastic passes per example.")
       .check(v -> v >= 1, v -> "--iterations = " + v + "; expected a positive number of stochastic passes, e.g. 20")
       .build();
+  /** The heuristics a run compares when none are named: random (the baseline), BALD, entropy, BatchBALD, power BALD. */
+  public static final List<Heuristic> DEFAULT_HEURISTICS = List.of(Heuristic.RANDOM, Heuristic.BALD, Heuristic.ENTROPY,
+      Heuristic.BATCH_BALD, Heuristic.POWER_BALD);
+
   public static final Setting<List<String>> HEURISTICS = Setting.of("heuristics", SettingType.STRINGS,
-      List.of("random", "bald", "entropy", "batch_bald", "power_bald")).option("--heuristics").label("Heuristics")
+      DEFAULT_HEURISTICS.stream().map(Heuristic::label).toList()).option("--heuristics").label("Heuristics")
       .describe("Heuristics, one curve each.")
       .check(v -> !v.isEmpty(), v -> "--heuristics is empty; expected e.g. random,bald").build();
   public static final Setting<List<Long>> SEEDS = Setting.of("seeds", SettingType.LONGS, List.of(1L))
@@ -120,12 +124,13 @@ public record LearnSettings(SettingValues values) implements Serializable {
     }
     require(!posterior.equals("dropconnect") || (weightDrop > 0 && weightDrop < 1) ? null : "--weight-drop = "
         + weightDrop + "; expected a weight-drop probability in (0, 1), e.g. 0.5");
+    List<String> runnable = java.util.Arrays.stream(Heuristic.values()).filter(x -> !x.needsTarget())
+        .map(Heuristic::label).toList();
     List<String> hs = new ArrayList<>();
     for (String h : values.get(HEURISTICS)) {
       String k = lower(h);
-      require(Heuristics.NAMES.contains(k) && !Heuristics.needsTarget(k) ? null : "--heuristics: '" + h + "' is not a"
-          + " heuristic learn can run; expected some of " + Heuristics.NAMES.stream().filter(n -> !Heuristics.needsTarget(n))
-          .toList() + " (comma-separated, e.g. random,bald)");
+      require(runnable.contains(k) ? null : "--heuristics: '" + h + "' is not a heuristic learn can run; expected some"
+          + " of " + runnable + " (comma-separated, e.g. random,bald)");
       require(!hs.contains(k) ? null : "--heuristics names " + k + " twice; name each once");
       hs.add(k);
     }
@@ -146,7 +151,7 @@ public record LearnSettings(SettingValues values) implements Serializable {
         + " than the pool left; use a larger --pool-size or fewer --steps or a smaller --query");
     training(values); // the training options' own checks
     int candidates = values.get(CANDIDATES);
-    List<String> joint = heuristics.stream().filter(Heuristics::isJoint).toList();
+    List<String> joint = heuristics.stream().filter(h -> Heuristic.byName(h).isJoint()).toList();
     require(candidates == 0 || !joint.isEmpty() ? null : "--candidates = " + candidates + " sets how many"
         + " BALD-ranked candidates batch_bald resamples, but --heuristics " + String.join(",", heuristics) + " has no"
         + " joint heuristic; drop --candidates, or add batch_bald to --heuristics");
@@ -317,7 +322,7 @@ public record LearnSettings(SettingValues values) implements Serializable {
   public ScorerSettings scorer(String heuristic, long seed) {
     return ScorerSettings.builder().iterations(iterations()).seed(seed).heuristic(heuristic)
         .dropConnect(posterior().equals("dropconnect") ? weightDrop() : Double.NaN, List.of("Linear"))
-        .candidates(Heuristics.isJoint(heuristic) ? candidates() : 0).build();
+        .candidates(Heuristic.byName(heuristic).isJoint() ? candidates() : 0).build();
   }
 
   /**

@@ -16,6 +16,7 @@ import org.mcposterior.spark.ValidatedPool;
 import org.mcposterior.evaluation.Calibration;
 import org.mcposterior.evaluation.Histogram;
 import org.mcposterior.evaluation.HistogramAccumulator;
+import org.mcposterior.heuristics.Heuristic;
 import org.mcposterior.jobs.score.ScoreSettings;
 import org.mcposterior.models.InputShapes;
 import org.mcposterior.models.Network;
@@ -34,6 +35,8 @@ import org.mcposterior.stats.Probabilities;
  */
 final class PoolStatistics {
   private static final int COVERAGE_BINS = 200;
+  private static final String BALD = Heuristic.BALD.scoreColumn();
+  private static final String ENTROPY = Heuristic.ENTROPY.scoreColumn();
   private static final int BATCH = 256;
 
   private PoolStatistics() {}
@@ -85,8 +88,8 @@ final class PoolStatistics {
         ValidatedPool.featuresColumn(pool.schema(), s.scorer(), "pool").as("__x"),
             col(r.labelColumn()).cast("int").as("__y"))
         .filter(col("__y").isNotNull())
-        .join(scores.select(col(id).cast("string").as("__k"), col("probabilities"), col("entropy"), col("bald")), "__k")
-        .select(col("__k"), col("__x"), col("__y"), col("probabilities"), col("entropy"), col("bald"));
+        .join(scores.select(col(id).cast("string").as("__k"), col("probabilities"), col(ENTROPY), col(BALD)), "__k")
+        .select(col("__k"), col("__x"), col("__y"), col("probabilities"), col(ENTROPY), col(BALD));
     int bins = Calibration.DEFAULT_BINS;
     String source = s.model();
     LabeledPartial zero = new LabeledPartial(bins, entropyRange, baldRange, COVERAGE_BINS);

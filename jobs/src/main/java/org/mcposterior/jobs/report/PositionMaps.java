@@ -2,7 +2,7 @@ package org.mcposterior.jobs.report;
 
 import java.util.Locale;
 import org.mcposterior.evaluation.Histogram;
-import org.mcposterior.heuristics.Heuristics;
+import org.mcposterior.heuristics.Heuristic;
 import org.mcposterior.heuristics.PosteriorScores;
 import org.mcposterior.stats.Moments;
 import org.mcposterior.stats.MomentsBatch;
@@ -33,7 +33,8 @@ final class PositionMaps {
     OutputKind kind = c.kind();
     int[] raw = c.rawShape();
     int[] scored = c.scoredShape();
-    String score = Heuristics.uncertaintyScore(kind);
+    Heuristic uncertainty = Heuristic.uncertainty(kind);
+    String score = uncertainty.scoreColumn();
     String unit = switch (kind) {
       case MULTI_LABEL -> "label";
       case DETECTION -> "anchor box and grid cell (class probabilities only; box coordinates and confidences are"
@@ -69,7 +70,7 @@ final class PositionMaps {
       Samples s = Samples.of(flat, shape);
       Moments m = kind == OutputKind.REGRESSION ? MomentsBatch.ofValues(s).example(0)
           : MomentsBatch.of(s, probabilities).example(0);
-      double[] per = PosteriorScores.perPosition(m, score);
+      double[] per = PosteriorScores.perPosition(m, uncertainty);
       int[] real = realSteps(kind, raw, inputShape, c.features().get(k));
       String padding = "";
       if (real != null) {

@@ -50,7 +50,8 @@ import org.mcposterior.stats.Probabilities;
  * {@link PickSamples} (the picks' samples and inputs) and {@link ReportPage} (the page).
  */
 public final class ReportJob {
-  static final List<String> SCORES = List.of("bald", "entropy", "variance", "margin", "certainty");
+  /** The score columns of a scoring run, in order ({@link org.mcposterior.heuristics.Heuristic#scoreColumns()}). */
+  static final List<String> SCORES = org.mcposterior.heuristics.Heuristic.scoreColumns();
 
   private ReportJob() {}
 

@@ -1,7 +1,7 @@
 package org.mcposterior.jobs.report;
 
 import java.util.ArrayList;
-import org.mcposterior.heuristics.Heuristics;
+import org.mcposterior.heuristics.Heuristic;
 import org.mcposterior.stats.OutputKind;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,9 +60,11 @@ final class ReportPage {
     page.heading("Scores over the whole pool (" + scored + " examples)");
     page.paragraph("Each score binned into " + r.bins() + " equal-width bins by a Spark aggregate on the executors.");
     List<Chart> distCharts = new ArrayList<>();
-    for (int i = 0; i < ReportJob.SCORES.size(); i++) {
-      if (Heuristics.scoreExists(ReportJob.SCORES.get(i), content.kind())) { // the others are null for this kind
-        distCharts.add(new HistogramChart(ReportJob.SCORES.get(i), ReportJob.SCORES.get(i), dist[i], Double.NaN));
+    List<Heuristic> columns = Heuristic.scored(); // in the order of ReportJob.SCORES and dist
+    for (int i = 0; i < columns.size(); i++) {
+      if (columns.get(i).fits(content.kind())) { // the others are null for this kind
+        distCharts.add(new HistogramChart(columns.get(i).scoreColumn(), columns.get(i).scoreColumn(), dist[i],
+            Double.NaN));
       }
     }
     page.charts(distCharts);
@@ -83,8 +85,8 @@ final class ReportPage {
               curve("by entropy", covEntropy), curve("by BALD", covBald)))));
     }
     page.heading("Top picks by " + s.scorer().heuristic());
-    List<String> header = new ArrayList<>(List.of("rank", id, "priority", "predicted", "bald", "entropy", "variance",
-        "margin", "certainty"));
+    List<String> header = new ArrayList<>(List.of("rank", id, "priority", "predicted"));
+    header.addAll(ReportJob.SCORES);
     if (labelled) {
       header.add("label");
     }

@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.mcposterior.heuristics.Heuristics;
+import org.mcposterior.heuristics.Heuristic;
 import org.mcposterior.settings.InvalidSettingValueException;
 import org.mcposterior.settings.Setting;
 import org.mcposterior.settings.SettingType;
@@ -65,14 +65,13 @@ public record ScoreSettings(SettingValues run, ScorerSettings scorer) implements
   public ScoreSettings {
     require(run == null ? "the run's settings are required" : run.firstProblem(DECLARED));
     require(scorer == null ? "the scorer settings are required" : null);
-    String heuristic = scorer.heuristic();
+    Heuristic heuristic = scorer.heuristic();
     String target = run.get(TARGET);
     int topK = run.get(TOP_K);
     int candidates = scorer.candidates();
-    require(!Heuristics.needsTarget(heuristic) || target != null ? null : "--heuristic " + heuristic
-        + " needs --target, the pool whose predictions should become more certain");
+    scorer.requireTarget(target != null);
     // An option the run would ignore is refused: a user who gave it expects it to change something.
-    require(target == null || Heuristics.needsTarget(heuristic) ? null : "--target " + target + " is EPIG's target"
+    require(target == null || heuristic.needsTarget() ? null : "--target " + target + " is EPIG's target"
         + " pool, but --heuristic " + heuristic + " does not use one; drop --target, or pass --heuristic epig");
     require(candidates == 0 || scorer.jointHeuristic() ? null : "--candidates = " + candidates + " sets how"
         + " many BALD-ranked candidates batch_bald and epig resample, but --heuristic " + heuristic
