@@ -9,7 +9,7 @@ import java.util.Map;
 import org.mcposterior.heuristics.Heuristic;
 import org.mcposterior.jobs.score.InvalidInputException;
 import org.mcposterior.jobs.score.InvalidSettingsException;
-import org.mcposterior.jobs.score.ScoreSettings;
+import org.mcposterior.jobs.CommonSettings;
 import org.mcposterior.settings.InvalidSettingValueException;
 import org.mcposterior.settings.Setting;
 import org.mcposterior.settings.SettingType;
@@ -45,8 +45,7 @@ public record LearnSettings(SettingValues values) implements Serializable {
       "/usr/share/datasets/fashion-mnist").option("--data").label("Fashion-MNIST folder")
       .describe("Fashion-MNIST's IDX files.")
       .check(v -> v != null, v -> "--data is required: the directory of Fashion-MNIST's IDX files").build();
-  public static final Setting<String> OUT = ScoreSettings.OUT.withCheck(v -> v == null
-      ? "--out is required: the output directory" : null);
+  public static final Setting<String> OUT = CommonSettings.OUT;
   public static final Setting<String> NETWORK = Setting.of("network", SettingType.named(LearnSettings::lower,
       (String v) -> v), "mlp").option("--network").label("Network")
       .describe("mlp (784-512-512-10, dropout 0.5) or cnn (Gal et al. 2017).")
@@ -106,9 +105,9 @@ public record LearnSettings(SettingValues values) implements Serializable {
       .check(v -> v >= 0, v -> "--candidates = " + v + "; expected 0 (10 x --query) or more").build();
 
   /** Every setting of a {@code learn} run, in the order its summary lists them. */
-  public static final List<Setting<?>> DECLARED = List.of(DATA, OUT, ScoreSettings.OVERWRITE, NETWORK, POSTERIOR,
+  public static final List<Setting<?>> DECLARED = List.of(DATA, OUT, CommonSettings.OVERWRITE, NETWORK, POSTERIOR,
       WEIGHT_DROP, ITERATIONS, HEURISTICS, SEEDS, POOL_SIZE, INITIAL, QUERY, STEPS, TEST_SIZE, LEARNING_RATE, L2, EPOCHS,
-      BATCH_SIZE, MIN_BATCHES, CANDIDATES, ScoreSettings.MASTER);
+      BATCH_SIZE, MIN_BATCHES, CANDIDATES, CommonSettings.MASTER);
 
   public LearnSettings {
     require(values == null ? "the settings are required" : values.firstProblem(DECLARED));
@@ -201,7 +200,7 @@ public record LearnSettings(SettingValues values) implements Serializable {
 
   /** Replace an existing {@code out} once the new output is complete. */
   public boolean overwrite() {
-    return values.get(ScoreSettings.OVERWRITE);
+    return values.get(CommonSettings.OVERWRITE);
   }
 
   /** mlp (784-512-512-10, dropout 0.5) or cnn (Gal et al. 2017). */
@@ -271,7 +270,7 @@ public record LearnSettings(SettingValues values) implements Serializable {
 
   /** Spark master, or null for local[*]. */
   public String master() {
-    return values.get(ScoreSettings.MASTER);
+    return values.get(CommonSettings.MASTER);
   }
 
   /**
@@ -297,8 +296,8 @@ public record LearnSettings(SettingValues values) implements Serializable {
   static LearnSettings fromMap(Map<?, ?> m, Path out, List<String> heuristics, List<Long> seeds) {
     try {
       return new LearnSettings(SettingValues.fromJson(m, DECLARED).with(OUT, out.toString())
-          .with(ScoreSettings.OVERWRITE, false).with(HEURISTICS, List.copyOf(heuristics)).with(SEEDS, List.copyOf(seeds))
-          .with(ScoreSettings.MASTER, null));
+          .with(CommonSettings.OVERWRITE, false).with(HEURISTICS, List.copyOf(heuristics)).with(SEEDS, List.copyOf(seeds))
+          .with(CommonSettings.MASTER, null));
     } catch (InvalidSettingValueException e) {
       throw new InvalidSettingsException(e.getMessage(), e);
     }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.mcposterior.heuristics.Heuristic;
+import org.mcposterior.jobs.CommonSettings;
 import org.mcposterior.settings.InvalidSettingValueException;
 import org.mcposterior.settings.Setting;
 import org.mcposterior.settings.SettingType;
@@ -34,9 +35,7 @@ public record ScoreSettings(SettingValues run, ScorerSettings scorer) implements
   public static final Setting<String> POOL = Setting.of("pool", SettingType.STRING, null).option("--pool")
       .label("Pool").describe("Unlabeled pool: a file or directory.")
       .check(v -> v != null && !v.isBlank(), v -> "--pool is required: the unlabeled pool to score").build();
-  public static final Setting<String> OUT = Setting.of("out", SettingType.STRING, null).option("--out")
-      .label("Output").describe("Output directory.")
-      .check(v -> v != null && !v.isBlank(), v -> "--out is required: the output directory").build();
+  public static final Setting<String> OUT = CommonSettings.OUT;
   public static final Setting<String> FORMAT = Setting.of("format", SettingType.named(
       (String v) -> v.toLowerCase(Locale.ROOT), (String v) -> v), "parquet").option("--format").label("Pool format")
       .describe("Pool format: parquet, csv or json.")
@@ -47,16 +46,12 @@ public record ScoreSettings(SettingValues run, ScorerSettings scorer) implements
       .build();
   public static final Setting<String> TARGET = Setting.of("target", SettingType.STRING, null).option("--target")
       .label("Target pool").defaultText("").describe("epig: the target pool (same format and columns).").build();
-  public static final Setting<Boolean> OVERWRITE = Setting.of("overwrite", SettingType.BOOLEAN, false)
-      .option("--overwrite").label("Overwrite").flag(true)
-      .describe("Replace an existing --out once the new output is complete.").build();
+  public static final Setting<Boolean> OVERWRITE = CommonSettings.OVERWRITE;
   public static final Setting<Boolean> RESUME = Setting.of("resume", SettingType.BOOLEAN, true)
       .option("--no-resume").label("Resume").flag(false).defaultText("")
       .describe("Start fresh: do not reuse the partitions a killed run on the same --out with the same settings"
           + " finished (reused by default).").build();
-  public static final Setting<String> MASTER = Setting.of("master", SettingType.STRING, null).option("--master")
-      .label("Spark master").defaultText("")
-      .describe("Spark master when not run by spark-submit (default local[*]).").build();
+  public static final Setting<String> MASTER = CommonSettings.MASTER;
 
   /** The run's own settings, in the order the summary lists them (before the scorer's). */
   public static final List<Setting<?>> DECLARED = List.of(MODEL, POOL, OUT, FORMAT, TOP_K, TARGET, OVERWRITE, RESUME,
