@@ -92,11 +92,11 @@ public final class DemoCommand implements Callable<Integer> {
     Path out = dir.resolve("scores");
     // Every option is checked before anything is trained or Spark starts.
     if (poolSize < 1 || (fashion && poolSize > 10_000)) {
-      throw new org.mcposterior.jobs.score.InvalidSettingsException("--pool-size = " + poolSize + "; expected "
+      throw new org.mcposterior.jobs.score.JobSettingsException("--pool-size = " + poolSize + "; expected "
           + (fashion ? "1 to 10000 (Fashion-MNIST's test images, the demo's pool)" : "at least 1"));
     }
     if (fashion && (trainSize < 1 || trainSize > 60_000)) {
-      throw new org.mcposterior.jobs.score.InvalidSettingsException("--train-size = " + trainSize + "; expected 1 to"
+      throw new org.mcposterior.jobs.score.JobSettingsException("--train-size = " + trainSize + "; expected 1 to"
           + " 60000 (Fashion-MNIST's training images)");
     }
     ScoreSettings s = ScoreSettings.builder().model(model.toString()).pool(poolPath.toString()).out(out.toString())

@@ -133,7 +133,7 @@ public final class ScoreCommand implements Callable<Integer> {
   /** The validated settings these options describe. */
   public ScoreSettings settings() {
     if (!onInvalid.equals("fail") && !onInvalid.equals("skip")) {
-      throw new org.mcposterior.jobs.score.InvalidSettingsException("--on-invalid " + onInvalid
+      throw new org.mcposterior.jobs.score.JobSettingsException("--on-invalid " + onInvalid
           + " is not known; expected fail or skip");
     }
     ScorerSettings scorer = ScorerSettings.builder().idColumn(idCol).featuresColumn(featuresCol)

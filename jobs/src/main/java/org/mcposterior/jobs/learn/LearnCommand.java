@@ -3,7 +3,7 @@ package org.mcposterior.jobs.learn;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.mcposterior.jobs.score.InvalidSettingsException;
+import org.mcposterior.jobs.score.JobSettingsException;
 import org.mcposterior.training.InvalidTrainingArgumentException;
 import org.mcposterior.training.TrainingSettings;
 import picocli.CommandLine.Command;
@@ -107,12 +107,12 @@ public final class LearnCommand implements Callable<Integer> {
     try {
       training = new TrainingSettings(learningRate, l2, epochs, batchSize, minBatches);
     } catch (InvalidTrainingArgumentException e) {
-      throw new InvalidSettingsException("training options (--learning-rate, --l2, --epochs, --batch-size,"
+      throw new JobSettingsException("training options (--learning-rate, --l2, --epochs, --batch-size,"
           + " --min-batches): " + e.getMessage(), e);
     }
     // --weight-drop only means something for DropConnect; given with MC dropout it would be ignored.
     if (weightDrop != null && posterior != null && "dropout".equalsIgnoreCase(posterior.trim())) {
-      throw new InvalidSettingsException("--weight-drop " + weightDrop + " is DropConnect's weight-drop probability,"
+      throw new JobSettingsException("--weight-drop " + weightDrop + " is DropConnect's weight-drop probability,"
           + " but --posterior " + posterior + " samples the network's own dropout; drop --weight-drop, or pass"
           + " --posterior dropconnect");
     }

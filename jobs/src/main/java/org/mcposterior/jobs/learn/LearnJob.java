@@ -9,8 +9,8 @@ import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
-import org.mcposterior.jobs.score.InvalidInputException;
-import org.mcposterior.jobs.score.InvalidSettingsException;
+import org.mcposterior.jobs.score.JobInputException;
+import org.mcposterior.jobs.score.JobSettingsException;
 import org.mcposterior.jobs.score.ScoringParts;
 import org.mcposterior.spark.CauseText;
 import org.mcposterior.training.ActivePool;
@@ -35,11 +35,11 @@ public final class LearnJob {
     Path data = s.data().toAbsolutePath().normalize();
     if (out.startsWith(data) || data.startsWith(out)) {
       // A usage error (exit 2), as score's and sample's --out overlapping an input: the paths alone show it.
-      throw new InvalidSettingsException("--out " + s.out() + " and --data " + s.data() + " overlap; a run never writes"
+      throw new JobSettingsException("--out " + s.out() + " and --data " + s.data() + " overlap; a run never writes"
           + " into its input: choose an --out outside the data directory");
     }
     if (Files.exists(out) && !s.overwrite()) { // before reading the data; the claim checks again
-      throw new InvalidInputException("output " + s.out() + " already exists; choose another --out, or pass"
+      throw new JobInputException("output " + s.out() + " already exists; choose another --out, or pass"
           + " --overwrite to replace it once the new output is complete");
     }
     s.requireData();
@@ -47,7 +47,7 @@ public final class LearnJob {
     try {
       d = LearnRun.Data.load(s);
     } catch (IOException e) {
-      throw new InvalidInputException("cannot read Fashion-MNIST from --data " + s.data() + ": " + CauseText.of(e)
+      throw new JobInputException("cannot read Fashion-MNIST from --data " + s.data() + ": " + CauseText.of(e)
           + "; expected the gzipped IDX files of Debian's dataset-fashion-mnist package", e);
     }
     for (long seed : s.seeds()) { // refuses a pool too small for a balanced initial set, before any training

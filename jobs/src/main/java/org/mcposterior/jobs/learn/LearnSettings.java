@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.mcposterior.heuristics.Heuristics;
-import org.mcposterior.jobs.score.InvalidInputException;
-import org.mcposterior.jobs.score.InvalidSettingsException;
+import org.mcposterior.jobs.score.JobInputException;
+import org.mcposterior.jobs.score.JobSettingsException;
 import org.mcposterior.spark.Preflight;
 import org.mcposterior.spark.ScorerSettings;
 import org.mcposterior.training.Predictions;
@@ -16,7 +16,7 @@ import org.mcposterior.training.TrainingSettings;
 
 /**
  * Everything one {@code learn} run is told, validated when built (before any data is read or
- * any network trained; {@link InvalidSettingsException}, exit code 2) and written into the run's summary.
+ * any network trained; {@link JobSettingsException}, exit code 2) and written into the run's summary.
  *
  * @param data directory with Fashion-MNIST's four IDX files
  * @param out output directory (written whole at the end)
@@ -103,7 +103,7 @@ public record LearnSettings(Path data, Path out, boolean overwrite, String netwo
   /**
    * Checks that the data files exist (before anything is read).
    *
-   * @throws InvalidInputException naming the missing files and the fix
+   * @throws JobInputException naming the missing files and the fix
    */
   public void requireData() {
     List<String> missing = new ArrayList<>();
@@ -113,7 +113,7 @@ public record LearnSettings(Path data, Path out, boolean overwrite, String netwo
       }
     }
     if (!missing.isEmpty()) {
-      throw new InvalidInputException("--data " + data + " lacks the Fashion-MNIST file(s) " + String.join(", ", missing)
+      throw new JobInputException("--data " + data + " lacks the Fashion-MNIST file(s) " + String.join(", ", missing)
         + "; expected the four IDX files of Debian's dataset-fashion-mnist package (apt-get install"
         + " dataset-fashion-mnist puts them in /usr/share/datasets/fashion-mnist) or of zalandoresearch/fashion-mnist");
     }
@@ -191,7 +191,7 @@ public record LearnSettings(Path data, Path out, boolean overwrite, String netwo
 
   private static void require(boolean ok, String message) {
     if (!ok) {
-      throw new InvalidSettingsException(message);
+      throw new JobSettingsException(message);
     }
   }
 }

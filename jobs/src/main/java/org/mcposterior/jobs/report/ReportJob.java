@@ -26,7 +26,7 @@ import org.mcposterior.evaluation.Calibration;
 import org.mcposterior.evaluation.CoveragePoint;
 import org.mcposterior.evaluation.Histogram;
 import org.mcposterior.evaluation.HistogramAccumulator;
-import org.mcposterior.jobs.score.InvalidSettingsException;
+import org.mcposterior.jobs.score.JobSettingsException;
 import org.mcposterior.jobs.score.ScoreSettings;
 import org.mcposterior.randomness.MaskMode;
 import org.mcposterior.stats.OutputKind;
@@ -234,7 +234,7 @@ public final class ReportJob {
   private static Number num(Map<?, ?> m, String k) {
     Object v = m.get(k);
     if (!(v instanceof Number n)) {
-      throw new InvalidSettingsException("setting " + k + " is " + v + ", not a number");
+      throw new JobSettingsException("setting " + k + " is " + v + ", not a number");
     }
     return n;
   }

@@ -1,7 +1,7 @@
 package org.mcposterior.jobs.report;
 
 import java.util.List;
-import org.mcposterior.jobs.score.InvalidSettingsException;
+import org.mcposterior.jobs.score.JobSettingsException;
 
 /**
  * What one {@code report} run is told, validated when built.
@@ -42,7 +42,7 @@ public record ReportSettings(String scores, String out, boolean overwrite, Strin
 
   private static void require(boolean ok, String message) {
     if (!ok) {
-      throw new InvalidSettingsException(message);
+      throw new JobSettingsException(message);
     }
   }
 }

@@ -24,7 +24,7 @@ import org.mcposterior.evaluation.Histogram;
 import org.mcposterior.evaluation.PosteriorSummary;
 import org.mcposterior.jobs.report.HistogramChart;
 import org.mcposterior.jobs.report.HtmlPage;
-import org.mcposterior.jobs.score.InvalidSettingsException;
+import org.mcposterior.jobs.score.JobSettingsException;
 import org.mcposterior.jobs.score.ScoreSettings;
 import org.mcposterior.jobs.score.ScoringParts;
 import org.mcposterior.jobs.score.SummaryPaths;
@@ -93,7 +93,7 @@ public final class SampleJob {
         int outSize = sampler.outputSize(new int[][] {in.shape()}, 0);
         long values = (long) in.ids().size() * outSize * s.iterations();
         if (values > s.maxValues()) {
-          throw new InvalidSettingsException(in.ids().size() + " inputs x " + outSize
+          throw new JobSettingsException(in.ids().size() + " inputs x " + outSize
               + " outputs x " + s.iterations() + " iterations = " + values + " samples, more than sample holds ("
               + s.maxValues() + "); sample fewer inputs or iterations, or use score (with --write-samples) for pools");
         }
@@ -208,7 +208,7 @@ public final class SampleJob {
     }
     long limit = Math.max(1, s.maxValues() / s.iterations());
     if (pool.scored() > limit) {
-      throw new InvalidSettingsException("input " + s.input() + " has " + pool.scored() + " rows; sample draws "
+      throw new JobSettingsException("input " + s.input() + " has " + pool.scored() + " rows; sample draws "
           + s.iterations() + " iterations for at most " + limit + " inputs; sample a few inputs, or use score for"
           + " pools");
     }

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.mcposterior.jobs.score.InvalidSettingsException;
+import org.mcposterior.jobs.score.JobSettingsException;
 import org.mcposterior.jobs.score.ScoreSettings;
 import org.mcposterior.randomness.MaskMode;
 import org.mcposterior.spark.ScorerSettings;
@@ -53,7 +53,7 @@ public record SampleSettings(String example, String model, String input, String 
 
   private static void require(boolean ok, String message) {
     if (!ok) {
-      throw new InvalidSettingsException(message);
+      throw new JobSettingsException(message);
     }
   }
 

@@ -58,7 +58,7 @@ public record ScoreSettings(String model, String pool, String out, String format
 
   private static void require(boolean ok, String message) {
     if (!ok) {
-      throw new InvalidSettingsException(message);
+      throw new JobSettingsException(message);
     }
   }
 
@@ -262,7 +262,7 @@ public record ScoreSettings(String model, String pool, String out, String format
       return this;
     }
 
-    /** @throws InvalidSettingsException naming the first invalid setting */
+    /** @throws JobSettingsException naming the first invalid setting */
     public ScoreSettings build() {
       return new ScoreSettings(model, pool, out, format, target, overwrite, resume, topK, master, scorer);
     }
