@@ -123,9 +123,8 @@ public final class DemoCommand implements Callable<Integer> {
           pool.length);
     }
     Network.of(net).save(model);
-    boolean ownSession = SparkSession.getDefaultSession().isEmpty();
-    SparkSession spark = ScoreCommand.session("mcposterior demo", master);
-    try {
+    try (CommandSession session = CommandSession.open("mcposterior demo", master)) {
+      SparkSession spark = session.spark();
       writePool(spark, poolPath, pool, labels);
       Map<String, Object> summary = ScoreJob.run(spark, s);
       System.out.printf(Locale.ROOT, "demo: scored %s examples x %d iterations in %.1f s (%,.0f example-iterations/s) on %s%n",
@@ -145,10 +144,6 @@ public final class DemoCommand implements Callable<Integer> {
           labels == null ? null : "label", fashion ? List.of(1, 28, 28) : null));
       System.out.printf(Locale.ROOT, "demo: report (made in %.1f s): %s%n", report.seconds(), report.out());
       return new Result(((Number) ((Map<?, ?>) summary.get("counts")).get("scored")).longValue(), acc[0], acc[1], out);
-    } finally {
-      if (ownSession) {
-        spark.stop();
-      }
     }
   }
 

@@ -3,7 +3,6 @@ package org.mcposterior.jobs;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import org.mcposterior.jobs.report.ReportJob;
 import org.mcposterior.jobs.report.ReportSettings;
 import picocli.CommandLine.Command;
@@ -48,17 +47,11 @@ public final class ReportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ReportSettings r = new ReportSettings(scores, out, overwrite, labelCol, inputShape, tableRows, picks, bins, master);
-    boolean ownSession = SparkSession.getDefaultSession().isEmpty();
-    SparkSession spark = ScoreCommand.session("mcposterior report", master);
-    try {
-      ReportJob.Result res = ReportJob.run(spark, r);
+    try (CommandSession session = CommandSession.open("mcposterior report", master)) {
+      ReportJob.Result res = ReportJob.run(session.spark(), r);
       System.out.printf(Locale.ROOT, "mcposterior report: %s (%d examples) made in %.1f s %s%n", res.out(), res.scored(),
           res.seconds(), res.timings());
       return 0;
-    } finally {
-      if (ownSession) {
-        spark.stop();
-      }
     }
   }
 }

@@ -4,7 +4,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import org.mcposterior.jobs.sample.SampleJob;
 import org.mcposterior.jobs.sample.SampleSettings;
 import org.mcposterior.randomness.MaskMode;
@@ -96,10 +95,8 @@ public final class SampleCommand implements Callable<Integer> {
     outInputs.put("--model", s.model());
     outInputs.put("--input", s.input());
     org.mcposterior.jobs.score.ScoringParts.precheckOutput(s.out(), s.overwrite(), outInputs); // before Spark starts
-    boolean ownSession = SparkSession.getDefaultSession().isEmpty();
-    SparkSession spark = ScoreCommand.session("mcposterior sample", master);
-    try {
-      SampleJob.Result r = SampleJob.run(spark, s);
+    try (CommandSession session = CommandSession.open("mcposterior sample", master)) {
+      SampleJob.Result r = SampleJob.run(session.spark(), s);
       System.out.println("mcposterior sample: samples " + Arrays.toString(r.samples().shape()) + " written to " + out
           + " (samples/, stats/, summary.json); histograms: "
           + java.nio.file.Path.of(out).toAbsolutePath().resolve("posterior.html"));
@@ -112,10 +109,6 @@ public final class SampleCommand implements Callable<Integer> {
         System.out.println(line);
       }
       return 0;
-    } finally {
-      if (ownSession) {
-        spark.stop();
-      }
     }
   }
 }

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
+import org.mcposterior.jobs.CommandSession;
 import org.mcposterior.jobs.score.JobInputException;
 import org.mcposterior.jobs.score.JobSettingsException;
 import org.mcposterior.jobs.score.ScoringParts;
@@ -54,16 +54,11 @@ public final class LearnJob {
       ActivePool.draw(d.train().labels(), LearnRun.CLASSES, s.poolSize(), s.initial(), seed);
     }
     return writeAside(s.out(), s.overwrite(), Map.of("--data", s.data().toString()), tmp -> {
-      boolean ownSession = SparkSession.getDefaultSession().isEmpty();
-      SparkSession spark = session(s.master());
-      try {
+      try (CommandSession session = session(s.master())) {
+        SparkSession spark = session.spark();
         List<LearnRun.Curve> curves = new LearnRun(s, spark, tmp.resolve("work"), log).run(d);
         LearnRun.deleteTree(tmp.resolve("work"));
         return LearnOutputs.writeAll(spark, tmp, s, curves, t0, Map.of());
-      } finally {
-        if (ownSession) {
-          spark.stop();
-        }
       }
     }, () -> log.accept("learn: wrote " + out.resolve("summary.json") + ", steps.json, steps/ and curves.html"));
   }
@@ -126,17 +121,9 @@ public final class LearnJob {
     return t;
   }
 
-  /** A Spark session on the master spark-submit gave, else {@code master}, else local[*]. */
-  static SparkSession session(String master) {
-    SparkConf conf = new SparkConf();
-    SparkSession.Builder b = SparkSession.builder().appName("mcposterior learn");
-    if (master != null) {
-      b = b.master(master);
-    } else if (!conf.contains("spark.master")) {
-      b = b.master("local[*]");
-    }
-    return b.config("spark.sql.shuffle.partitions", conf.get("spark.sql.shuffle.partitions", "16"))
-        .config("spark.ui.enabled", conf.get("spark.ui.enabled", "false")).getOrCreate();
+  /** learn's Spark session (see {@link CommandSession}), with Spark's web UI off unless configured on. */
+  static CommandSession session(String master) {
+    return CommandSession.open("mcposterior learn", master, Map.of("spark.ui.enabled", "false"));
   }
 
 }

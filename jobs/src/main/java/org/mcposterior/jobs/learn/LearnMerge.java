@@ -10,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.apache.spark.sql.SparkSession;
+import org.mcposterior.jobs.CommandSession;
 import org.mcposterior.jobs.score.JobInputException;
 import org.mcposterior.jobs.score.JobSettingsException;
 import org.mcposterior.jobs.score.ScoringParts;
@@ -121,15 +121,9 @@ public final class LearnMerge {
       inputs.put("--merge " + (i + 1), runs.get(i).toString());
     }
     return LearnJob.writeAside(outPath, overwrite, inputs, tmp -> {
-      boolean ownSession = SparkSession.getDefaultSession().isEmpty();
-      SparkSession spark = LearnJob.session(null);
-      try {
-        return LearnOutputs.writeAll(spark, tmp, s, curves, t0,
+      try (CommandSession session = LearnJob.session(null)) {
+        return LearnOutputs.writeAll(session.spark(), tmp, s, curves, t0,
             Map.of("merged_from", runs.stream().map(r -> r.toAbsolutePath().normalize().toString()).toList()));
-      } finally {
-        if (ownSession) {
-          spark.stop();
-        }
       }
     }, () -> log.accept("learn: merged " + runs.size() + " runs into " + out));
   }
