@@ -80,6 +80,11 @@ public final class ReportJob {
     return new Run(summary, s);
   }
 
+  /**
+   * Makes the report page of one score run, phase by phase (each timed for the page's closing
+   * line): the checks, the score ranges and distributions, the top picks (with labels, the
+   * statistics against them), the first picks' samples, and the page, written atomically.
+   */
   public static Result run(SparkSession spark, ReportSettings r) throws IOException {
     Phases phases = new Phases();
     Run run = check(spark, r);

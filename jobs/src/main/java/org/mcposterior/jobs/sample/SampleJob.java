@@ -65,6 +65,12 @@ public final class SampleJob {
     }
   }
 
+  /**
+   * The run's steps, into the claimed output {@code out}: the network and the inputs (the
+   * reference example's, or {@code --model} and {@code --input}), their samples, the summaries,
+   * then the files; committed when all are written, aborted (nothing left in {@code --out}) on any
+   * failure, which is rethrown.
+   */
   private static Result run(SparkSession spark, SampleSettings s, ScoreSettings ss,
       org.apache.hadoop.conf.Configuration hadoop, ScoringParts.Output out, long t0) throws IOException {
     try {

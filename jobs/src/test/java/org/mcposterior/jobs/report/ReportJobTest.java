@@ -129,11 +129,10 @@ class ReportJobTest {
     String run = html.substring(html.indexOf("<h2>Run</h2>"), html.indexOf("<h2>", html.indexOf("<h2>Run</h2>") + 1));
     Matcher dump = Pattern.compile("\\{[^{}]*=[^{}]*\\}").matcher(run);
     assertTrue(!dump.find(), () -> "a map dump in the run table: " + dump.group());
-    Map<String, String> rows = new LinkedHashMap<>();
-    Matcher row = Pattern.compile("<tr><th class=\"l\">([^<]*)</th><td class=\"l\">([^<]*)</td></tr>").matcher(run);
-    while (row.find()) {
-      rows.put(row.group(1), row.group(2));
-    }
+    int settingsAt = run.indexOf("<h3>Settings</h3>");
+    assertTrue(settingsAt > 0, "the run's settings have a table of their own");
+    Map<String, String> rows = rows(run.substring(0, settingsAt));
+    Map<String, String> settings = rows(run.substring(settingsAt));
     assertEquals("150", rows.get("rows read"), "a count with its label: " + rows);
     assertEquals("150", rows.get("examples scored"), rows.toString());
     assertEquals("12", rows.get("top-k picks written"), rows.toString());
@@ -143,8 +142,19 @@ class ReportJobTest {
     assertTrue(rows.getOrDefault("driver peak heap", "").matches("\\d+\\.\\d [KMG]iB"), rows.toString());
     assertEquals("1 × 8 × 8", rows.get("input shape"), rows.toString());
     assertEquals("2", rows.get("iteration shards"), rows.toString());
-    assertEquals("25", rows.get("iterations"), "a setting with its key made readable: " + rows);
-    assertEquals("12", rows.get("top k"), rows.toString());
     assertEquals("3", rows.get("seed"), rows.toString());
+    assertEquals("25", settings.get("iterations"), "a setting with its key made readable: " + settings);
+    assertEquals("12", settings.get("top k"), settings.toString());
+    assertEquals("true", settings.get("write samples"), settings.toString());
+  }
+
+  /** The label and value of each row of the two-column tables in {@code html}. */
+  private static Map<String, String> rows(String html) {
+    Map<String, String> rows = new LinkedHashMap<>();
+    Matcher row = Pattern.compile("<tr><th class=\"l\">([^<]*)</th><td class=\"l\">([^<]*)</td></tr>").matcher(html);
+    while (row.find()) {
+      rows.put(row.group(1), row.group(2));
+    }
+    return rows;
   }
 }
