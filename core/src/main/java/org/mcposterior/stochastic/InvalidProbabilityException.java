@@ -1,7 +1,9 @@
 package org.mcposterior.stochastic;
 
+import org.mcposterior.errors.McPosteriorArgumentException;
+
 /** A probability argument is outside its range. The message names the value, the range and the fix. */
-public final class InvalidProbabilityException extends IllegalArgumentException {
+public final class InvalidProbabilityException extends McPosteriorArgumentException {
   private static final long serialVersionUID = 1L;
 
   public InvalidProbabilityException(String message) {

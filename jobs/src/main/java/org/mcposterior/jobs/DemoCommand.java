@@ -93,11 +93,11 @@ public final class DemoCommand implements Callable<Integer> {
     Path out = dir.resolve("scores");
     // Every option is checked before anything is trained or Spark starts.
     if (poolSize < 1 || (fashion && poolSize > 10_000)) {
-      throw new org.mcposterior.jobs.score.InvalidSettingsException("--pool-size = " + poolSize + "; expected "
+      throw new org.mcposterior.jobs.score.JobSettingsException("--pool-size = " + poolSize + "; expected "
           + (fashion ? "1 to 10000 (Fashion-MNIST's test images, the demo's pool)" : "at least 1"));
     }
     if (fashion && (trainSize < 1 || trainSize > 60_000)) {
-      throw new org.mcposterior.jobs.score.InvalidSettingsException("--train-size = " + trainSize + "; expected 1 to"
+      throw new org.mcposterior.jobs.score.JobSettingsException("--train-size = " + trainSize + "; expected 1 to"
           + " 60000 (Fashion-MNIST's training images)");
     }
     ScoreSettings s = ScoreSettings.builder().model(model.toString()).pool(poolPath.toString()).out(out.toString())
@@ -124,9 +124,8 @@ public final class DemoCommand implements Callable<Integer> {
           pool.length);
     }
     Network.of(net).save(model);
-    boolean ownSession = SparkSession.getDefaultSession().isEmpty();
-    SparkSession spark = ScoreCommand.session("mcposterior demo", master);
-    try {
+    try (CommandSession session = CommandSession.open("mcposterior demo", master)) {
+      SparkSession spark = session.spark();
       writePool(spark, poolPath, pool, labels);
       Map<String, Object> summary = ScoreJob.run(spark, s);
       System.out.printf(Locale.ROOT, "demo: scored %s examples x %d iterations in %.1f s (%,.0f example-iterations/s) on %s%n",
@@ -147,10 +146,6 @@ public final class DemoCommand implements Callable<Integer> {
           labels == null ? null : "label", fashion ? List.of(1, 28, 28) : null));
       System.out.printf(Locale.ROOT, "demo: report (made in %.1f s): %s%n", report.seconds(), report.out());
       return new Result(((Number) ((Map<?, ?>) summary.get("counts")).get("scored")).longValue(), acc[0], acc[1], out);
-    } finally {
-      if (ownSession) {
-        spark.stop();
-      }
     }
   }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.util.ArrayList;
 import java.util.List;
+import org.mcposterior.errors.McPosteriorException;
 import org.mcposterior.spark.CauseText;
 import org.mcposterior.spark.InvalidSettingsException;
 
@@ -83,9 +84,12 @@ record Failure(int exitCode, String paragraph) {
     return new Failure(FAILED, oneLine("the run failed with " + what + ": " + CauseText.of(root) + details));
   }
 
-  /** One of the project's own exceptions, whose message already names the value and the fix. */
+  /**
+   * One of the project's own exceptions (the {@link McPosteriorException} family), whose message
+   * already names the value and the fix.
+   */
   private static boolean own(Throwable c) {
-    return c.getClass().getName().startsWith("org.mcposterior.") && c.getMessage() != null;
+    return c instanceof McPosteriorException && c.getMessage() != null;
   }
 
   private static List<Throwable> chain(Throwable t) {

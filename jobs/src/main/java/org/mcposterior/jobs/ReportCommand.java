@@ -40,17 +40,12 @@ public final class ReportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ReportSettings r = settings();
-    boolean ownSession = SparkSession.getDefaultSession().isEmpty();
-    SparkSession spark = ScoreCommand.session("mcposterior report", r.master());
-    try {
+    try (CommandSession session = CommandSession.open("mcposterior report", r.master())) {
+      SparkSession spark = session.spark();
       ReportJob.Result res = ReportJob.run(spark, r);
       System.out.printf(Locale.ROOT, "mcposterior report: %s (%d examples) made in %.1f s %s%n", res.out(), res.scored(),
           res.seconds(), res.timings());
       return 0;
-    } finally {
-      if (ownSession) {
-        spark.stop();
-      }
     }
   }
 }

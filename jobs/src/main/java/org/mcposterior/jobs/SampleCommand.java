@@ -46,9 +46,8 @@ public final class SampleCommand implements Callable<Integer> {
     outInputs.put("--model", s.model());
     outInputs.put("--input", s.input());
     org.mcposterior.jobs.score.ScoringParts.precheckOutput(s.out(), s.overwrite(), outInputs); // before Spark starts
-    boolean ownSession = SparkSession.getDefaultSession().isEmpty();
-    SparkSession spark = ScoreCommand.session("mcposterior sample", s.master());
-    try {
+    try (CommandSession session = CommandSession.open("mcposterior sample", s.master())) {
+      SparkSession spark = session.spark();
       SampleJob.Result r = SampleJob.run(spark, s);
       System.out.println("mcposterior sample: samples " + Arrays.toString(r.samples().shape()) + " written to " + s.out()
           + " (samples/, stats/, summary.json); histograms: "
@@ -62,10 +61,6 @@ public final class SampleCommand implements Callable<Integer> {
         System.out.println(line);
       }
       return 0;
-    } finally {
-      if (ownSession) {
-        spark.stop();
-      }
     }
   }
 }

@@ -3,7 +3,6 @@ package org.mcposterior.jobs;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.mcposterior.jobs.score.ScoreJob;
 import org.mcposterior.jobs.score.ScoreSettings;
@@ -73,9 +72,8 @@ public final class ScoreCommand implements Callable<Integer> {
     outInputs.put("--pool", pool);
     outInputs.put("--target", target);
     org.mcposterior.jobs.score.ScoringParts.precheckOutput(out, overwrite, outInputs); // before Spark starts
-    boolean ownSession = SparkSession.getDefaultSession().isEmpty();
-    SparkSession spark = session("mcposterior score", master);
-    try {
+    try (CommandSession session = CommandSession.open("mcposterior score", master)) {
+      SparkSession spark = session.spark();
       var summary = ScoreJob.run(spark, s);
       System.out.println("mcposterior score: " + ((java.util.Map<?, ?>) summary.get("counts")).get("scored")
           + " examples scored, top " + s.topK() + " by " + s.scorer().heuristic() + " written to " + out);
@@ -84,22 +82,6 @@ public final class ScoreCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "mcposterior score: report %s made in %.1f s%n", r.out(), r.seconds());
       }
       return 0;
-    } finally {
-      if (ownSession) {
-        spark.stop();
-      }
     }
-  }
-
-  /** A Spark session on the master spark-submit gave, else {@code master}, else local[*]. */
-  static SparkSession session(String appName, String master) {
-    SparkConf conf = new SparkConf();
-    SparkSession.Builder b = SparkSession.builder().appName(appName);
-    if (master != null) {
-      b = b.master(master);
-    } else if (!conf.contains("spark.master")) {
-      b = b.master("local[*]");
-    }
-    return b.config("spark.sql.shuffle.partitions", conf.get("spark.sql.shuffle.partitions", "16")).getOrCreate();
   }
 }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import org.apache.spark.SparkException;
 import org.junit.jupiter.api.Test;
-import org.mcposterior.jobs.score.InvalidInputException;
+import org.mcposterior.jobs.score.JobInputException;
 
 /** Paragraphs name causes in words: the disk-full cause as Hadoop wraps it, and foreign text quoted by own messages. */
 class FailureCausesTest {
@@ -27,7 +27,7 @@ class FailureCausesTest {
 
   @Test
   void ownMessagesQuotingSparkAreCleaned() {
-    Failure f = Failure.of(new InvalidInputException("pool p cannot be read as csv: [PATH_NOT_FOUND] Path does not"
+    Failure f = Failure.of(new JobInputException("pool p cannot be read as csv: [PATH_NOT_FOUND] Path does not"
         + " exist: file:/p. SQLSTATE: 42K03; check the path"), null);
     assertEquals("pool p cannot be read as csv: Path does not exist: file:/p.; check the path", f.paragraph());
   }

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import org.apache.spark.SparkException;
 import org.junit.jupiter.api.Test;
-import org.mcposterior.jobs.score.InvalidInputException;
-import org.mcposterior.jobs.score.InvalidSettingsException;
+import org.mcposterior.jobs.score.JobInputException;
+import org.mcposterior.jobs.score.JobSettingsException;
 
 /** Every kind of failure becomes one line with the cause and the fix, and the right exit code. */
 class FailureTest {
@@ -21,10 +21,10 @@ class FailureTest {
 
   @Test
   void ownExceptionsKeepTheirMessageAndUsageIsTwo() {
-    Failure usage = Failure.of(new InvalidSettingsException("--top-k = 0; expected a positive number"), null);
+    Failure usage = Failure.of(new JobSettingsException("--top-k = 0; expected a positive number"), null);
     assertEquals(2, usage.exitCode());
     assertEquals("--top-k = 0; expected a positive number", usage.paragraph());
-    Failure input = Failure.of(fromTask(new InvalidInputException("pool x has 3 rows\nwith NaN")), "/tmp/l.log");
+    Failure input = Failure.of(fromTask(new JobInputException("pool x has 3 rows\nwith NaN")), "/tmp/l.log");
     assertEquals(1, input.exitCode());
     assertEquals("pool x has 3 rows with NaN", input.paragraph(), "one line, the task's own message");
   }

@@ -3,7 +3,7 @@ package org.mcposterior.jobs.learn;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.mcposterior.jobs.score.InvalidSettingsException;
+import org.mcposterior.jobs.score.JobSettingsException;
 import org.mcposterior.jobs.SettingOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IModelTransformer;
@@ -50,7 +50,7 @@ public final class LearnCommand implements Callable<Integer> {
     if (merge != null && !merge.isEmpty()) {
       String out = spec.commandLine().getParseResult().matchedOptionValue("--out", null);
       if (out == null) {
-        throw new InvalidSettingsException("--out is required: the output directory");
+        throw new JobSettingsException("--out is required: the output directory");
       }
       LearnMerge.merge(merge, Path.of(out), spec.commandLine().getParseResult().hasMatchedOption("--overwrite"),
           System.out::println);

@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
-import org.mcposterior.jobs.score.InvalidInputException;
-import org.mcposterior.jobs.score.InvalidSettingsException;
+import org.mcposterior.jobs.CommandSession;
+import org.mcposterior.jobs.score.JobInputException;
+import org.mcposterior.jobs.score.JobSettingsException;
 import org.mcposterior.jobs.score.ScoringParts;
 import org.mcposterior.spark.CauseText;
 import org.mcposterior.training.ActivePool;
@@ -35,11 +35,11 @@ public final class LearnJob {
     Path data = s.data().toAbsolutePath().normalize();
     if (out.startsWith(data) || data.startsWith(out)) {
       // A usage error (exit 2), as score's and sample's --out overlapping an input: the paths alone show it.
-      throw new InvalidSettingsException("--out " + s.out() + " and --data " + s.data() + " overlap; a run never writes"
+      throw new JobSettingsException("--out " + s.out() + " and --data " + s.data() + " overlap; a run never writes"
           + " into its input: choose an --out outside the data directory");
     }
     if (Files.exists(out) && !s.overwrite()) { // before reading the data; the claim checks again
-      throw new InvalidInputException("output " + s.out() + " already exists; choose another --out, or pass"
+      throw new JobInputException("output " + s.out() + " already exists; choose another --out, or pass"
           + " --overwrite to replace it once the new output is complete");
     }
     s.requireData();
@@ -47,22 +47,17 @@ public final class LearnJob {
     try {
       d = LearnRun.Data.load(s);
     } catch (IOException e) {
-      throw new InvalidInputException("cannot read Fashion-MNIST from --data " + s.data() + ": " + CauseText.of(e)
+      throw new JobInputException("cannot read Fashion-MNIST from --data " + s.data() + ": " + CauseText.of(e)
           + "; expected the gzipped IDX files of Debian's dataset-fashion-mnist package", e);
     }
     for (long seed : s.seeds()) { // refuses a pool too small for a balanced initial set, before any training
       ActivePool.draw(d.train().labels(), LearnRun.CLASSES, s.poolSize(), s.initial(), seed);
     }
     return writeAside(s.out(), s.overwrite(), Map.of("--data", s.data().toString()), tmp -> {
-      boolean ownSession = SparkSession.getDefaultSession().isEmpty();
-      SparkSession spark = session(s.master());
-      try {
+      try (CommandSession session = session(s.master())) {
+        SparkSession spark = session.spark();
         List<LearnRun.Curve> curves = new LearnRun(s, spark, log).run(d);
         return LearnOutputs.writeAll(spark, tmp, s, curves, t0, Map.of());
-      } finally {
-        if (ownSession) {
-          spark.stop();
-        }
       }
     }, () -> log.accept("learn: wrote " + out.resolve("summary.json") + ", steps.json, steps/ and curves.html"));
   }
@@ -125,17 +120,9 @@ public final class LearnJob {
     return t;
   }
 
-  /** A Spark session on the master spark-submit gave, else {@code master}, else local[*]. */
-  static SparkSession session(String master) {
-    SparkConf conf = new SparkConf();
-    SparkSession.Builder b = SparkSession.builder().appName("mcposterior learn");
-    if (master != null) {
-      b = b.master(master);
-    } else if (!conf.contains("spark.master")) {
-      b = b.master("local[*]");
-    }
-    return b.config("spark.sql.shuffle.partitions", conf.get("spark.sql.shuffle.partitions", "16"))
-        .config("spark.ui.enabled", conf.get("spark.ui.enabled", "false")).getOrCreate();
+  /** learn's Spark session (see {@link CommandSession}), with Spark's web UI off unless configured on. */
+  static CommandSession session(String master) {
+    return CommandSession.open("mcposterior learn", master, Map.of("spark.ui.enabled", "false"));
   }
 
 }

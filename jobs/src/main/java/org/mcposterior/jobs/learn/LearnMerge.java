@@ -10,9 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.apache.spark.sql.SparkSession;
-import org.mcposterior.jobs.score.InvalidInputException;
-import org.mcposterior.jobs.score.InvalidSettingsException;
+import org.mcposterior.jobs.CommandSession;
+import org.mcposterior.jobs.score.JobInputException;
+import org.mcposterior.jobs.score.JobSettingsException;
 import org.mcposterior.jobs.score.ScoringParts;
 import org.mcposterior.learning.Evaluation;
 import org.mcposterior.learning.LabelledSet;
@@ -35,17 +35,17 @@ public final class LearnMerge {
    * curves over all their seeds, written as a run's own; the runs must agree on every setting but
    * seeds and heuristics, and name each (heuristic, seed) once.
    *
-   * @throws InvalidInputException for a missing or unreadable run, differing settings or a repeated curve
+   * @throws JobInputException for a missing or unreadable run, differing settings or a repeated curve
    */
   public static Map<String, Object> merge(List<Path> runs, Path outPath, boolean overwrite, Consumer<String> log)
       throws IOException {
     long t0 = System.nanoTime();
     Path out = outPath.toAbsolutePath().normalize();
     if (runs.isEmpty()) {
-      throw new InvalidInputException("--merge needs at least one finished learn output");
+      throw new JobInputException("--merge needs at least one finished learn output");
     }
     if (Files.exists(out) && !overwrite) {
-      throw new InvalidInputException("output " + outPath + " already exists; choose another --out, or pass"
+      throw new JobInputException("output " + outPath + " already exists; choose another --out, or pass"
           + " --overwrite to replace it once the new output is complete");
     }
     ObjectMapper json = new ObjectMapper();
@@ -57,7 +57,7 @@ public final class LearnMerge {
     for (Path run : runs) {
       Path a = run.toAbsolutePath().normalize();
       if (out.startsWith(a) || a.startsWith(out)) {
-        throw new InvalidSettingsException("--out " + outPath + " and --merge input " + run + " overlap; a run never"
+        throw new JobSettingsException("--out " + outPath + " and --merge input " + run + " overlap; a run never"
             + " writes where its inputs are: choose an --out outside every --merge input"); // exit 2, as score's
       }
       ScoringParts.requireOutput("--merge", run.toString(), "learn", new org.apache.hadoop.conf.Configuration());
@@ -66,7 +66,7 @@ public final class LearnMerge {
         summary = json.readTree(run.resolve("summary.json").toFile());
         steps = json.readTree(run.resolve("steps.json").toFile());
       } catch (IOException e) {
-        throw new InvalidInputException("--merge " + run + " is not a finished learn output (summary.json and"
+        throw new JobInputException("--merge " + run + " is not a finished learn output (summary.json and"
             + " steps.json): " + CauseText.of(e), e);
       }
       @SuppressWarnings("unchecked")
@@ -78,7 +78,7 @@ public final class LearnMerge {
       if (first == null) {
         first = comparable;
       } else if (!first.equals(comparable)) {
-        throw new InvalidInputException("--merge " + run + " was run with other settings than " + runs.get(0) + " ("
+        throw new JobInputException("--merge " + run + " was run with other settings than " + runs.get(0) + " ("
             + comparable + " vs " + first + "); only seeds and heuristics may differ");
       }
       for (JsonNode st : steps) {
@@ -86,7 +86,7 @@ public final class LearnMerge {
         long seed = st.get("seed").asLong();
         String key = h + "|" + seed;
         if (st.get("step").asInt() == 0 && byCurve.containsKey(key)) {
-          throw new InvalidInputException("--merge: the curve of " + h + " seed " + seed + " appears in more than one run");
+          throw new JobInputException("--merge: the curve of " + h + " seed " + seed + " appears in more than one run");
         }
         if (!heuristics.contains(h)) {
           heuristics.add(h);
@@ -127,15 +127,9 @@ public final class LearnMerge {
       inputs.put("--merge " + (i + 1), runs.get(i).toString());
     }
     return LearnJob.writeAside(outPath, overwrite, inputs, tmp -> {
-      boolean ownSession = SparkSession.getDefaultSession().isEmpty();
-      SparkSession spark = LearnJob.session(null);
-      try {
-        return LearnOutputs.writeAll(spark, tmp, s, curves, t0,
+      try (CommandSession session = LearnJob.session(null)) {
+        return LearnOutputs.writeAll(session.spark(), tmp, s, curves, t0,
             Map.of("merged_from", runs.stream().map(r -> r.toAbsolutePath().normalize().toString()).toList()));
-      } finally {
-        if (ownSession) {
-          spark.stop();
-        }
       }
     }, () -> log.accept("learn: merged " + runs.size() + " runs into " + out));
   }

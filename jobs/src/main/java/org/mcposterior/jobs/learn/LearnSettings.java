@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.mcposterior.heuristics.Heuristic;
-import org.mcposterior.jobs.score.InvalidInputException;
-import org.mcposterior.jobs.score.InvalidSettingsException;
+import org.mcposterior.jobs.score.JobInputException;
+import org.mcposterior.jobs.score.JobSettingsException;
 import org.mcposterior.jobs.CommonSettings;
 import org.mcposterior.settings.InvalidSettingValueException;
 import org.mcposterior.settings.Setting;
@@ -22,7 +22,7 @@ import org.mcposterior.training.TrainingSettings;
 
 /**
  * Everything one {@code learn} run is told ({@link #DECLARED}), validated when built (before any
- * data is read or any network trained; {@link InvalidSettingsException}, exit code 2) and written
+ * data is read or any network trained; {@link JobSettingsException}, exit code 2) and written
  * into the run's summary ({@link #toMap}, the training settings in its {@code training} block).
  *
  * @param values one value per declared setting
@@ -171,7 +171,7 @@ public record LearnSettings(SettingValues values) implements Serializable {
       return new TrainingSettings(v.get(LEARNING_RATE), v.get(L2), v.get(EPOCHS), v.get(BATCH_SIZE),
           v.get(MIN_BATCHES));
     } catch (InvalidTrainingArgumentException e) {
-      throw new InvalidSettingsException("training options (--learning-rate, --l2, --epochs, --batch-size,"
+      throw new JobSettingsException("training options (--learning-rate, --l2, --epochs, --batch-size,"
           + " --min-batches): " + e.getMessage(), e);
     }
   }
@@ -276,7 +276,7 @@ public record LearnSettings(SettingValues values) implements Serializable {
   /**
    * Checks that the data files exist (before anything is read).
    *
-   * @throws InvalidInputException naming the missing files and the fix
+   * @throws JobInputException naming the missing files and the fix
    */
   public void requireData() {
     List<String> missing = new ArrayList<>();
@@ -286,7 +286,7 @@ public record LearnSettings(SettingValues values) implements Serializable {
       }
     }
     if (!missing.isEmpty()) {
-      throw new InvalidInputException("--data " + data() + " lacks the Fashion-MNIST file(s) " + String.join(", ", missing)
+      throw new JobInputException("--data " + data() + " lacks the Fashion-MNIST file(s) " + String.join(", ", missing)
         + "; expected the four IDX files of Debian's dataset-fashion-mnist package (apt-get install"
         + " dataset-fashion-mnist puts them in /usr/share/datasets/fashion-mnist) or of zalandoresearch/fashion-mnist");
     }
@@ -299,16 +299,16 @@ public record LearnSettings(SettingValues values) implements Serializable {
           .with(CommonSettings.OVERWRITE, false).with(HEURISTICS, List.copyOf(heuristics)).with(SEEDS, List.copyOf(seeds))
           .with(CommonSettings.MASTER, null));
     } catch (InvalidSettingValueException e) {
-      throw new InvalidSettingsException(e.getMessage(), e);
+      throw new JobSettingsException(e.getMessage(), e);
     }
   }
 
-  /** The settings a run wrote into its summary ({@link #toMap}). @throws InvalidSettingsException if invalid */
+  /** The settings a run wrote into its summary ({@link #toMap}). @throws JobSettingsException if invalid */
   public static LearnSettings fromMap(Map<?, ?> m) {
     try {
       return new LearnSettings(SettingValues.fromJson(m, DECLARED));
     } catch (InvalidSettingValueException e) {
-      throw new InvalidSettingsException(e.getMessage(), e);
+      throw new JobSettingsException(e.getMessage(), e);
     }
   }
 
@@ -358,7 +358,7 @@ public record LearnSettings(SettingValues values) implements Serializable {
       return this;
     }
 
-    /** @throws InvalidSettingsException naming the first invalid setting */
+    /** @throws JobSettingsException naming the first invalid setting */
     public LearnSettings build() {
       return new LearnSettings(values);
     }
@@ -370,7 +370,7 @@ public record LearnSettings(SettingValues values) implements Serializable {
 
   private static void require(String problem) {
     if (problem != null) {
-      throw new InvalidSettingsException(problem);
+      throw new JobSettingsException(problem);
     }
   }
 }

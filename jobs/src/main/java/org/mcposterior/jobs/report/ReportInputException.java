@@ -1,7 +1,9 @@
 package org.mcposterior.jobs.report;
 
+import org.mcposterior.errors.McPosteriorArgumentException;
+
 /** A {@code report} input that cannot be reported on: not a score output, a missing or unfit label column. */
-public final class ReportInputException extends IllegalArgumentException {
+public final class ReportInputException extends McPosteriorArgumentException {
   private static final long serialVersionUID = 1L;
 
   public ReportInputException(String message) {

@@ -26,7 +26,7 @@ import org.mcposterior.evaluation.Calibration;
 import org.mcposterior.evaluation.CoveragePoint;
 import org.mcposterior.evaluation.Histogram;
 import org.mcposterior.evaluation.HistogramAccumulator;
-import org.mcposterior.jobs.score.InvalidSettingsException;
+import org.mcposterior.jobs.score.JobSettingsException;
 import org.mcposterior.jobs.score.ScoreSettings;
 import org.mcposterior.randomness.MaskMode;
 import org.mcposterior.stats.OutputKind;
@@ -81,39 +81,89 @@ public final class ReportJob {
     return new Run(summary, s);
   }
 
+  /**
+   * Makes the report page of one score run, phase by phase (each timed for the page's closing
+   * line): the checks, the score ranges and distributions, the top picks (with labels, the
+   * statistics against them), the first picks' samples, and the page, written atomically.
+   */
   public static Result run(SparkSession spark, ReportSettings r) throws IOException {
-    long t0 = System.nanoTime();
-    Map<String, Double> timings = new LinkedHashMap<>();
-    long[] lap = {t0};
-    java.util.function.Consumer<String> phase = name -> {
-      long now = System.nanoTime();
-      timings.put(name, (now - lap[0]) / 1e9);
-      lap[0] = now;
-    };
+    Phases phases = new Phases();
     Run run = check(spark, r);
     ScoreSettings s = run.settings();
-    phase.accept("checks");
+    phases.end("checks");
     Dataset<Row> scores = spark.read().parquet(child(r.scores(), "scores"));
     String id = scores.schema().fieldNames()[0];
-    Dataset<Row> pool = null;
     Map<?, ?> output = run.summary().get("output") instanceof Map<?, ?> o ? o : Map.of();
     // Runs from before output kinds scored every output as classes.
     OutputKind kind = output.get("kind") == null ? OutputKind.CLASSES : OutputKind.byName(output.get("kind").toString());
-    int[] rawShape = intArray(output.get("shape"));
-    int[] scoredShape = intArray(output.get("scored_shape"));
-    if (r.labelColumn() != null) {
-      if (!kind.hasOnePrediction()) {
-        throw new ReportInputException("--label-col " + r.labelColumn() + " gives one class label per example, but the"
-            + " run's output kind is " + kind.label() + " (no single predicted class to compare it with); expected a"
-            + " run of a classes or binary output. Fix: leave out --label-col for this run");
-      }
-      int classes = ((List<?>) spark.read().parquet(child(r.scores(), "top_k")).select("probabilities").first()
-          .getList(0)).size();
-      pool = RunInputs.rawPool(spark, s);
-      RunInputs.checkLabels(pool, s, r.labelColumn(), classes);
-    }
+    Dataset<Row> pool = r.labelColumn() == null ? null : labelledPool(spark, r, s, kind);
 
     // 1. Score distributions: ranges, then bins, both aggregates on the executors.
+    Ranges ranges = ranges(scores);
+    phases.end("ranges");
+    Histogram[] dist = PoolStatistics.distributions(scores, ranges.ranges(), r.bins());
+    phases.end("distributions");
+
+    // 2. The top picks, and with labels the statistics against them.
+    Dataset<Row> topAll = spark.read().parquet(child(r.scores(), "top_k"));
+    List<Row> top = topAll.orderBy(col("rank")).limit(Math.max(r.tableRows(), r.picks())).collectAsList();
+    Labelled labelled = pool == null ? Labelled.NONE
+        : labelled(spark, r, s, pool, scores, id, topAll, top, ranges.ranges());
+    phases.end(pool != null ? "top_k_and_labels" : "top_k");
+
+    // 3. Posterior samples of the first picks, and their images.
+    Picks picks = picks(spark, r, s, scores, id, top);
+    phases.end("picks");
+
+    // 4. The page.
+    ReportPage.Content content = new ReportPage.Content(ranges.scored(), dist, topAll, top, labelled.topLabels(),
+        labelled.picksAccuracy(), labelled.mc(), labelled.deterministic(), labelled.coverageByEntropy(),
+        labelled.coverageByBald(), picks.keys(), picks.imageShape(), picks.features(), picks.samples(), picks.source(),
+        kind, intArray(output.get("shape")), intArray(output.get("scored_shape")));
+    String html = ReportPage.render(r, s, run.summary(), id, pool != null, content, phases.t0, phases.timings,
+        spark.sparkContext().master());
+    ReportFile.write(Path.of(r.out()), html, r.overwrite());
+    phases.end("page");
+    return new Result(Path.of(r.out()).toAbsolutePath(), (System.nanoTime() - phases.t0) / 1e9, ranges.scored(),
+        labelled.mc(), labelled.deterministic(), labelled.picksAccuracy(), Map.copyOf(phases.timings));
+  }
+
+  /** The report's phases and how long each took, in the order they ran. */
+  private static final class Phases {
+    final long t0 = System.nanoTime();
+    final Map<String, Double> timings = new LinkedHashMap<>();
+    private long lap = t0;
+
+    /** Ends the phase running now, naming it. */
+    void end(String name) {
+      long now = System.nanoTime();
+      timings.put(name, (now - lap) / 1e9);
+      lap = now;
+    }
+  }
+
+  /**
+   * The run's pool, for a report with {@code --label-col}: refused for an output kind with no single
+   * predicted class, and checked to hold integer labels in the classes' range.
+   */
+  private static Dataset<Row> labelledPool(SparkSession spark, ReportSettings r, ScoreSettings s, OutputKind kind) {
+    if (!kind.hasOnePrediction()) {
+      throw new ReportInputException("--label-col " + r.labelColumn() + " gives one class label per example, but the"
+          + " run's output kind is " + kind.label() + " (no single predicted class to compare it with); expected a"
+          + " run of a classes or binary output. Fix: leave out --label-col for this run");
+    }
+    int classes = ((List<?>) spark.read().parquet(child(r.scores(), "top_k")).select("probabilities").first()
+        .getList(0)).size();
+    Dataset<Row> pool = RunInputs.rawPool(spark, s);
+    RunInputs.checkLabels(pool, s, r.labelColumn(), classes);
+    return pool;
+  }
+
+  /** How many examples were scored, and each score's histogram range ({@link #SCORES} order). */
+  private record Ranges(long scored, double[][] ranges) {}
+
+  /** One min/max/count aggregate over the scores, on the executors. */
+  private static Ranges ranges(Dataset<Row> scores) {
     List<Column> aggs = new ArrayList<>();
     for (String c : SCORES) {
       aggs.add(min(col(c)));
@@ -127,42 +177,52 @@ public final class ReportJob {
       ranges[i] = Histogram.range(mm.isNullAt(2 * i) ? Double.NaN : mm.getDouble(2 * i),
           mm.isNullAt(2 * i + 1) ? Double.NaN : mm.getDouble(2 * i + 1));
     }
-    phase.accept("ranges");
-    Histogram[] dist = PoolStatistics.distributions(scores, ranges, r.bins());
-    phase.accept("distributions");
+    return new Ranges(scored, ranges);
+  }
 
-    // 2. The top picks.
-    Dataset<Row> topAll = spark.read().parquet(child(r.scores(), "top_k"));
-    List<Row> top = topAll.orderBy(col("rank")).limit(Math.max(r.tableRows(), r.picks())).collectAsList();
-    Map<String, Integer> topLabels = new HashMap<>();
-    double picksAccuracy = Double.NaN;
-    Calibration mcCal = null;
-    Calibration detCal = null;
-    List<CoveragePoint> covEntropy = List.of();
-    List<CoveragePoint> covBald = List.of();
-    if (pool != null) {
-      Dataset<Row> labels = pool.select(col(s.scorer().idColumn()).cast("string").as("__k"), col(r.labelColumn()).cast("int").as("__y"))
-          .filter(col("__y").isNotNull());
-      Row acc = topAll.select(col(id).cast("string").as("__t"), col("predicted_class"))
-          .join(labels, col("__t").equalTo(col("__k")))
-          .agg(count(lit(1)), sum(when(col("predicted_class").equalTo(col("__y")), 1).otherwise(0))).first();
-      picksAccuracy = acc.getLong(0) == 0 ? Double.NaN : (double) acc.getLong(1) / acc.getLong(0);
-      List<String> keys = new ArrayList<>();
-      for (Row t : top) {
-        keys.add(String.valueOf(t.get(1)));
-      }
-      for (Row l : labels.filter(col("__k").isin(keys.toArray())).collectAsList()) {
-        topLabels.put(l.getString(0), l.getInt(1));
-      }
-      LabeledPartial lp = PoolStatistics.labeled(spark, s, pool, scores, id, r, ranges[1], ranges[0]);
-      mcCal = lp.mc.result();
-      detCal = lp.deterministic.result();
-      covEntropy = lp.entropy.result();
-      covBald = lp.bald.result();
+  /** What the labels say: the shown picks' labels, the picks' accuracy, calibration and coverage curves. */
+  private record Labelled(Map<String, Integer> topLabels, double picksAccuracy, Calibration mc,
+      Calibration deterministic, List<CoveragePoint> coverageByEntropy, List<CoveragePoint> coverageByBald) {
+    /** A report without labels. */
+    static final Labelled NONE = new Labelled(Map.of(), Double.NaN, null, null, List.of(), List.of());
+  }
+
+  /**
+   * The statistics against the labels: the accuracy of all top-k picks and the labels of the shown
+   * ones (one join, one aggregate), and the pool's calibration and coverage ({@link PoolStatistics}).
+   */
+  private static Labelled labelled(SparkSession spark, ReportSettings r, ScoreSettings s, Dataset<Row> pool,
+      Dataset<Row> scores, String id, Dataset<Row> topAll, List<Row> top, double[][] ranges) {
+    Dataset<Row> labels = pool.select(col(s.scorer().idColumn()).cast("string").as("__k"), col(r.labelColumn()).cast("int").as("__y"))
+        .filter(col("__y").isNotNull());
+    Row acc = topAll.select(col(id).cast("string").as("__t"), col("predicted_class"))
+        .join(labels, col("__t").equalTo(col("__k")))
+        .agg(count(lit(1)), sum(when(col("predicted_class").equalTo(col("__y")), 1).otherwise(0))).first();
+    double picksAccuracy = acc.getLong(0) == 0 ? Double.NaN : (double) acc.getLong(1) / acc.getLong(0);
+    List<String> keys = new ArrayList<>();
+    for (Row t : top) {
+      keys.add(String.valueOf(t.get(1)));
     }
+    Map<String, Integer> topLabels = new HashMap<>();
+    for (Row l : labels.filter(col("__k").isin(keys.toArray())).collectAsList()) {
+      topLabels.put(l.getString(0), l.getInt(1));
+    }
+    LabeledPartial lp = PoolStatistics.labeled(spark, s, pool, scores, id, r, ranges[1], ranges[0]);
+    return new Labelled(topLabels, picksAccuracy, lp.mc.result(), lp.deterministic.result(), lp.entropy.result(),
+        lp.bald.result());
+  }
 
-    phase.accept(pool != null ? "top_k_and_labels" : "top_k");
-    // 3. Posterior samples of the first picks, and their images.
+  /** The first picks: their keys, their inputs (for images), their posterior samples and where those came from. */
+  private record Picks(List<String> keys, List<Integer> imageShape, Map<String, float[]> features,
+      Map<String, float[][]> samples, String source) {}
+
+  /**
+   * The first {@code --picks} picks' samples: the run's written {@code samples} column when it has
+   * one, else resampled with the run's keyed masks; their features when they are drawn as images or
+   * needed to resample.
+   */
+  private static Picks picks(SparkSession spark, ReportSettings r, ScoreSettings s, Dataset<Row> scores, String id,
+      List<Row> top) {
     int picks = Math.min(r.picks(), top.size());
     List<String> pickKeys = new ArrayList<>();
     for (int i = 0; i < picks; i++) {
@@ -177,24 +237,14 @@ public final class ReportJob {
         : hasSamples ? PickSamples.writtenSamples(scores, id, pickKeys) : PickSamples.resample(spark, s, pickKeys, features);
     String source = picks == 0 ? "" : hasSamples ? "the run's --write-samples output"
         : "resampled for these examples with the run's seed and settings (keyed masks: the run's own samples)";
-
-    phase.accept("picks");
-    // 4. The page.
-    ReportPage.Content content = new ReportPage.Content(scored, dist, topAll, top, topLabels, picksAccuracy, mcCal,
-        detCal, covEntropy, covBald, pickKeys, imageShape, features, pickSamples, source, kind, rawShape, scoredShape);
-    String html = ReportPage.render(r, s, run.summary(), id, pool != null, content, t0, timings,
-        spark.sparkContext().master());
-    ReportFile.write(Path.of(r.out()), html, r.overwrite());
-    phase.accept("page");
-    return new Result(Path.of(r.out()).toAbsolutePath(), (System.nanoTime() - t0) / 1e9, scored, mcCal, detCal,
-        picksAccuracy, Map.copyOf(timings));
+    return new Picks(pickKeys, imageShape, features, pickSamples, source);
   }
 
   /** The run's settings, read back from its summary by their declarations (validated again by {@link ScoreSettings}). */
   static ScoreSettings settingsOf(Map<String, Object> summary, String scores) {
     try {
       if (!(summary.get("settings") instanceof Map<?, ?> m)) {
-        throw new InvalidSettingsException("it has no settings block");
+        throw new JobSettingsException("it has no settings block");
       }
       return ScoreSettings.fromMap(m);
     } catch (RuntimeException e) {

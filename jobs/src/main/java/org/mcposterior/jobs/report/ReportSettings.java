@@ -1,7 +1,7 @@
 package org.mcposterior.jobs.report;
 
 import java.util.List;
-import org.mcposterior.jobs.score.InvalidSettingsException;
+import org.mcposterior.jobs.score.JobSettingsException;
 import org.mcposterior.jobs.score.ScoreSettings;
 import org.mcposterior.settings.Setting;
 import org.mcposterior.settings.SettingType;
@@ -48,7 +48,7 @@ public record ReportSettings(SettingValues values) {
   public ReportSettings {
     String problem = values == null ? "the settings are required" : values.firstProblem(DECLARED);
     if (problem != null) {
-      throw new InvalidSettingsException(problem);
+      throw new JobSettingsException(problem);
     }
   }
 
@@ -123,7 +123,7 @@ public record ReportSettings(SettingValues values) {
       return this;
     }
 
-    /** @throws InvalidSettingsException naming the first invalid setting */
+    /** @throws JobSettingsException naming the first invalid setting */
     public ReportSettings build() {
       return new ReportSettings(values);
     }

@@ -24,7 +24,7 @@ import org.mcposterior.evaluation.Histogram;
 import org.mcposterior.evaluation.PosteriorSummary;
 import org.mcposterior.jobs.report.HistogramChart;
 import org.mcposterior.jobs.report.HtmlPage;
-import org.mcposterior.jobs.score.InvalidSettingsException;
+import org.mcposterior.jobs.score.JobSettingsException;
 import org.mcposterior.spark.ScorerSettings;
 import org.mcposterior.jobs.score.ScoringParts;
 import org.mcposterior.jobs.score.SummaryPaths;
@@ -65,108 +65,24 @@ public final class SampleJob {
     }
   }
 
+  /**
+   * The run's steps, into the claimed output {@code out}: the network and the inputs (the
+   * reference example's, or {@code --model} and {@code --input}), their samples, the summaries,
+   * then the files; committed when all are written, aborted (nothing left in {@code --out}) on any
+   * failure, which is rethrown.
+   */
   private static Result run(SparkSession spark, SampleSettings s, ScorerSettings ss,
       org.apache.hadoop.conf.Configuration hadoop, ScoringParts.Output out, long t0) throws IOException {
     try {
-      Network net;
-      Inputs in;
-      if (s.example() != null) {
-        boolean mlp = s.example().equals("mc-dropout");
-        net = Network.of(mlp ? ReferenceNetworks.referenceMlp(SampleSettings.EXAMPLE_WEIGHTS_SEED)
-            : ReferenceNetworks.referenceDropConnectCnn(SampleSettings.EXAMPLE_WEIGHTS_SEED));
-        float[] x = mlp ? ReferenceNetworks.referenceMlpInput(SampleSettings.EXAMPLE_WEIGHTS_SEED)
-            : ReferenceNetworks.referenceCnnInput();
-        int[] shape = mlp ? new int[] {10} : new int[] {3, 10, 10};
-        int n = x.length / (int) InputShapes.product(shape);
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-          ids.add("x" + i);
-        }
-        in = new Inputs(ids, x, shape);
-      } else {
-        net = Network.fromBytes(ScoringParts.readModel(s.model(), hadoop), s.model());
-        int[] shape = InputShapes.expected(net, ss.inputShape().stream().mapToInt(Integer::intValue).toArray());
-        in = readInputs(spark, ss, s, shape, InputShapes.indexBound(net), SequenceLayout.of(net, shape));
-      }
-      Samples samples;
-      try (PosteriorSampler sampler = PosteriorSampler.of(ss.stochastic(net), ss.samplerConfig())) {
-        int outSize = sampler.outputSize(new int[][] {in.shape()}, 0);
-        long values = (long) in.ids().size() * outSize * s.iterations();
-        if (values > s.maxValues()) {
-          throw new InvalidSettingsException(in.ids().size() + " inputs x " + outSize
-              + " outputs x " + s.iterations() + " iterations = " + values + " samples, more than sample holds ("
-              + s.maxValues() + "); sample fewer inputs or iterations, or use score (with --write-samples) for pools");
-        }
-        long[] keys = new long[in.ids().size()];
-        for (int i = 0; i < keys.length; i++) {
-          keys[i] = KeyedRandom.exampleKey(in.ids().get(i));
-        }
-        samples = sampler.predictOnBatch(new float[][] {in.features()}, new int[][] {in.shape()}, keys, 0, s.iterations())
-            .get(0);
-      }
+      Network net = s.example() != null ? exampleNetwork(s) : Network.fromBytes(ScoringParts.readModel(s.model(), hadoop),
+          s.model());
+      Inputs in = s.example() != null ? exampleInputs(s) : modelInputs(spark, s, ss, net);
+      Samples samples = sample(s, ss, net, in);
       double sampleSeconds = (System.nanoTime() - t0) / 1e9;
-      int n = samples.batchSize();
-      int outputs = samples.outputSize();
-      int t = samples.iterations();
-      float[] all = samples.toFloatArray();
-      List<List<PosteriorSummary>> stats = new ArrayList<>();
-      List<Row> sampleRows = new ArrayList<>();
-      List<Row> statRows = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        List<PosteriorSummary> per = new ArrayList<>();
-        List<List<Float>> nested = new ArrayList<>();
-        for (int o = 0; o < outputs; o++) {
-          int off = (i * outputs + o) * t;
-          PosteriorSummary ps = PosteriorSummary.of(all, off, t);
-          per.add(ps);
-          List<Float> row = new ArrayList<>(t);
-          for (int k = 0; k < t; k++) {
-            row.add(all[off + k]);
-          }
-          nested.add(row);
-          statRows.add(RowFactory.create(in.ids().get(i), o, ps.mean(), ps.sd(), ps.q025(), ps.q25(), ps.median(),
-              ps.q75(), ps.q975()));
-        }
-        stats.add(per);
-        sampleRows.add(RowFactory.create(in.ids().get(i), nested));
-      }
-      spark.createDataFrame(sampleRows, DataTypes.createStructType(List.of(
-          DataTypes.createStructField("id", DataTypes.StringType, false),
-          DataTypes.createStructField("samples", DataTypes.createArrayType(
-              DataTypes.createArrayType(DataTypes.FloatType, false), false), false))))
-          .coalesce(1).write().parquet(out.tmp("samples"));
-      List<org.apache.spark.sql.types.StructField> statFields = new ArrayList<>();
-      statFields.add(DataTypes.createStructField("id", DataTypes.StringType, false));
-      statFields.add(DataTypes.createStructField("output", DataTypes.IntegerType, false));
-      for (String c : List.of("mean", "sd", "q025", "q25", "median", "q75", "q975")) {
-        statFields.add(DataTypes.createStructField(c, DataTypes.DoubleType, false));
-      }
-      spark.createDataFrame(statRows, DataTypes.createStructType(statFields)).coalesce(1).write()
-          .parquet(out.tmp("stats"));
-
-      Map<String, Object> summary = new LinkedHashMap<>();
-      summary.put("status", "succeeded");
-      summary.put("settings", s.example() != null ? SummaryPaths.qualified(s.toMap(), hadoop, "out")
-          : SummaryPaths.qualified(s.toMap(), hadoop, "model", "input", "out"));
-      summary.put("model_fingerprint", net.fingerprint());
-      summary.put("shape", samples.shape());
-      summary.put("input_shape", in.shape());
-      List<Map<String, Object>> statList = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        for (int o = 0; o < outputs; o++) {
-          PosteriorSummary ps = stats.get(i).get(o);
-          Map<String, Object> m = new LinkedHashMap<>();
-          m.put("id", in.ids().get(i));
-          m.put("output", o);
-          m.put("mean", ps.mean());
-          m.put("sd", ps.sd());
-          m.put("quantiles", Map.of("0.025", ps.q025(), "0.25", ps.q25(), "0.5", ps.median(), "0.75", ps.q75(),
-              "0.975", ps.q975()));
-          statList.add(m);
-        }
-      }
-      summary.put("stats", statList);
-      summary.put("timings", Map.of("sample_seconds", sampleSeconds, "total_seconds", (System.nanoTime() - t0) / 1e9));
+      List<List<PosteriorSummary>> stats = summaries(samples);
+      writeSamples(spark, out, in.ids(), samples);
+      writeStats(spark, out, in.ids(), stats);
+      Map<String, Object> summary = summary(s, hadoop, net, in, samples, stats, sampleSeconds, t0);
       write(out, "summary.json", new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
           .writeValueAsString(summary));
       write(out, "posterior.html", page(s, in.ids(), samples, stats, net.fingerprint()));
@@ -176,6 +92,145 @@ public final class SampleJob {
       out.abort(e);
       throw e;
     }
+  }
+
+  /** The reference example's network ({@code --example}): its fixed weights. */
+  private static Network exampleNetwork(SampleSettings s) {
+    return Network.of(s.example().equals("mc-dropout") ? ReferenceNetworks.referenceMlp(SampleSettings.EXAMPLE_WEIGHTS_SEED)
+        : ReferenceNetworks.referenceDropConnectCnn(SampleSettings.EXAMPLE_WEIGHTS_SEED));
+  }
+
+  /** The reference example's own inputs, with ids x0, x1, ... */
+  private static Inputs exampleInputs(SampleSettings s) {
+    boolean mlp = s.example().equals("mc-dropout");
+    float[] x = mlp ? ReferenceNetworks.referenceMlpInput(SampleSettings.EXAMPLE_WEIGHTS_SEED)
+        : ReferenceNetworks.referenceCnnInput();
+    int[] shape = mlp ? new int[] {10} : new int[] {3, 10, 10};
+    int n = x.length / (int) InputShapes.product(shape);
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      ids.add("x" + i);
+    }
+    return new Inputs(ids, x, shape);
+  }
+
+  /** The rows of {@code --input}, validated against the model's input shape. */
+  private static Inputs modelInputs(SparkSession spark, SampleSettings s, ScorerSettings ss, Network net) {
+    int[] shape = InputShapes.expected(net, ss.inputShape().stream().mapToInt(Integer::intValue).toArray());
+    return readInputs(spark, ss, s, shape, InputShapes.indexBound(net), SequenceLayout.of(net, shape));
+  }
+
+  /**
+   * The {@code T} posterior samples {@code [N, outputs, T]} of every input, keyed by its id as
+   * {@code score} keys it; refused before sampling when they would not fit what sample holds.
+   */
+  private static Samples sample(SampleSettings s, ScorerSettings ss, Network net, Inputs in) {
+    try (PosteriorSampler sampler = PosteriorSampler.of(ss.stochastic(net), ss.samplerConfig())) {
+      int outSize = sampler.outputSize(new int[][] {in.shape()}, 0);
+      long values = (long) in.ids().size() * outSize * s.iterations();
+      if (values > s.maxValues()) {
+        throw new JobSettingsException(in.ids().size() + " inputs x " + outSize
+            + " outputs x " + s.iterations() + " iterations = " + values + " samples, more than sample holds ("
+            + s.maxValues() + "); sample fewer inputs or iterations, or use score (with --write-samples) for pools");
+      }
+      long[] keys = new long[in.ids().size()];
+      for (int i = 0; i < keys.length; i++) {
+        keys[i] = KeyedRandom.exampleKey(in.ids().get(i));
+      }
+      return sampler.predictOnBatch(new float[][] {in.features()}, new int[][] {in.shape()}, keys, 0, s.iterations())
+          .get(0);
+    }
+  }
+
+  /** The summary (mean, sd, quantiles) of each output of each input: {@code [input][output]}. */
+  private static List<List<PosteriorSummary>> summaries(Samples samples) {
+    int outputs = samples.outputSize();
+    int t = samples.iterations();
+    float[] all = samples.toFloatArray();
+    List<List<PosteriorSummary>> stats = new ArrayList<>();
+    for (int i = 0; i < samples.batchSize(); i++) {
+      List<PosteriorSummary> per = new ArrayList<>();
+      for (int o = 0; o < outputs; o++) {
+        per.add(PosteriorSummary.of(all, (i * outputs + o) * t, t));
+      }
+      stats.add(per);
+    }
+    return stats;
+  }
+
+  /** {@code samples/}: one row per input, its id and its samples {@code [outputs][T]}. */
+  private static void writeSamples(SparkSession spark, ScoringParts.Output out, List<String> ids, Samples samples) {
+    int outputs = samples.outputSize();
+    int t = samples.iterations();
+    float[] all = samples.toFloatArray();
+    List<Row> sampleRows = new ArrayList<>();
+    for (int i = 0; i < samples.batchSize(); i++) {
+      List<List<Float>> nested = new ArrayList<>();
+      for (int o = 0; o < outputs; o++) {
+        int off = (i * outputs + o) * t;
+        List<Float> row = new ArrayList<>(t);
+        for (int k = 0; k < t; k++) {
+          row.add(all[off + k]);
+        }
+        nested.add(row);
+      }
+      sampleRows.add(RowFactory.create(ids.get(i), nested));
+    }
+    spark.createDataFrame(sampleRows, DataTypes.createStructType(List.of(
+        DataTypes.createStructField("id", DataTypes.StringType, false),
+        DataTypes.createStructField("samples", DataTypes.createArrayType(
+            DataTypes.createArrayType(DataTypes.FloatType, false), false), false))))
+        .coalesce(1).write().parquet(out.tmp("samples"));
+  }
+
+  /** {@code stats/}: one row per input and output, its mean, sd and quantiles. */
+  private static void writeStats(SparkSession spark, ScoringParts.Output out, List<String> ids,
+      List<List<PosteriorSummary>> stats) {
+    List<Row> statRows = new ArrayList<>();
+    for (int i = 0; i < stats.size(); i++) {
+      for (int o = 0; o < stats.get(i).size(); o++) {
+        PosteriorSummary ps = stats.get(i).get(o);
+        statRows.add(RowFactory.create(ids.get(i), o, ps.mean(), ps.sd(), ps.q025(), ps.q25(), ps.median(),
+            ps.q75(), ps.q975()));
+      }
+    }
+    List<org.apache.spark.sql.types.StructField> statFields = new ArrayList<>();
+    statFields.add(DataTypes.createStructField("id", DataTypes.StringType, false));
+    statFields.add(DataTypes.createStructField("output", DataTypes.IntegerType, false));
+    for (String c : List.of("mean", "sd", "q025", "q25", "median", "q75", "q975")) {
+      statFields.add(DataTypes.createStructField(c, DataTypes.DoubleType, false));
+    }
+    spark.createDataFrame(statRows, DataTypes.createStructType(statFields)).coalesce(1).write()
+        .parquet(out.tmp("stats"));
+  }
+
+  /** {@code summary.json}: the settings, the model, the shapes, every summary, the timings. */
+  private static Map<String, Object> summary(SampleSettings s, org.apache.hadoop.conf.Configuration hadoop, Network net,
+      Inputs in, Samples samples, List<List<PosteriorSummary>> stats, double sampleSeconds, long t0) {
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("status", "succeeded");
+    summary.put("settings", s.example() != null ? SummaryPaths.qualified(s.toMap(), hadoop, "out")
+        : SummaryPaths.qualified(s.toMap(), hadoop, "model", "input", "out"));
+    summary.put("model_fingerprint", net.fingerprint());
+    summary.put("shape", samples.shape());
+    summary.put("input_shape", in.shape());
+    List<Map<String, Object>> statList = new ArrayList<>();
+    for (int i = 0; i < stats.size(); i++) {
+      for (int o = 0; o < stats.get(i).size(); o++) {
+        PosteriorSummary ps = stats.get(i).get(o);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", in.ids().get(i));
+        m.put("output", o);
+        m.put("mean", ps.mean());
+        m.put("sd", ps.sd());
+        m.put("quantiles", Map.of("0.025", ps.q025(), "0.25", ps.q25(), "0.5", ps.median(), "0.75", ps.q75(),
+            "0.975", ps.q975()));
+        statList.add(m);
+      }
+    }
+    summary.put("stats", statList);
+    summary.put("timings", Map.of("sample_seconds", sampleSeconds, "total_seconds", (System.nanoTime() - t0) / 1e9));
+    return summary;
   }
 
   private static void write(ScoringParts.Output out, String name, String text) throws IOException {
@@ -208,7 +263,7 @@ public final class SampleJob {
     }
     long limit = Math.max(1, s.maxValues() / s.iterations());
     if (pool.scored() > limit) {
-      throw new InvalidSettingsException("input " + s.input() + " has " + pool.scored() + " rows; sample draws "
+      throw new JobSettingsException("input " + s.input() + " has " + pool.scored() + " rows; sample draws "
           + s.iterations() + " iterations for at most " + limit + " inputs; sample a few inputs, or use score for"
           + " pools");
     }

@@ -4,7 +4,7 @@ import java.io.Serializable;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.mcposterior.jobs.score.InvalidSettingsException;
+import org.mcposterior.jobs.score.JobSettingsException;
 import org.mcposterior.jobs.score.ScoreSettings;
 import org.mcposterior.randomness.MaskMode;
 import org.mcposterior.settings.InvalidSettingValueException;
@@ -112,7 +112,7 @@ public record SampleSettings(SettingValues values) implements Serializable {
 
   private static void require(String problem) {
     if (problem != null) {
-      throw new InvalidSettingsException(problem);
+      throw new JobSettingsException(problem);
     }
   }
 
@@ -192,12 +192,12 @@ public record SampleSettings(SettingValues values) implements Serializable {
     return values.toJson(DECLARED);
   }
 
-  /** The settings a summary's block holds ({@link #toMap}). @throws InvalidSettingsException if invalid */
+  /** The settings a summary's block holds ({@link #toMap}). @throws JobSettingsException if invalid */
   public static SampleSettings fromMap(Map<?, ?> m) {
     try {
       return new SampleSettings(SettingValues.fromJson(m, DECLARED));
     } catch (InvalidSettingValueException e) {
-      throw new InvalidSettingsException(e.getMessage(), e);
+      throw new JobSettingsException(e.getMessage(), e);
     }
   }
 
@@ -213,7 +213,7 @@ public record SampleSettings(SettingValues values) implements Serializable {
       return this;
     }
 
-    /** @throws InvalidSettingsException naming the first invalid setting */
+    /** @throws JobSettingsException naming the first invalid setting */
     public SampleSettings build() {
       return new SampleSettings(values);
     }

@@ -89,8 +89,8 @@ final class OutputDir implements AutoCloseable {
    * @param inputs option name -> path of every input the run reads (absent ones are skipped)
    * @param command the command writing the output (score, sample, learn), recorded in its manifest
    * @param keepDeadRuns whether dead runs' temporary folders are kept for {@link #resume} (else deleted now)
-   * @throws InvalidSettingsException when {@code out} is not a path or is, holds or lies inside an input
-   * @throws InvalidInputException when {@code out} exists (without {@code overwrite}, or is not an
+   * @throws JobSettingsException when {@code out} is not a path or is, holds or lies inside an input
+   * @throws JobInputException when {@code out} exists (without {@code overwrite}, or is not an
    *     mcposterior output), is claimed by a live run or by a file that is not a claim, or its folder
    *     cannot be written
    */
@@ -101,7 +101,7 @@ final class OutputDir implements AutoCloseable {
       FileSystem fs = p.getFileSystem(conf);
       Path out = UserPaths.canonical(p, conf);
       if (out.getParent() == null) {
-        throw new InvalidSettingsException("--out " + outArg + " is the root of its file system; choose a folder for the"
+        throw new JobSettingsException("--out " + outArg + " is the root of its file system; choose a folder for the"
             + " output such as /data/scores");
       }
       OutputRules.refuseOverlaps(outArg, out, overwrite, inputs, conf);
@@ -122,7 +122,7 @@ final class OutputDir implements AutoCloseable {
           d.deadRuns = List.of();
         }
         if (!fs.mkdirs(d.tmp)) {
-          throw new InvalidInputException("cannot create the temporary output " + d.tmp + " beside --out " + outArg
+          throw new JobInputException("cannot create the temporary output " + d.tmp + " beside --out " + outArg
               + "; check that its folder can be written");
         }
         d.writeRaw(MARKER, markerText(claim.self().runId()));
@@ -181,19 +181,19 @@ final class OutputDir implements AutoCloseable {
     }
   }
 
-  private static InvalidInputException claimedByLiveRun(String outArg, Path out, OutputClaim.Holder h) {
-    return new InvalidInputException("--out " + outArg + " is being written by another mcposterior run ("
+  private static JobInputException claimedByLiveRun(String outArg, Path out, OutputClaim.Holder h) {
+    return new JobInputException("--out " + outArg + " is being written by another mcposterior run ("
         + h.describe() + "; claim file " + OutputClaim.fileOf(out) + "); wait until it has finished, or choose another"
         + " --out");
   }
 
-  private static InvalidInputException cannotWrite(String outArg, String why, Throwable cause) {
-    return new InvalidInputException("cannot write the output " + outArg + ": " + why + "; choose an --out in a folder"
+  private static JobInputException cannotWrite(String outArg, String why, Throwable cause) {
+    return new JobInputException("cannot write the output " + outArg + ": " + why + "; choose an --out in a folder"
         + " this user can write, on a file system with free space", cause);
   }
 
-  private static InvalidInputException underAFile(String outArg, Object file) {
-    return new InvalidInputException("--out " + outArg + " cannot be made: " + file + " is a file, not a folder;"
+  private static JobInputException underAFile(String outArg, Object file) {
+    return new JobInputException("--out " + outArg + " cannot be made: " + file + " is a file, not a folder;"
         + " choose an --out in a folder");
   }
 
@@ -362,7 +362,7 @@ final class OutputDir implements AutoCloseable {
    * Swaps the complete output into place, if {@code --out} is still what the run was allowed to
    * replace: absent, or (with {@code --overwrite}) the output seen at the start.
    *
-   * @throws InvalidInputException when something else appeared at {@code --out} during the run, or
+   * @throws JobInputException when something else appeared at {@code --out} during the run, or
    *     the claim was taken away; nothing at {@code --out} is changed then
    */
   void commit() throws IOException {
@@ -370,18 +370,18 @@ final class OutputDir implements AutoCloseable {
     manifest.write(fs, tmp);
     pauseForTests();
     if (!claim.stillOurs()) {
-      throw new InvalidInputException("the claim " + OutputClaim.fileOf(out) + " on --out was removed or taken by"
+      throw new JobInputException("the claim " + OutputClaim.fileOf(out) + " on --out was removed or taken by"
           + " another run while this one was going; this run's output was discarded and nothing at " + out
           + " was changed; rerun when no other run writes there");
     }
     boolean now = RawFiles.exists(fs, out);
     if (previous == null && !previousWasEmpty && now) {
-      throw new InvalidInputException("--out " + out + " appeared while this run was going (made by something"
+      throw new JobInputException("--out " + out + " appeared while this run was going (made by something"
           + " other than this run); it was left as it is and this run's output was discarded: choose another --out,"
           + " or pass --overwrite to replace an earlier mcposterior output");
     }
     if ((previous != null || previousWasEmpty) && !unchanged(now)) {
-      throw new InvalidInputException("--out " + out + " changed while this run was going; --overwrite replaces only"
+      throw new JobInputException("--out " + out + " changed while this run was going; --overwrite replaces only"
           + " the output seen when the run started, so it was left as it is and this run's output was discarded");
     }
     FileContext fc = FileContext.getFileContext(out.toUri(), fs.getConf());

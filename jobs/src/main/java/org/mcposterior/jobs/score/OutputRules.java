@@ -28,7 +28,7 @@ final class OutputRules {
       String relation = UserPaths.within(out, input) ? (UserPaths.within(input, out) ? "is" : "lies inside")
           : UserPaths.within(input, out) ? "holds" : null;
       if (relation != null) {
-        throw new InvalidSettingsException("--out " + outArg + " " + relation + " " + in.getKey() + " " + in.getValue()
+        throw new JobSettingsException("--out " + outArg + " " + relation + " " + in.getKey() + " " + in.getValue()
             + "; a run never writes where its inputs are (with --overwrite it would replace them): choose an --out"
             + " outside every input");
       }
@@ -36,7 +36,7 @@ final class OutputRules {
     if (overwrite && "file".equals(out.toUri().getScheme())) {
       Path cwd = UserPaths.canonical(new Path(new java.io.File("").getAbsoluteFile().toURI()), conf);
       if (UserPaths.within(cwd, out)) {
-        throw new InvalidSettingsException("--out " + outArg + " is or holds the working directory " + cwd.toUri().getPath()
+        throw new JobSettingsException("--out " + outArg + " is or holds the working directory " + cwd.toUri().getPath()
             + "; --overwrite would replace it: choose an --out below it, e.g. ./scores");
       }
     }
@@ -49,15 +49,15 @@ final class OutputRules {
    * Checks that the existing {@code out} may be replaced: only with {@code overwrite}, and only an
    * empty folder or an earlier mcposterior output whose manifest matches its content exactly.
    *
-   * @throws InvalidInputException naming what is in the way
+   * @throws JobInputException naming what is in the way
    */
   static Existing checkReplaceable(FileSystem fs, Path out, String outArg, boolean overwrite) throws IOException {
     if (!overwrite) {
-      throw new InvalidInputException("output " + outArg + " already exists; choose another --out, or pass"
+      throw new JobInputException("output " + outArg + " already exists; choose another --out, or pass"
           + " --overwrite to replace it once the new output is complete");
     }
     if (!RawFiles.isDirectory(fs, out)) {
-      throw new InvalidInputException("--out " + outArg + " exists and is not a folder, so it is not an mcposterior"
+      throw new JobInputException("--out " + outArg + " exists and is not a folder, so it is not an mcposterior"
           + " output; --overwrite replaces only the output of an earlier run: choose another --out");
     }
     if (RawFiles.isEmptyFolder(fs, out)) {
@@ -66,7 +66,7 @@ final class OutputRules {
     RunManifest.Check c = RunManifest.check(fs, out);
     if (!c.valid()) {
       boolean noManifest = !RawFiles.exists(fs, RawFiles.child(out, RunManifest.FILE));
-      throw new InvalidInputException("--out " + outArg + " exists and is not an mcposterior output as a run left it: "
+      throw new JobInputException("--out " + outArg + " exists and is not an mcposterior output as a run left it: "
           + c.problem() + "; --overwrite replaces only an earlier run's output exactly as that run wrote it, so"
           + " nothing was changed: " + (noManifest ? "choose another --out (a folder written before mcposterior kept"
           + " manifests cannot be told from a folder of yours: delete it yourself if it is one)"

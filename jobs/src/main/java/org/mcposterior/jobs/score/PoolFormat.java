@@ -42,12 +42,12 @@ final class PoolFormat {
       Path p = UserPaths.parse(option, path);
       FileSystem fs = p.getFileSystem(conf);
       if (!fs.exists(p)) {
-        throw new InvalidInputException(option + " " + path + " does not exist; expected a " + format + " file or a"
+        throw new JobInputException(option + " " + path + " does not exist; expected a " + format + " file or a"
             + " folder of them: check the path");
       }
       List<FileStatus> files = dataFiles(fs, p);
       if (files.isEmpty()) {
-        throw new InvalidInputException(option + " " + path + " holds no data files (only hidden or _-prefixed ones,"
+        throw new JobInputException(option + " " + path + " holds no data files (only hidden or _-prefixed ones,"
             + " which Spark skips); expected " + format + " files in it");
       }
       CompressionCodecFactory codecs = new CompressionCodecFactory(conf);
@@ -70,7 +70,7 @@ final class PoolFormat {
             ? "" : ", starts with '" + preview(head) + "'") + ")");
       }
       if (matching == 0 && wrong.isEmpty()) {
-        throw new InvalidInputException(option + " " + path + " is empty: its " + (files.size() == 1 ? "file holds"
+        throw new JobInputException(option + " " + path + " is empty: its " + (files.size() == 1 ? "file holds"
             : files.size() + " files hold") + " no bytes, so there are no examples; expected at least one example");
       }
       if (wrong.isEmpty()) {
@@ -80,18 +80,18 @@ final class PoolFormat {
         // Nothing is in the given format: the format is wrong, not the folder.
         String found = foundFormats.get(0);
         boolean oneFormat = foundFormats.stream().allMatch(found::equals) && !found.equals("binary");
-        throw new InvalidInputException(option + " " + path + " is not " + format + ": its file " + wrong.get(0)
+        throw new JobInputException(option + " " + path + " is not " + format + ": its file " + wrong.get(0)
             + (wrong.size() > 1 ? " and " + (wrong.size() - 1) + " more" : "") + "; pass --format "
             + (oneFormat ? found : "parquet, csv or json") + " to read it as it is, or point " + option
             + " at the right " + (fs.getFileStatus(p).isDirectory() ? "folder" : "file"));
       }
-      throw new InvalidInputException(option + " " + path + " holds " + wrong.size() + " file(s) that are not " + format
+      throw new JobInputException(option + " " + path + " holds " + wrong.size() + " file(s) that are not " + format
           + " among its " + matching + " " + format + " file(s): " + String.join(", ", wrong.subList(0,
           Math.min(NAMED, wrong.size()))) + (wrong.size() > NAMED ? " and " + (wrong.size() - NAMED) + " more" : "")
           + "; Spark reads every file in the folder as " + format + ": remove or move " + (wrong.size() == 1
           ? "it" : "them") + " out of " + path + " (or rename to start with _ or ., which Spark skips)");
     } catch (IOException e) {
-      throw new InvalidInputException(option + " " + path + " cannot be read: " + CauseText.of(e), e);
+      throw new JobInputException(option + " " + path + " cannot be read: " + CauseText.of(e), e);
     }
   }
 

@@ -81,14 +81,14 @@ final class PoolReader {
         throw malformed(d, columns, option, path, conf);
       }
       if (columns.isEmpty() || d.isEmpty()) {
-        throw new InvalidInputException(what + " " + path + " is empty: " + (format.equals("csv")
+        throw new JobInputException(what + " " + path + " is empty: " + (format.equals("csv")
             ? "its CSV file(s) hold a header line but no rows" : "it holds no rows") + ", so there is nothing to"
             + " score; expected at least one example");
       }
       return d;
     } catch (Exception e) {
       if (e instanceof AnalysisException || e instanceof org.apache.spark.SparkException) {
-        throw new InvalidInputException(what + " " + path + " cannot be read as " + format + ": "
+        throw new JobInputException(what + " " + path + " cannot be read as " + format + ": "
             + CauseText.of(e) + "; check that every file is " + format + " or give the right --format", e);
       }
       throw e;
@@ -101,7 +101,7 @@ final class PoolReader {
    * its number, so the file is read from its start on the driver up to that line (decompressed if
    * its name says so).
    */
-  private static InvalidInputException malformed(Dataset<Row> d, List<String> columns,
+  private static JobInputException malformed(Dataset<Row> d, List<String> columns,
       String option, String path, Configuration conf) {
     String expected = "; expected one JSON object per line (JSON lines, e.g. {\"id\": \"a\", \"features\": [0.1, 0.2]}):"
         + " fix or remove the line, then run again";
@@ -114,12 +114,12 @@ final class PoolReader {
         for (FileStatus f : PoolFormat.dataFiles(fs, UserPaths.parse(option, path))) {
           Line first = find(fs, f.getPath(), codecs, null);
           if (first != null) {
-            return new InvalidInputException(option + " " + path + " is not JSON lines: no line of it is a JSON"
+            return new JobInputException(option + " " + path + " is not JSON lines: no line of it is a JSON"
                 + " object; the first, " + f.getPath().getName() + " line " + first.number() + ", is '"
                 + shown(first.text()) + "'" + expected);
           }
         }
-        return new InvalidInputException(option + " " + path + " is not JSON lines: no line of it is a JSON object"
+        return new JobInputException(option + " " + path + " is not JSON lines: no line of it is a JSON object"
             + expected);
       }
       // Another column is read beside the corrupt record (first(other) below), for Spark's rule above.
@@ -135,10 +135,10 @@ final class PoolReader {
       Path filePath = UserPaths.fromSpark(file);
       Line at = find(fs, filePath, codecs, text);
       String where = (at == null ? "a line of " : "line " + at.number() + " of ") + filePath.getName();
-      return new InvalidInputException(option + " " + path + " has " + (n == 1 ? "1 malformed JSON line: "
+      return new JobInputException(option + " " + path + " has " + (n == 1 ? "1 malformed JSON line: "
           : n + " malformed JSON lines; the first is ") + where + ", '" + shown(text) + "'" + expected);
     } catch (Exception e) { // Spark's AnalysisException is a checked exception thrown unchecked
-      return new InvalidInputException(option + " " + path + " has malformed JSON lines (which one could not be"
+      return new JobInputException(option + " " + path + " has malformed JSON lines (which one could not be"
           + " told: " + CauseText.of(e) + ")" + expected, e);
     }
   }

@@ -79,7 +79,7 @@ public record ScoreSettings(SettingValues run, ScorerSettings scorer) implements
 
   private static void require(String problem) {
     if (problem != null) {
-      throw new InvalidSettingsException(problem);
+      throw new JobSettingsException(problem);
     }
   }
 
@@ -146,13 +146,13 @@ public record ScoreSettings(SettingValues run, ScorerSettings scorer) implements
   /**
    * The settings a run summary's {@code settings} block holds ({@link #toMap}).
    *
-   * @throws InvalidSettingsException if a value is not of its setting's type, or the settings are invalid
+   * @throws JobSettingsException if a value is not of its setting's type, or the settings are invalid
    */
   public static ScoreSettings fromMap(Map<?, ?> m) {
     try {
       return new ScoreSettings(SettingValues.fromJson(m, DECLARED), ScorerSettings.fromJson(m));
     } catch (InvalidSettingValueException e) {
-      throw new InvalidSettingsException(e.getMessage(), e);
+      throw new JobSettingsException(e.getMessage(), e);
     }
   }
 
@@ -219,7 +219,7 @@ public record ScoreSettings(SettingValues run, ScorerSettings scorer) implements
       return this;
     }
 
-    /** @throws InvalidSettingsException naming the first invalid setting */
+    /** @throws JobSettingsException naming the first invalid setting */
     public ScoreSettings build() {
       return new ScoreSettings(run, scorer.build());
     }

@@ -65,11 +65,11 @@ public final class ScoringParts {
     /**
      * The temporary output folder as a local path, for writers that use java.nio.
      *
-     * @throws InvalidSettingsException when {@code --out} is not on the local file system
+     * @throws JobSettingsException when {@code --out} is not on the local file system
      */
     public java.nio.file.Path localTmp() {
       if (!"file".equals(dir.fs().getScheme())) {
-        throw new InvalidSettingsException("--out " + dir.out() + " is on " + dir.fs().getScheme() + "://; this command"
+        throw new JobSettingsException("--out " + dir.out() + " is on " + dir.fs().getScheme() + "://; this command"
             + " writes a local folder: choose an --out on this machine's file system");
       }
       return java.nio.file.Path.of(dir.tmpPath().toUri().getPath());
@@ -115,14 +115,14 @@ public final class ScoringParts {
    * complete output of the {@code command} command exactly as that run wrote it: its manifest
    * valid and matching its content (DESIGN.md, invariant 8).
    *
-   * @throws InvalidInputException naming what is missing, added or changed, and the fix
+   * @throws JobInputException naming what is missing, added or changed, and the fix
    */
   public static void requireOutput(String option, String path, String command, Configuration conf) {
     try {
       org.apache.hadoop.fs.Path p = UserPaths.canonical(UserPaths.parse(option, path), conf);
       org.mcposterior.spark.RunManifest.require(p.getFileSystem(conf), p, command, option + " " + path);
     } catch (IOException e) {
-      throw new InvalidInputException("cannot read " + option + " " + path + ": " + org.mcposterior.spark.CauseText.of(e)
+      throw new JobInputException("cannot read " + option + " " + path + ": " + org.mcposterior.spark.CauseText.of(e)
           + "; check that this user can read it", e);
     }
   }

@@ -31,7 +31,7 @@ final class UserPaths {
           e.addSuppressed(again);
         }
       }
-      throw new InvalidSettingsException(option + " '" + value + "' is not a path Hadoop can read (" + org.mcposterior.spark.CauseText.of(e)
+      throw new JobSettingsException(option + " '" + value + "' is not a path Hadoop can read (" + org.mcposterior.spark.CauseText.of(e)
           + "); give a local path such as ./name or /abs/name, or a URI such as hdfs://namenode/path", e);
     }
   }

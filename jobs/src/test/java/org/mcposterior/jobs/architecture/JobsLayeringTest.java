@@ -44,7 +44,8 @@ class JobsLayeringTest {
   static final String[] CORE_API = {"org.mcposterior.sampling..", "org.mcposterior.stochastic..",
       "org.mcposterior.models..", "org.mcposterior.stats..", "org.mcposterior.heuristics..",
       "org.mcposterior.evaluation..", "org.mcposterior.training..", "org.mcposterior.randomness..",
-      "org.mcposterior.platform..", "org.mcposterior.settings..", "org.mcposterior.learning.."};
+      "org.mcposterior.platform..", "org.mcposterior.settings..", "org.mcposterior.learning..",
+      "org.mcposterior.errors.."};
 
   @ArchTest
   static final ArchRule jobsUseOnlyCoresPublicApi = classes().that().resideInAnyPackage(JOBS)

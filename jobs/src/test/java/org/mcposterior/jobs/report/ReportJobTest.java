@@ -4,11 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -111,5 +115,46 @@ class ReportJobTest {
     assertEquals(expectDet.ece(), res.deterministic().ece(), 1e-6);
     assertEquals(expectDet.nll(), res.deterministic().nll(), 1e-6);
     assertTrue(res.picksAccuracy() >= 0 && res.picksAccuracy() <= 1);
+  }
+
+  /**
+   * The run table of the real page reads as a person reads it: labelled rows with units, the
+   * run's settings one per row, and no Java map printed as Java prints it ({@code {rows=150, ...}}).
+   */
+  @Test
+  void theRunTableIsLabelledRowsWithUnits() throws Exception {
+    Path page = dir.resolve("run-table.html");
+    ReportJob.run(spark, ReportSettings.of(scored.toString(), page.toString(), false, null, null));
+    String html = Files.readString(page);
+    String run = html.substring(html.indexOf("<h2>Run</h2>"), html.indexOf("<h2>", html.indexOf("<h2>Run</h2>") + 1));
+    Matcher dump = Pattern.compile("\\{[^{}]*=[^{}]*\\}").matcher(run);
+    assertTrue(!dump.find(), () -> "a map dump in the run table: " + dump.group());
+    int settingsAt = run.indexOf("<h3>Settings</h3>");
+    assertTrue(settingsAt > 0, "the run's settings have a table of their own");
+    Map<String, String> rows = rows(run.substring(0, settingsAt));
+    Map<String, String> settings = rows(run.substring(settingsAt));
+    assertEquals("150", rows.get("rows read"), "a count with its label: " + rows);
+    assertEquals("150", rows.get("examples scored"), rows.toString());
+    assertEquals("12", rows.get("top-k picks written"), rows.toString());
+    assertTrue(rows.getOrDefault("model load", "").matches("\\d+\\.\\d\\d s"), "a timing in seconds: " + rows);
+    assertTrue(rows.getOrDefault("scoring", "").matches("\\d+\\.\\d\\d s"), rows.toString());
+    assertTrue(rows.getOrDefault("throughput", "").matches("[\\d,]+ example-iterations/s"), rows.toString());
+    assertTrue(rows.getOrDefault("driver peak heap", "").matches("\\d+\\.\\d [KMG]iB"), rows.toString());
+    assertEquals("1 × 8 × 8", rows.get("input shape"), rows.toString());
+    assertEquals("2", rows.get("iteration shards"), rows.toString());
+    assertEquals("3", rows.get("seed"), rows.toString());
+    assertEquals("25", settings.get("iterations"), "a setting with its key made readable: " + settings);
+    assertEquals("12", settings.get("top k"), settings.toString());
+    assertEquals("true", settings.get("write samples"), settings.toString());
+  }
+
+  /** The label and value of each row of the two-column tables in {@code html}. */
+  private static Map<String, String> rows(String html) {
+    Map<String, String> rows = new LinkedHashMap<>();
+    Matcher row = Pattern.compile("<tr><th class=\"l\">([^<]*)</th><td class=\"l\">([^<]*)</td></tr>").matcher(html);
+    while (row.find()) {
+      rows.put(row.group(1), row.group(2));
+    }
+    return rows;
   }
 }
