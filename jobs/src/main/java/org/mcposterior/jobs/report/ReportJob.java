@@ -108,7 +108,7 @@ public final class ReportJob {
     Dataset<Row> topAll = spark.read().parquet(child(r.scores(), "top_k"));
     List<Row> top = topAll.orderBy(col("rank")).limit(Math.max(r.tableRows(), r.picks())).collectAsList();
     Labelled labelled = pool == null ? Labelled.NONE
-        : labelled(spark, r, s, pool, scores, id, topAll, top, ranges.ranges());
+        : labelled(spark, r, s, pool, scores, id, new Top(topAll, top), ranges.ranges());
     phases.end(pool != null ? "top_k_and_labels" : "top_k");
 
     // 3. Posterior samples of the first picks, and their images.
@@ -116,12 +116,10 @@ public final class ReportJob {
     phases.end("picks");
 
     // 4. The page.
-    ReportPage.Content content = new ReportPage.Content(ranges.scored(), dist, topAll, top, labelled.topLabels(),
-        labelled.picksAccuracy(), labelled.mc(), labelled.deterministic(), labelled.coverageByEntropy(),
-        labelled.coverageByBald(), picks.keys(), picks.imageShape(), picks.features(), picks.samples(), picks.source(),
-        kind, intArray(output.get("shape")), intArray(output.get("scored_shape")));
-    String html = ReportPage.render(r, s, run.summary(), id, pool != null, content, phases.t0, phases.timings,
-        spark.sparkContext().master());
+    ReportPage.Content content = new ReportPage.Content(ranges.scored(), dist, new Top(topAll, top), labelled, picks,
+        new ReportPage.Output(kind, intArray(output.get("shape")), intArray(output.get("scored_shape"))));
+    String html = ReportPage.render(r, s, run.summary(), id, pool != null, content,
+        new ReportPage.Closing(phases.t0, phases.timings, spark.sparkContext().master()));
     ReportFile.write(Path.of(r.out()), html, r.overwrite());
     phases.end("page");
     return new Result(Path.of(r.out()).toAbsolutePath(), (System.nanoTime() - phases.t0) / 1e9, ranges.scored(),
@@ -181,7 +179,10 @@ public final class ReportJob {
   }
 
   /** What the labels say: the shown picks' labels, the picks' accuracy, calibration and coverage curves. */
-  private record Labelled(Map<String, Integer> topLabels, double picksAccuracy, Calibration mc,
+  /** The run's whole top-k output ({@code all}) and its first rows in rank order. */
+  record Top(Dataset<Row> all, List<Row> first) {}
+
+  record Labelled(Map<String, Integer> topLabels, double picksAccuracy, Calibration mc,
       Calibration deterministic, List<CoveragePoint> coverageByEntropy, List<CoveragePoint> coverageByBald) {
     /** A report without labels. */
     static final Labelled NONE = new Labelled(Map.of(), Double.NaN, null, null, List.of(), List.of());
@@ -192,7 +193,9 @@ public final class ReportJob {
    * ones (one join, one aggregate), and the pool's calibration and coverage ({@link PoolStatistics}).
    */
   private static Labelled labelled(SparkSession spark, ReportSettings r, ScoreSettings s, Dataset<Row> pool,
-      Dataset<Row> scores, String id, Dataset<Row> topAll, List<Row> top, double[][] ranges) {
+      Dataset<Row> scores, String id, Top picked, double[][] ranges) {
+    Dataset<Row> topAll = picked.all();
+    List<Row> top = picked.first();
     Dataset<Row> labels = pool.select(col(s.scorer().idColumn()).cast("string").as("__k"), col(r.labelColumn()).cast("int").as("__y"))
         .filter(col("__y").isNotNull());
     Row acc = topAll.select(col(id).cast("string").as("__t"), col("predicted_class"))
@@ -213,7 +216,7 @@ public final class ReportJob {
   }
 
   /** The first picks: their keys, their inputs (for images), their posterior samples and where those came from. */
-  private record Picks(List<String> keys, List<Integer> imageShape, Map<String, float[]> features,
+  record Picks(List<String> keys, List<Integer> imageShape, Map<String, float[]> features,
       Map<String, float[][]> samples, String source) {}
 
   /**

@@ -26,18 +26,86 @@ final class ReportPage {
    * What the page shows. {@code topAll} is the run's whole top-k output (counted only for the
    * labelled table); {@code top} its first rows in rank order.
    */
-  record Content(long scored, Histogram[] distributions, Dataset<Row> topAll, List<Row> top,
-      Map<String, Integer> topLabels, double picksAccuracy, Calibration mc, Calibration deterministic,
-      List<CoveragePoint> coverageByEntropy, List<CoveragePoint> coverageByBald, List<String> pickKeys,
-      List<Integer> imageShape, Map<String, float[]> features, Map<String, float[][]> pickSamples,
-      String samplesSource, OutputKind kind, int[] rawShape, int[] scoredShape) {}
+  record Content(long scored, Histogram[] distributions, ReportJob.Top picked, ReportJob.Labelled labelled,
+      ReportJob.Picks picks, Output output) {
+
+    Dataset<Row> topAll() {
+      return picked.all();
+    }
+
+    List<Row> top() {
+      return picked.first();
+    }
+
+    Map<String, Integer> topLabels() {
+      return labelled.topLabels();
+    }
+
+    double picksAccuracy() {
+      return labelled.picksAccuracy();
+    }
+
+    Calibration mc() {
+      return labelled.mc();
+    }
+
+    Calibration deterministic() {
+      return labelled.deterministic();
+    }
+
+    List<CoveragePoint> coverageByEntropy() {
+      return labelled.coverageByEntropy();
+    }
+
+    List<CoveragePoint> coverageByBald() {
+      return labelled.coverageByBald();
+    }
+
+    List<String> pickKeys() {
+      return picks.keys();
+    }
+
+    List<Integer> imageShape() {
+      return picks.imageShape();
+    }
+
+    Map<String, float[]> features() {
+      return picks.features();
+    }
+
+    Map<String, float[][]> pickSamples() {
+      return picks.samples();
+    }
+
+    String samplesSource() {
+      return picks.source();
+    }
+
+    OutputKind kind() {
+      return output.kind();
+    }
+
+    int[] rawShape() {
+      return output.rawShape();
+    }
+
+    int[] scoredShape() {
+      return output.scoredShape();
+    }
+  }
+
+  /** What the run's output is: its kind, the network's output shape and the shape that was scored. */
+  record Output(OutputKind kind, int[] rawShape, int[] scoredShape) {}
+
+  /** The page's closing line: when the report started, its phases' timings, and the Spark master it ran on. */
+  record Closing(long t0, Map<String, Double> timings, String master) {}
 
   /**
    * The page's HTML. {@code labelled}: the report was given a label column; {@code t0} and
    * {@code timings}: when the report started and its phases so far, for the closing line.
    */
   static String render(ReportSettings r, ScoreSettings s, Map<String, Object> summary, String id, boolean labelled,
-      Content content, long t0, Map<String, Double> timings, String master) {
+      Content content, Closing closing) {
     HtmlPage page = new HtmlPage("mcposterior report: " + r.scores());
     run(page, summary);
     distributions(page, r, content);
@@ -51,7 +119,7 @@ final class ReportPage {
     } else if (picks > 0) {
       picksPosterior(page, r, s, content);
     }
-    closingLine(page, t0, timings, master);
+    closingLine(page, closing.t0(), closing.timings(), closing.master());
     return page.render();
   }
 

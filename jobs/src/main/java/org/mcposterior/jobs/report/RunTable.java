@@ -1,5 +1,8 @@
 package org.mcposterior.jobs.report;
 
+import org.mcposterior.jobs.score.ScoreSettings;
+import org.mcposterior.settings.Setting;
+import org.mcposterior.spark.ScorerSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +18,7 @@ import java.util.Map;
  * the table follows the declaration's order. A value the declaration does not know (written by a
  * newer or older run) is still shown, after the known ones, labelled by its dotted key and
  * formatted plainly; nested maps become one row per entry. The run's settings are rows of their
- * own ({@link #settingsRows}), labelled by their keys made readable. Labels are lower case, as the page's other tables.
+ * own ({@link #settingsRows}), labelled as their declarations ({@link Setting#label()}) say. Labels are lower case, as the page's other tables.
  */
 final class RunTable {
   private RunTable() {}
@@ -115,13 +118,52 @@ final class RunTable {
     return rows;
   }
 
-  /** The run's settings as rows: each key made readable ({@code top_k}: "top k"), each value as text. */
+  /** The declared settings of a score run, by summary key: their labels and units head the settings rows. */
+  private static final Map<String, Setting<?>> DECLARED = declared();
+
+  private static Map<String, Setting<?>> declared() {
+    Map<String, Setting<?>> m = new LinkedHashMap<>();
+    for (List<Setting<?>> list : List.of(ScoreSettings.DECLARED, ScorerSettings.DECLARED)) {
+      list.forEach(s -> m.put(s.key(), s));
+    }
+    return m;
+  }
+
+  /**
+   * The run's settings as rows: a declared setting by its label (lower case, as the page's other
+   * tables), a byte count in binary units, a count with its unit, an unset value as the default
+   * the help names ("each layer's own"); a key the declarations do not know (a run of another
+   * version) made readable ({@code top_k}: "top k"), its value as text.
+   */
   static Map<String, String> settingsRows(Map<?, ?> settings) {
     Map<String, Object> leaves = new LinkedHashMap<>();
     settings.forEach((k, v) -> flatten(String.valueOf(k), v, leaves));
     Map<String, String> rows = new LinkedHashMap<>();
-    leaves.forEach((k, v) -> rows.put(readable(k), text(v)));
+    leaves.forEach((k, v) -> {
+      Setting<?> s = DECLARED.get(k);
+      if (s == null) {
+        rows.put(readable(k), text(v));
+      } else {
+        rows.put(s.label().toLowerCase(Locale.ROOT), settingText(s, v));
+      }
+    });
     return rows;
+  }
+
+  private static <T> String settingText(Setting<T> s, Object v) {
+    boolean empty = v == null || (v instanceof List<?> l && l.isEmpty());
+    boolean isDefault = String.valueOf(v).equals(String.valueOf(s.type().toJson(s.defaultValue())));
+    boolean sentinel = isDefault && !"bytes".equals(s.unit()) && !s.defaultText().equals(s.type().text(s.defaultValue()));
+    if ((empty || sentinel) && !s.defaultText().isEmpty()) {
+      return s.defaultText(); // "each layer's own", "10 x top-k": what the unset value means
+    }
+    if (v instanceof Number n && "bytes".equals(s.unit())) {
+      return bytes(n.longValue());
+    }
+    if (v instanceof Number n && s.unit() != null) {
+      return String.format(Locale.ROOT, "%,d %s", n.longValue(), s.unit());
+    }
+    return text(v);
   }
 
   /** Map entries become leaves under dotted keys; everything else is a leaf. */

@@ -143,9 +143,9 @@ class ReportJobTest {
     assertEquals("1 × 8 × 8", rows.get("input shape"), rows.toString());
     assertEquals("2", rows.get("iteration shards"), rows.toString());
     assertEquals("3", rows.get("seed"), rows.toString());
-    assertEquals("25", settings.get("iterations"), "a setting with its key made readable: " + settings);
-    assertEquals("12", settings.get("top k"), settings.toString());
-    assertEquals("true", settings.get("write samples"), settings.toString());
+    assertEquals("25 passes", settings.get("iterations"), "a setting by its declared label, with its unit: " + settings);
+    assertEquals("12 examples", settings.get("top k"), settings.toString());
+    assertEquals("true", settings.get("samples written"), settings.toString());
   }
 
   /** The label and value of each row of the two-column tables in {@code html}. */

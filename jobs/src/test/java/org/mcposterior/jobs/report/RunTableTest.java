@@ -50,13 +50,18 @@ class RunTableTest {
   }
 
   @Test
-  void settingsAreRowsLabelledByTheirKeyMadeReadable() {
+  void settingsAreRowsLabelledAsTheirDeclarationsSay() {
     Map<String, Object> settings = new LinkedHashMap<>();
     settings.put("top_k", 5);
     settings.put("dropconnect_layers", List.of("Linear", "Conv2d"));
     settings.put("target", null);
     settings.put("feature_cols", List.of());
-    assertEquals(Map.of("top k", "5", "dropconnect layers", "Linear, Conv2d", "target", "none", "feature cols", "none"),
-        RunTable.settingsRows(settings));
+    settings.put("memory_budget", 256L << 20);
+    settings.put("dropout", null);
+    settings.put("candidates", 0);
+    settings.put("a_future_setting", 3);
+    assertEquals(Map.of("top k", "5 examples", "dropconnect layers", "Linear, Conv2d", "target pool", "none",
+        "feature columns", "none", "memory budget", "256.0 MiB", "dropout", "each layer's own",
+        "candidates", "10 x top-k", "a future setting", "3"), RunTable.settingsRows(settings));
   }
 }
