@@ -32,7 +32,7 @@ public final class ReportCommand implements Callable<Integer> {
 
   /** The validated settings the command line gives. */
   public ReportSettings settings() {
-    ReportSettings.Builder b = ReportSettings.builder();
+    var b = ReportSettings.builder();
     SettingOptions.given(spec, ReportSettings.DECLARED, b::set);
     return b.build();
   }

@@ -34,7 +34,7 @@ public final class SampleCommand implements Callable<Integer> {
 
   /** The validated settings the command line gives. */
   public SampleSettings settings() {
-    SampleSettings.Builder b = SampleSettings.builder();
+    var b = SampleSettings.builder();
     SettingOptions.given(spec, SampleSettings.DECLARED, b::set);
     return b.build();
   }

@@ -40,7 +40,7 @@ public final class LearnCommand implements Callable<Integer> {
 
   /** The validated settings the command line gives. */
   public LearnSettings settings() {
-    LearnSettings.Builder b = LearnSettings.builder();
+    var b = LearnSettings.builder();
     SettingOptions.given(spec, LearnSettings.DECLARED, b::set);
     return b.build();
   }

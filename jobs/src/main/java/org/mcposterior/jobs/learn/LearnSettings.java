@@ -14,6 +14,7 @@ import org.mcposterior.settings.InvalidSettingValueException;
 import org.mcposterior.settings.Setting;
 import org.mcposterior.settings.SettingType;
 import org.mcposterior.settings.SettingValues;
+import org.mcposterior.settings.SettingsBuilder;
 import org.mcposterior.spark.Preflight;
 import org.mcposterior.spark.ScorerSettings;
 import org.mcposterior.training.Predictions;
@@ -177,15 +178,13 @@ public record LearnSettings(SettingValues values) implements Serializable {
   }
 
   /** A builder holding the defaults. */
-  public static Builder builder() {
-    return new Builder();
+  public static SettingsBuilder<LearnSettings> builder() {
+    return SettingsBuilder.of(DECLARED, LearnSettings::new);
   }
 
   /** A builder holding these settings. */
-  public Builder toBuilder() {
-    Builder b = new Builder();
-    b.values = values;
-    return b;
+  public SettingsBuilder<LearnSettings> toBuilder() {
+    return SettingsBuilder.from(values, LearnSettings::new);
   }
 
   /** The directory with Fashion-MNIST's four IDX files. */
@@ -344,24 +343,6 @@ public record LearnSettings(SettingValues values) implements Serializable {
   public Map<String, Object> toMap() {
     return values.with(DATA, data().toAbsolutePath().normalize().toString())
         .with(OUT, out().toAbsolutePath().normalize().toString()).toJson(DECLARED);
-  }
-
-  /** Collects a run's settings from the declarations' defaults. Not thread-safe. */
-  public static final class Builder {
-    private SettingValues values = SettingValues.defaults(DECLARED);
-
-    private Builder() {}
-
-    /** Sets one declared setting ({@link #DECLARED}). */
-    public <T> Builder set(Setting<T> setting, T value) {
-      values = values.with(setting, value);
-      return this;
-    }
-
-    /** @throws JobSettingsException naming the first invalid setting */
-    public LearnSettings build() {
-      return new LearnSettings(values);
-    }
   }
 
   private static String lower(String s) {

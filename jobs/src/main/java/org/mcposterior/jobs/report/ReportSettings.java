@@ -6,6 +6,7 @@ import org.mcposterior.jobs.score.ScoreSettings;
 import org.mcposterior.settings.Setting;
 import org.mcposterior.settings.SettingType;
 import org.mcposterior.settings.SettingValues;
+import org.mcposterior.settings.SettingsBuilder;
 
 /**
  * What one {@code report} run is told ({@link #DECLARED}), validated when built.
@@ -67,8 +68,8 @@ public record ReportSettings(SettingValues values) {
         .set(INPUT_SHAPE, inputShape == null ? List.of() : List.copyOf(inputShape)).build();
   }
 
-  public static Builder builder() {
-    return new Builder();
+  public static SettingsBuilder<ReportSettings> builder() {
+    return SettingsBuilder.of(DECLARED, ReportSettings::new);
   }
 
   /** The {@code --out} folder of the score run. */
@@ -110,22 +111,5 @@ public record ReportSettings(SettingValues values) {
   /** Spark master when not run by spark-submit, or null. */
   public String master() {
     return values.get(ScoreSettings.MASTER);
-  }
-
-  /** Collects a report's settings from the declarations' defaults. Not thread-safe. */
-  public static final class Builder {
-    private SettingValues values = SettingValues.defaults(DECLARED);
-
-    private Builder() {}
-
-    public <T> Builder set(Setting<T> setting, T value) {
-      values = values.with(setting, value);
-      return this;
-    }
-
-    /** @throws JobSettingsException naming the first invalid setting */
-    public ReportSettings build() {
-      return new ReportSettings(values);
-    }
   }
 }

@@ -11,6 +11,7 @@ import org.mcposterior.settings.InvalidSettingValueException;
 import org.mcposterior.settings.Setting;
 import org.mcposterior.settings.SettingType;
 import org.mcposterior.settings.SettingValues;
+import org.mcposterior.settings.SettingsBuilder;
 import org.mcposterior.spark.ScorerSettings;
 
 /**
@@ -117,8 +118,8 @@ public record SampleSettings(SettingValues values) implements Serializable {
   }
 
   /** A builder holding the defaults. */
-  public static Builder builder() {
-    return new Builder();
+  public static SettingsBuilder<SampleSettings> builder() {
+    return SettingsBuilder.of(DECLARED, SampleSettings::new);
   }
 
   /** How this run samples: its settings shared with {@code score}, samples written, validated as there. */
@@ -198,24 +199,6 @@ public record SampleSettings(SettingValues values) implements Serializable {
       return new SampleSettings(SettingValues.fromJson(m, DECLARED));
     } catch (InvalidSettingValueException e) {
       throw new JobSettingsException(e.getMessage(), e);
-    }
-  }
-
-  /** Collects a run's settings from the declarations' defaults. Not thread-safe. */
-  public static final class Builder {
-    private SettingValues values = SettingValues.defaults(DECLARED);
-
-    private Builder() {}
-
-    /** Sets one declared setting ({@link #DECLARED}). */
-    public <T> Builder set(Setting<T> setting, T value) {
-      values = values.with(setting, value);
-      return this;
-    }
-
-    /** @throws JobSettingsException naming the first invalid setting */
-    public SampleSettings build() {
-      return new SampleSettings(values);
     }
   }
 }
