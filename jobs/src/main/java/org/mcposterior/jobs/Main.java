@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
  * with {@code -Dmcposterior.log}, else the driver's log) and, with {@code --verbose}, to standard
  * error as well.
  */
-@Command(name = "mcposterior", mixinStandardHelpOptions = true, version = "mcposterior 0.1.0",
+@Command(name = "mcposterior", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Monte-Carlo posteriors for Deeplearning4j models, at Spark scale.",
     subcommands = {ScoreCommand.class, SampleCommand.class, ReportCommand.class, DemoCommand.class, BenchCommand.class,
         org.mcposterior.jobs.learn.LearnCommand.class})
@@ -30,6 +30,15 @@ public final class Main implements Callable<Integer> {
 
   @Spec
   CommandSpec spec;
+
+  /** {@code --version}: the build's own version ({@link org.mcposterior.platform.BuildInfo}). */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"mcposterior " + org.mcposterior.platform.BuildInfo.version() + " (Deeplearning4j "
+          + org.mcposterior.platform.BuildInfo.deeplearning4jVersion() + ")"};
+    }
+  }
 
   @Override
   public Integer call() {

@@ -144,7 +144,7 @@ public final class SampleJob {
       spark.createDataFrame(statRows, DataTypes.createStructType(statFields)).coalesce(1).write()
           .parquet(out.tmp("stats"));
 
-      Map<String, Object> summary = new LinkedHashMap<>();
+      Map<String, Object> summary = new LinkedHashMap<>(org.mcposterior.spark.RunFormat.SUMMARY.header());
       summary.put("status", "succeeded");
       summary.put("settings", s.example() != null ? SummaryPaths.qualified(s.toMap(), hadoop, "out")
           : SummaryPaths.qualified(s.toMap(), hadoop, "model", "input", "out"));

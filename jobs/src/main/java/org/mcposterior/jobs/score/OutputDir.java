@@ -77,9 +77,13 @@ final class OutputDir implements AutoCloseable {
     this.tmp = UserPaths.sibling(out, ".tmp-" + claim.self().runId());
   }
 
-  /** The marker file's whole content for {@code runId}. */
+  /**
+   * The marker file's whole content for {@code runId}: its format version ({@link
+   * org.mcposterior.spark.RunFormat#MARKER}) and the run id.
+   */
   static String markerText(String runId) {
-    return "run=" + runId + "\n";
+    org.mcposterior.spark.RunFormat f = org.mcposterior.spark.RunFormat.MARKER;
+    return f.field() + "=" + f.version() + "\nrun=" + runId + "\n";
   }
 
   /**

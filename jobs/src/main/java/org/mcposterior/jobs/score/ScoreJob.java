@@ -15,6 +15,7 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.mcposterior.spark.ModelFiles;
 import org.mcposterior.spark.PosteriorScorer;
+import org.mcposterior.spark.RunFormat;
 import org.mcposterior.spark.ScoredPool;
 import org.mcposterior.spark.ValidatedPool;
 import org.slf4j.Logger;
@@ -37,7 +38,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ScoreJob {
   private static final Logger LOG = LoggerFactory.getLogger(ScoreJob.class);
-  static final String MCPOSTERIOR_VERSION = "0.1.0";
 
   private ScoreJob() {}
 
@@ -122,7 +122,7 @@ public final class ScoreJob {
     timings.put("top_k_seconds", seconds(t2));
     timings.put("total_seconds", seconds(t0));
 
-    Map<String, Object> summary = new LinkedHashMap<>();
+    Map<String, Object> summary = new LinkedHashMap<>(RunFormat.SUMMARY.header());
     summary.put("status", "succeeded");
     summary.put("settings", SummaryPaths.qualified(s.toMap(), hadoop, "model", "pool", "out", "target"));
     summary.put("seed", s.seed());
@@ -157,7 +157,6 @@ public final class ScoreJob {
     summary.put("driver_peak_live_heap_bytes", heap.liveBytes());
     summary.put("spark", Map.of("master", spark.sparkContext().master(), "app_id", spark.sparkContext().applicationId(),
         "version", spark.version()));
-    summary.put("versions", Map.of("mcposterior", MCPOSTERIOR_VERSION, "deeplearning4j", "1.0.0-M2.1"));
     writeJson(out.fs(), new Path(out.tmpPath(), OutputDir.SUMMARY), summary);
     out.commit();
     LOG.info("wrote {} scores and the top {} by {} to {}{}", pool.scored(), picked, s.heuristic(), s.out(),
