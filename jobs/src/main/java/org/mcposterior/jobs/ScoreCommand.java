@@ -147,6 +147,10 @@ public final class ScoreCommand implements Callable<Integer> {
         .topK(topK).master(master).scorer(scorer).build();
   }
 
+  /** The entry point that ran this command, which carries the run's observer ({@link Main#runAndExit}). */
+  @picocli.CommandLine.ParentCommand
+  Main main;
+
   @Override
   public Integer call() throws Exception {
     ScoreSettings s = settings();
@@ -170,7 +174,7 @@ public final class ScoreCommand implements Callable<Integer> {
     boolean ownSession = SparkSession.getDefaultSession().isEmpty();
     SparkSession spark = session("mcposterior score", master);
     try {
-      var summary = ScoreJob.run(spark, s);
+      var summary = ScoreJob.run(spark, s, main == null ? org.mcposterior.spark.RunObserver.NONE : main.observer());
       System.out.println("mcposterior score: " + ((java.util.Map<?, ?>) summary.get("counts")).get("scored")
           + " examples scored, top " + topK + " by " + heuristic + " written to " + out);
       if (report != null) {

@@ -16,6 +16,7 @@ import org.apache.spark.sql.SparkSession;
 import org.mcposterior.spark.ModelFiles;
 import org.mcposterior.spark.PosteriorScorer;
 import org.mcposterior.spark.RunFormat;
+import org.mcposterior.spark.RunObserver;
 import org.mcposterior.spark.ScoredPool;
 import org.mcposterior.spark.ValidatedPool;
 import org.slf4j.Logger;
@@ -50,6 +51,14 @@ public final class ScoreJob {
    * tasks on 2 cores, one core idle for a third of the run).
    */
   public static Map<String, Object> run(SparkSession spark, ScoreSettings s) throws IOException {
+    return run(spark, s, RunObserver.NONE);
+  }
+
+  /**
+   * {@link #run(SparkSession, ScoreSettings)}, with {@code observer} told as each scoring task starts
+   * and before the output is committed ({@link RunObserver}: how tests act at a known point of a run).
+   */
+  public static Map<String, Object> run(SparkSession spark, ScoreSettings s, RunObserver observer) throws IOException {
     String key = "spark.sql.files.minPartitionNum";
     boolean set = spark.conf().contains(key);
     if (!set) {
@@ -64,7 +73,7 @@ public final class ScoreJob {
       Configuration hadoop = spark.sparkContext().hadoopConfiguration();
       try (OutputDir out = OutputDir.claim(s.out(), s.overwrite(), inputs, hadoop, "score", true)) {
         try {
-          return score(spark, s, t0, heap, out, hadoop);
+          return score(spark, s, t0, heap, out, hadoop, observer);
         } catch (Throwable e) {
           out.abort(e);
           throw e;
@@ -78,7 +87,7 @@ public final class ScoreJob {
   }
 
   private static Map<String, Object> score(SparkSession spark, ScoreSettings s, long t0, HeapPeak heap, OutputDir out,
-      Configuration hadoop) throws IOException {
+      Configuration hadoop, RunObserver observer) throws IOException {
     byte[] model = ModelFiles.read(UserPaths.parse("--model", s.model()), s.model(), hadoop);
     PosteriorScorer scorer = PosteriorScorer.fromBytes(model, s.model(), s.scorer());
     Map<String, Object> timings = new LinkedHashMap<>();
@@ -88,7 +97,7 @@ public final class ScoreJob {
     ValidatedPool target = s.target() == null ? null
         : PoolReader.read(spark, s, s.target(), scorer, "target");
     timings.put("validate_seconds", seconds(tv));
-    ScoredPool scored = scorer.score(pool);
+    ScoredPool scored = scorer.score(pool, observer);
     scorer.checkSelection(s.topK(), target);
     LOG.info("scoring {} examples: {} partitions x {} iteration shards, T = {}", pool.scored(), scored.partitions(),
         scored.shards(), s.iterations());
@@ -158,7 +167,7 @@ public final class ScoreJob {
     summary.put("spark", Map.of("master", spark.sparkContext().master(), "app_id", spark.sparkContext().applicationId(),
         "version", spark.version()));
     writeJson(out.fs(), new Path(out.tmpPath(), OutputDir.SUMMARY), summary);
-    out.commit();
+    out.commit(observer);
     LOG.info("wrote {} scores and the top {} by {} to {}{}", pool.scored(), picked, s.heuristic(), s.out(),
         resumed.partitions().isEmpty() ? "" : " (" + resumed.partitions().size() + " of " + scored.outputPartitions()
             + " partitions reused from the earlier run, " + (scored.outputPartitions() - resumed.partitions().size())
