@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mcposterior.jobs.Main;
 import org.mcposterior.models.ReferenceNetworks;
 import org.mcposterior.models.Network;
+import org.mcposterior.jobs.testsupport.SharedSpark;
 
 /**
  * The scoring job submitted through SparkSubmit, exactly as spark-submit would, to a real Spark
@@ -48,6 +49,7 @@ class ScoreJobClusterTest {
     Network.of(ReferenceNetworks.mlp(3)).save(model);
     pool = dir.resolve("pool.parquet");
     Path localOut = dir.resolve("local");
+    SharedSpark.stop(); // sessions of its own, stopped before the cluster starts: the cluster needs the memory
     SparkSession spark = SparkSession.builder().master("local[2]").appName("cluster-test-setup")
         .config("spark.ui.enabled", "false").getOrCreate();
     try {

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mcposterior.jobs.Main;
 import org.mcposterior.models.Network;
 import org.mcposterior.models.ReferenceNetworks;
+import org.mcposterior.jobs.testsupport.SharedSpark;
 
 /**
  * The scoring job on a real YARN cluster with HDFS, both inside the test run (Hadoop's
@@ -56,6 +57,7 @@ class YarnClusterTest {
     Network.of(ReferenceNetworks.mlp(3)).save(localModel);
     Path localPool = dir.resolve("pool.parquet");
     Path localOut = dir.resolve("local");
+    SharedSpark.stop(); // sessions of its own, stopped before the cluster starts: the cluster needs the memory
     SparkSession spark = SparkSession.builder().master("local[2]").appName("yarn-test-setup")
         .config("spark.ui.enabled", "false").getOrCreate();
     try {

@@ -10,10 +10,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mcposterior.jobs.testsupport.SharedSpark;
 
 /**
  * Bad input to {@code report} (and {@code score --report}) through the command line: one clear
@@ -28,19 +28,13 @@ class ReportBadInputTest {
 
   @BeforeAll
   static void setUp() throws Exception {
-    spark = SparkSession.builder().master("local[2]").appName("ReportBadInputTest").config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "4").getOrCreate();
+    spark = SharedSpark.session();
     model = ReportFixtures.cnn(dir);
     pool = ReportFixtures.imagePool(spark, dir, "pool", 60);
     scored = dir.resolve("scored");
     ReportFixtures.Run r = ReportFixtures.cli("score", "--model", model.toString(), "--pool", pool.toString(), "--out",
         scored.toString(), "--input-shape", "1,8,8", "--iterations", "4", "--top-k", "5");
     assertEquals(0, r.code(), r.err());
-  }
-
-  @AfterAll
-  static void tearDown() {
-    spark.stop();
   }
 
   static List<String> listing(Path d) throws Exception {
