@@ -28,6 +28,8 @@ def runs(root, pattern):
         if not m or not os.path.isfile(os.path.join(root, name, 'steps.json')):
             continue
         steps = json.load(open(os.path.join(root, name, 'steps.json')))
+        if isinstance(steps, dict):  # format_version 1 and later: the steps under "steps"
+            steps = steps['steps']
         summary = json.load(open(os.path.join(root, name, 'summary.json')))
         out.setdefault(m.group(1), []).append((int(m.group(2)), steps, summary))
     return out

@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
  * with {@code -Dmcposterior.log}, else the driver's log) and, with {@code --verbose}, to standard
  * error as well.
  */
-@Command(name = "mcposterior", mixinStandardHelpOptions = true, version = "mcposterior 0.1.0",
+@Command(name = "mcposterior", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Monte-Carlo posteriors for Deeplearning4j models, at Spark scale.",
     subcommands = {ScoreCommand.class, SampleCommand.class, ReportCommand.class, DemoCommand.class, BenchCommand.class,
         org.mcposterior.jobs.learn.LearnCommand.class})
@@ -30,6 +30,26 @@ public final class Main implements Callable<Integer> {
 
   @Spec
   CommandSpec spec;
+
+  private final org.mcposterior.spark.RunObserver observer;
+
+  private Main(org.mcposterior.spark.RunObserver observer) {
+    this.observer = observer;
+  }
+
+  /** What the commands' runs tell of their progress ({@link org.mcposterior.spark.RunObserver}); none but in tests. */
+  org.mcposterior.spark.RunObserver observer() {
+    return observer;
+  }
+
+  /** {@code --version}: the build's own version ({@link org.mcposterior.platform.BuildInfo}). */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"mcposterior " + org.mcposterior.platform.BuildInfo.version() + " (Deeplearning4j "
+          + org.mcposterior.platform.BuildInfo.deeplearning4jVersion() + ")"};
+    }
+  }
 
   @Override
   public Integer call() {
@@ -45,10 +65,20 @@ public final class Main implements Callable<Integer> {
 
   /** Runs the command line with the given output and error writers; returns the exit code. */
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
+    return execute(org.mcposterior.spark.RunObserver.NONE, out, err, args);
+  }
+
+  /**
+   * {@link #execute(PrintWriter, PrintWriter, String...)} with {@code observer} told of the run's
+   * progress ({@code score}'s tasks and commit): the seam through which tests act at a known point
+   * of a run.
+   */
+  public static int execute(org.mcposterior.spark.RunObserver observer, PrintWriter out, PrintWriter err,
+      String... args) {
     if (!SparkLine.check(err)) {
       return Failure.FAILED; // a jar of the wrong Spark/Scala line stops here, before any Spark class links
     }
-    CommandLine cl = new CommandLine(new Main());
+    CommandLine cl = new CommandLine(new Main(observer));
     cl.setOut(out);
     cl.setErr(err);
     cl.setParameterExceptionHandler((ex, a) -> {
@@ -96,7 +126,16 @@ public final class Main implements Callable<Integer> {
    * failure still exits with its code, which the ApplicationMaster reports as FAILED.
    */
   public static void main(String[] args) {
-    int code = execute(args);
+    runAndExit(org.mcposterior.spark.RunObserver.NONE, args);
+  }
+
+  /**
+   * {@link #main}, with {@code observer} told of the run's progress: the entry point of test-only
+   * main classes that install a {@link org.mcposterior.spark.RunObserver} in a separate JVM (the
+   * command-line and cluster tests), which then exits exactly as {@code main} does.
+   */
+  public static void runAndExit(org.mcposterior.spark.RunObserver observer, String... args) {
+    int code = execute(observer, new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
     if (code == 0 && inYarnApplicationMaster()) {
       return;
     }

@@ -45,6 +45,10 @@ public final class ScoreCommand implements Callable<Integer> {
     return b.build();
   }
 
+  /** The entry point that ran this command, which carries the run's observer ({@link Main#runAndExit}). */
+  @picocli.CommandLine.ParentCommand
+  Main main;
+
   @Override
   public Integer call() throws Exception {
     ScoreSettings s = settings();
@@ -74,7 +78,7 @@ public final class ScoreCommand implements Callable<Integer> {
     org.mcposterior.jobs.score.ScoringParts.precheckOutput(out, overwrite, outInputs); // before Spark starts
     try (CommandSession session = CommandSession.open("mcposterior score", master)) {
       SparkSession spark = session.spark();
-      var summary = ScoreJob.run(spark, s);
+      var summary = ScoreJob.run(spark, s, main == null ? org.mcposterior.spark.RunObserver.NONE : main.observer());
       System.out.println("mcposterior score: " + ((java.util.Map<?, ?>) summary.get("counts")).get("scored")
           + " examples scored, top " + s.topK() + " by " + s.scorer().heuristic() + " written to " + out);
       if (report != null) {

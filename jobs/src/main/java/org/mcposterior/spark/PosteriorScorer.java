@@ -236,6 +236,14 @@ public final class PosteriorScorer {
 
   /** As {@link #score(Dataset)} for a pool validated already, with the plan it runs as. */
   public ScoredPool score(ValidatedPool pool) {
+    return score(pool, RunObserver.NONE);
+  }
+
+  /**
+   * As {@link #score(ValidatedPool)}, with {@code observer} told as each scoring task starts (on
+   * its executor; see {@link RunObserver}).
+   */
+  public ScoredPool score(ValidatedPool pool, RunObserver observer) {
     if (settings.partitions() > pool.scored()) {
       throw new InvalidSettingsException("--partitions = " + settings.partitions() + " is more than the "
           + pool.scored() + " examples of the pool; expected at most " + pool.scored()
@@ -252,7 +260,7 @@ public final class PosteriorScorer {
     ResourceCheck.check(spark, settings, plan, outputs, featureLength());
     LongAccumulator progress = spark.sparkContext().longAccumulator("mcposterior example-shards sampled");
     ScoreTask task = new ScoreTask(model(spark.sparkContext()), fingerprint, settings, settings.samplerConfig(),
-        shape, view, progress, sequence);
+        shape, view, progress, sequence).observedBy(observer);
     ScoreRows rows = new ScoreRows(settings, view, sequence);
     JavaRDD<Row> scored = plan.shards() == 1 ? Sampling.unsharded(examples, task, rows, settings)
         : Sampling.sharded(examples, task, rows, settings, plan, jsc);

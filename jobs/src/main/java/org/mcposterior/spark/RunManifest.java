@@ -43,8 +43,6 @@ import org.apache.hadoop.fs.Path;
 public final class RunManifest {
   /** The manifest's file name, at the top of an output folder. */
   public static final String FILE = "manifest.json";
-  /** The format this code writes and the only one it reads. */
-  public static final int VERSION = 1;
   /** A run id: a UUID in its canonical lower-case form, nothing else (claims and markers are checked against it). */
   public static final Pattern RUN_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
   private static final String FORMAT = "mcposterior-output-manifest";
@@ -52,8 +50,16 @@ public final class RunManifest {
   /** One file: relative path, bytes, SHA-256 in lower-case hex. */
   public record Entry(String path, long size, String sha256) {}
 
-  /** The outcome of checking a folder: its manifest when the folder matches it, else what is wrong. */
-  public record Check(RunManifest manifest, String problem) {
+  /**
+   * The outcome of checking a folder: its manifest when the folder matches it, else what is wrong;
+   * {@code unsupported} is set when the manifest is of a format version this build does not read
+   * ({@link RunFormat#MANIFEST}), whose paragraph readers throw as it is.
+   */
+  public record Check(RunManifest manifest, String problem, UnsupportedFormatException unsupported) {
+    Check(RunManifest manifest, String problem) {
+      this(manifest, problem, null);
+    }
+
     public boolean valid() {
       return manifest != null;
     }
@@ -112,7 +118,7 @@ public final class RunManifest {
     ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     ObjectNode root = json.createObjectNode();
     root.put("format", FORMAT);
-    root.put("version", VERSION);
+    root.put(RunFormat.MANIFEST.field(), RunFormat.MANIFEST.version());
     root.put("run", runId);
     root.put("command", command);
     ArrayNode fl = root.putArray("files");
@@ -137,6 +143,8 @@ public final class RunManifest {
     RunManifest m;
     try {
       m = parse(fs, mf);
+    } catch (UnsupportedFormatException e) {
+      return new Check(null, "its " + FILE + " is not a valid mcposterior manifest (" + e.getMessage() + ")", e);
     } catch (IllegalArgumentException e) {
       return new Check(null, "its " + FILE + " is not a valid mcposterior manifest (" + e.getMessage() + ")");
     }
@@ -196,6 +204,9 @@ public final class RunManifest {
           + "; " + expected);
     }
     Check c = check(fs, dir);
+    if (c.unsupported() != null) {
+      throw c.unsupported();
+    }
     if (!c.valid()) {
       throw new InvalidInputException(name + " is not a " + command + " output as its run left it: " + c.problem()
           + "; nothing was read from it: give the --out folder of a finished " + command + " run, unchanged ("
@@ -218,10 +229,7 @@ public final class RunManifest {
     if (root == null || !root.isObject() || !FORMAT.equals(root.path("format").asText())) {
       throw new IllegalArgumentException("no \"format\": \"" + FORMAT + "\"");
     }
-    if (!root.path("version").isInt() || root.path("version").asInt() != VERSION) {
-      throw new IllegalArgumentException("format version " + root.path("version") + ", this mcposterior reads version "
-          + VERSION + " only; read it with the mcposterior that wrote it");
-    }
+    RunFormat.MANIFEST.check(mf.toString(), root);
     String run = root.path("run").asText();
     if (!RUN_ID.matcher(run).matches()) {
       throw new IllegalArgumentException("run id '" + abbreviate(run) + "' is not of the form a run writes");

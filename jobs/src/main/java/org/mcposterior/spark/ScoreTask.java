@@ -37,6 +37,7 @@ final class ScoreTask implements Serializable {
   private final OutputView view;
   private final LongAccumulator progress;
   private final SequenceLayout sequence;
+  private final RunObserver observer;
 
   /**
    * @param sequence the layout of a sequence network's examples, whose shorter examples are padded
@@ -52,6 +53,24 @@ final class ScoreTask implements Serializable {
     this.config = config;
     this.inputShape = inputShape.clone();
     this.progress = progress;
+    this.observer = RunObserver.NONE;
+  }
+
+  /** This task, with {@code observer} told when each of its runs starts sampling ({@link RunObserver#taskStarted}). */
+  ScoreTask observedBy(RunObserver observer) {
+    return new ScoreTask(this, observer);
+  }
+
+  private ScoreTask(ScoreTask t, RunObserver observer) {
+    this.model = t.model;
+    this.fingerprint = t.fingerprint;
+    this.settings = t.settings;
+    this.config = t.config;
+    this.inputShape = t.inputShape;
+    this.view = t.view;
+    this.progress = t.progress;
+    this.sequence = t.sequence;
+    this.observer = observer;
   }
 
   /**
@@ -59,28 +78,6 @@ final class ScoreTask implements Serializable {
    * its masks) and its features.
    */
   record Example(Object id, String key, float[] features) implements Serializable {}
-
-  /**
-   * Fault-injection hook for the cluster tests: with {@code -Dmcposterior.taskMarkerDir=<dir>} on
-   * the executors, each task announces that it is sampling by writing its JVM's pid to a new file
-   * there (written under a temporary name, then moved into place), so a test can kill an executor
-   * that is certainly in the middle of a task. Off unless the property is set.
-   */
-  private static void markTaskStart() {
-    String dir = System.getProperty("mcposterior.taskMarkerDir");
-    if (dir == null) {
-      return;
-    }
-    try {
-      java.nio.file.Path d = java.nio.file.Files.createDirectories(java.nio.file.Path.of(dir));
-      String name = ProcessHandle.current().pid() + "-" + System.nanoTime();
-      java.nio.file.Path tmp = d.resolve("." + name);
-      java.nio.file.Files.writeString(tmp, Long.toString(ProcessHandle.current().pid()));
-      java.nio.file.Files.move(tmp, d.resolve(name), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot write the task marker into " + dir, e);
-    }
-  }
 
   /** A batch of examples and their samples (in the output kind's view) for iterations [start, end). */
   interface BatchConsumer {
@@ -104,7 +101,7 @@ final class ScoreTask implements Serializable {
   void run(Iterator<Example> it, int start, int end, BatchConsumer consumer) {
     try (ExecutorSamplers.Lease lease = ExecutorSamplers.lease(fingerprint, model, settings, config)) {
       PosteriorSampler sampler = lease.sampler();
-      markTaskStart();
+      observer.taskStarted();
       int len = 1;
       for (int d : inputShape) {
         len *= d;

@@ -16,6 +16,7 @@ import org.mcposterior.testsupport.Networks;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.mcposterior.jobs.testsupport.SharedSpark;
 
 /**
  * Spark 4 and DL4J share one JVM: DL4J drags in old commons-lang3 and slf4j-api that break
@@ -35,32 +36,27 @@ class SparkDl4jCompatibilityTest {
       expectedSamples = s.predictOnBatch(x, 5).toFloatArray();
     }
 
-    SparkSession spark = SparkSession.builder().master("local[2]").appName("compat")
-        .config("spark.ui.enabled", "false").getOrCreate();
-    try {
-      JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-      List<float[][]> results = jsc.parallelize(List.of(0, 1), 2).map(i -> {
-        Network n = Network.fromBytes(model, "broadcast");
-        INDArray in = Nd4j.create(new float[] {0f, .1f, .2f, .3f, .4f, .5f, .6f, .7f}, new long[] {2, 4}, DataType.FLOAT);
-        float[] out = n.output(in)[0].data().asFloat();
-        try (PosteriorSampler s = PosteriorSampler.of(McDropout.patch(n.model()), SamplerConfig.defaults())) {
-          return new float[][] {out, s.predictOnBatch(in, 5).toFloatArray()};
-        }
-      }).collect();
-      assertEquals(2, results.size());
-      for (float[][] r : results) {
-        assertEquals(expected.length, r[0].length);
-        for (int i = 0; i < expected.length; i++) {
-          assertEquals(expected[i], r[0][i], 1e-6, "DL4J output inside a Spark task");
-        }
-        for (int i = 0; i < expectedSamples.length; i++) {
-          assertEquals(expectedSamples[i], r[1][i], 0f, "MC samples inside a Spark task equal the driver's");
-        }
+    SparkSession spark = SharedSpark.session();
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    List<float[][]> results = jsc.parallelize(List.of(0, 1), 2).map(i -> {
+      Network n = Network.fromBytes(model, "broadcast");
+      INDArray in = Nd4j.create(new float[] {0f, .1f, .2f, .3f, .4f, .5f, .6f, .7f}, new long[] {2, 4}, DataType.FLOAT);
+      float[] out = n.output(in)[0].data().asFloat();
+      try (PosteriorSampler s = PosteriorSampler.of(McDropout.patch(n.model()), SamplerConfig.defaults())) {
+        return new float[][] {out, s.predictOnBatch(in, 5).toFloatArray()};
       }
-      // Spark SQL works too (the commons-lang3 pin is what makes this line pass).
-      assertTrue(spark.range(10).selectExpr("sum(id)").collectAsList().get(0).getLong(0) == 45L);
-    } finally {
-      spark.stop();
+    }).collect();
+    assertEquals(2, results.size());
+    for (float[][] r : results) {
+      assertEquals(expected.length, r[0].length);
+      for (int i = 0; i < expected.length; i++) {
+        assertEquals(expected[i], r[0][i], 1e-6, "DL4J output inside a Spark task");
+      }
+      for (int i = 0; i < expectedSamples.length; i++) {
+        assertEquals(expectedSamples[i], r[1][i], 0f, "MC samples inside a Spark task equal the driver's");
+      }
     }
+    // Spark SQL works too (the commons-lang3 pin is what makes this line pass).
+    assertTrue(spark.range(10).selectExpr("sum(id)").collectAsList().get(0).getLong(0) == 45L);
   }
 }

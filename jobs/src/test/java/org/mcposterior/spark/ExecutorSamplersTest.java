@@ -11,7 +11,6 @@ import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +18,7 @@ import org.mcposterior.jobs.score.Fixtures;
 import org.mcposterior.models.Network;
 import org.mcposterior.sampling.PosteriorSampler;
 import org.mcposterior.testsupport.Networks;
+import org.mcposterior.jobs.testsupport.SharedSpark;
 
 /**
  * The executor-side sampler cache: one sampler per model and settings, shared while in use, and
@@ -31,13 +31,7 @@ class ExecutorSamplersTest {
 
   @BeforeAll
   static void setUp() {
-    spark = SparkSession.builder().master("local[2]").appName("ExecutorSamplersTest").config("spark.ui.enabled", "false")
-        .getOrCreate();
-  }
-
-  @AfterAll
-  static void tearDown() {
-    spark.stop();
+    spark = SharedSpark.session();
   }
 
   @Test

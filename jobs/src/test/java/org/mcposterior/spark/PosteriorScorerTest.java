@@ -20,7 +20,6 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +33,7 @@ import org.mcposterior.randomness.MaskMode;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.mcposterior.jobs.testsupport.SharedSpark;
 
 /**
  * The scoring API in Spark local mode: equal to the {@code score} job for the same seed, lazy
@@ -53,8 +53,7 @@ class PosteriorScorerTest {
 
   @BeforeAll
   static void setUp() throws Exception {
-    spark = SparkSession.builder().master("local[2]").appName("PosteriorScorerTest").config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "4").getOrCreate();
+    spark = SharedSpark.session();
     net = Networks.tabularMlp(7);
     model = Fixtures.save(net, dir, "mlp.zip");
     x = Fixtures.features(11, 150, 12);
@@ -64,11 +63,6 @@ class PosteriorScorerTest {
     // sees the same batches: float GEMMs of other batch shapes round differently (about 1e-8),
     // which ScoreJobTest's partition-invariance test allows for at 1e-6.
     pool3 = pool.repartition(3);
-  }
-
-  @AfterAll
-  static void tearDown() {
-    spark.stop();
   }
 
   /** An in-memory DataFrame of rows [from, to) of {@code x}, ids "ex-i" (as Fixtures.parquetPool). */

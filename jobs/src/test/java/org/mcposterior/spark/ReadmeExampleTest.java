@@ -10,12 +10,12 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mcposterior.testsupport.Networks;
 import org.mcposterior.jobs.score.Fixtures;
+import org.mcposterior.jobs.testsupport.SharedSpark;
 
 /**
  * The README's "Scoring from Spark code" example runs as written: the lines between the markers
@@ -27,13 +27,7 @@ class ReadmeExampleTest {
 
   @BeforeAll
   static void setUp() {
-    spark = SparkSession.builder().master("local[2]").appName("ReadmeExampleTest").config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "4").getOrCreate();
-  }
-
-  @AfterAll
-  static void tearDown() {
-    spark.stop();
+    spark = SharedSpark.session();
   }
 
   @Test

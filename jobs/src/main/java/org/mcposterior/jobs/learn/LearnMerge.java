@@ -21,11 +21,13 @@ import org.mcposterior.learning.Query;
 import org.mcposterior.learning.Step;
 import org.mcposterior.learning.TrainingReport;
 import org.mcposterior.spark.CauseText;
+import org.mcposterior.spark.RunFormat;
 
 /**
  * {@code learn --merge}: combines finished runs (their {@code summary.json} and {@code steps.json})
  * into one output with curves over all their seeds, written like a run's own ({@link
- * LearnJob#writeAside}).
+ * LearnJob#writeAside}). Each file's format version is checked before anything else of it is
+ * read ({@link RunFormat}).
  */
 public final class LearnMerge {
   private LearnMerge() {}
@@ -69,6 +71,8 @@ public final class LearnMerge {
         throw new JobInputException("--merge " + run + " is not a finished learn output (summary.json and"
             + " steps.json): " + CauseText.of(e), e);
       }
+      RunFormat.SUMMARY.check("--merge " + run.resolve("summary.json"), summary);
+      steps = stepsOf(run, steps);
       @SuppressWarnings("unchecked")
       Map<String, Object> settings = json.convertValue(summary.get("settings"), Map.class);
       Map<String, Object> comparable = new LinkedHashMap<>(settings);
@@ -132,6 +136,23 @@ public final class LearnMerge {
             Map.of("merged_from", runs.stream().map(r -> r.toAbsolutePath().normalize().toString()).toList()));
       }
     }, () -> log.accept("learn: merged " + runs.size() + " runs into " + out));
+  }
+
+  /**
+   * The list of steps in a {@code steps.json}, its format version checked ({@link RunFormat#STEPS}):
+   * an object with the steps under {@code "steps"}, or, from before steps files had a version, the
+   * bare list of the same steps (read as version 1).
+   */
+  static JsonNode stepsOf(Path run, JsonNode file) {
+    String where = "--merge " + run.resolve("steps.json");
+    if (file != null && file.isArray()) {
+      return file;
+    }
+    RunFormat.STEPS.check(where, file);
+    if (file == null || !file.path("steps").isArray()) {
+      throw new InvalidInputException(where + " holds no list of steps; expected the steps.json a learn run writes");
+    }
+    return file.get("steps");
   }
 
   private static StepResult step(JsonNode n) {

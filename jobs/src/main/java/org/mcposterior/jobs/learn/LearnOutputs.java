@@ -16,12 +16,15 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.mcposterior.heuristics.Heuristic;
+import org.mcposterior.spark.RunFormat;
 import org.mcposterior.training.CurveSummary;
 
 /**
  * What a learn output holds besides its page: the summary (settings, machine, per-heuristic
  * curves summarised over seeds, labels to reach Random's final accuracy, timings) and the files
- * {@code summary.json}, {@code steps.json} and {@code steps/} (Parquet, one row per step).
+ * {@code summary.json}, {@code steps.json} and {@code steps/} (Parquet, one row per step). Both
+ * JSON files begin with their format version and the versions that wrote them ({@link RunFormat});
+ * {@code steps.json} holds the steps under {@code "steps"}, one object per step.
  */
 final class LearnOutputs {
   /** Curve metrics summarised over seeds, in the summary and the page. */
@@ -52,7 +55,7 @@ final class LearnOutputs {
   /** Settings, per-heuristic curves (mean and sd over seeds), labels to reach Random's final accuracy, timings. */
   static Map<String, Object> summary(LearnSettings s, List<LearnRun.Curve> curves,
       Map<String, Map<String, CurveSummary>> bySeeds, double seconds) {
-    Map<String, Object> m = new LinkedHashMap<>();
+    Map<String, Object> m = new LinkedHashMap<>(RunFormat.SUMMARY.header());
     m.put("status", "succeeded");
     m.put("settings", s.toMap());
     m.put("machine", machine());
@@ -141,7 +144,9 @@ final class LearnOutputs {
         rows.add(RowFactory.create(v.toArray()));
       }
     }
-    json.writeValue(dir.resolve("steps.json").toFile(), steps);
+    Map<String, Object> stepsFile = new LinkedHashMap<>(RunFormat.STEPS.header());
+    stepsFile.put("steps", steps);
+    json.writeValue(dir.resolve("steps.json").toFile(), stepsFile);
     List<StructField> f = new ArrayList<>();
     f.add(DataTypes.createStructField("heuristic", DataTypes.StringType, false));
     f.add(DataTypes.createStructField("seed", DataTypes.LongType, false));

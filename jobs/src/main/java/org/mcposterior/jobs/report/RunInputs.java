@@ -22,6 +22,7 @@ import org.apache.spark.sql.types.StructType;
 import org.mcposterior.jobs.score.ScoreSettings;
 import org.mcposterior.jobs.score.ScoringParts;
 import org.mcposterior.spark.CauseText;
+import org.mcposterior.spark.RunFormat;
 
 /**
  * What the report reads of the run it describes, each checked with a {@link ReportInputException}
@@ -56,6 +57,7 @@ final class RunInputs {
         throw new ReportInputException("--scores " + scores + "/summary.json is not a score run summary (not JSON: "
             + CauseText.clean(e.getOriginalMessage()) + "); expected the summary.json a score run writes", e);
       }
+      RunFormat.SUMMARY.check("--scores " + scores + "/summary.json", m);
       if (!"succeeded".equals(m.get("status")) || !(m.get("settings") instanceof Map)) {
         throw new ReportInputException("--scores " + scores + "/summary.json is not the summary of a finished score"
             + " run (no status \"succeeded\" and settings); expected the --out folder of a finished score run");

@@ -207,7 +207,7 @@ public final class SampleJob {
   /** {@code summary.json}: the settings, the model, the shapes, every summary, the timings. */
   private static Map<String, Object> summary(SampleSettings s, org.apache.hadoop.conf.Configuration hadoop, Network net,
       Inputs in, Samples samples, List<List<PosteriorSummary>> stats, double sampleSeconds, long t0) {
-    Map<String, Object> summary = new LinkedHashMap<>();
+    Map<String, Object> summary = new LinkedHashMap<>(org.mcposterior.spark.RunFormat.SUMMARY.header());
     summary.put("status", "succeeded");
     summary.put("settings", s.example() != null ? SummaryPaths.qualified(s.toMap(), hadoop, "out")
         : SummaryPaths.qualified(s.toMap(), hadoop, "model", "input", "out"));

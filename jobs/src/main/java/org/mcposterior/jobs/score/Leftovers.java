@@ -10,7 +10,9 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 import org.mcposterior.spark.RawFiles;
+import org.mcposterior.spark.RunFormat;
 import org.mcposterior.spark.RunManifest;
+import org.mcposterior.spark.UnsupportedFormatException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,10 +95,30 @@ final class Leftovers {
     Path marker = RawFiles.child(dir, OutputDir.MARKER);
     if (RawFiles.exists(fs, marker)) {
       byte[] b = RawFiles.readBelow(fs, marker, 256);
-      return b != null && new String(b, StandardCharsets.UTF_8).equals(OutputDir.markerText(run));
+      return b != null && markerNames(new String(b, StandardCharsets.UTF_8), run, marker);
     }
     RunManifest.Check c = RunManifest.check(fs, dir);
     return c.valid() && c.manifest().runId().equals(run);
+  }
+
+  /**
+   * Whether a marker's text names {@code run}: this build's marker ({@link OutputDir#markerText}),
+   * or one from before markers had a format version ({@code run=<id>} alone, read as version 1). A
+   * marker of a newer format ({@link RunFormat#MARKER}) is a newer mcposterior's: not ours to
+   * touch, so its folder is left alone, and the log says why.
+   */
+  static boolean markerNames(String text, String run, Path marker) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(RunFormat.MARKER.field() + "=([0-9]{1,9})\n.*",
+        java.util.regex.Pattern.DOTALL).matcher(text);
+    if (m.matches()) {
+      try {
+        RunFormat.MARKER.checkText("the marker " + marker, m.group(1));
+      } catch (UnsupportedFormatException e) {
+        LOG.warn("{}; its folder is left alone", e.getMessage());
+        return false;
+      }
+    }
+    return text.equals(OutputDir.markerText(run)) || text.equals("run=" + run + "\n");
   }
 
   private static long mtime(FileSystem fs, Path p) {

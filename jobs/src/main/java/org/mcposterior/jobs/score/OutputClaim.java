@@ -17,11 +17,13 @@ import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.mcposterior.spark.RawFiles;
+import org.mcposterior.spark.RunFormat;
 
 /**
  * An exclusive claim on one output path for the duration of a run: the file {@code <out>.lock}
  * beside it, created atomically (O_EXCL on the local file system, {@code create(overwrite=false)}
- * on HDFS and other Hadoop file systems), holding the run's id, host, process id and process start.
+ * on HDFS and other Hadoop file systems), holding its format version ({@link RunFormat#CLAIM}), the
+ * run's id, host, process id and process start.
  *
  * <p>A claim is alive while its process is (same host: the process id exists and started when the
  * claim says, so a reused pid does not count) or, for a claim from another host, while its
@@ -138,6 +140,8 @@ final class OutputClaim implements AutoCloseable {
   }
 
   private static final java.util.Set<String> KEYS = java.util.Set.of("run", "host", "pid", "process_start", "since");
+  /** The line that holds the claim's format version ({@link RunFormat#CLAIM}); absent in claims from before it. */
+  private static final String FORMAT = RunFormat.CLAIM.field();
 
   private static Holder parse(Path file, byte[] bytes) {
     if (bytes.length > 4096) {
@@ -150,15 +154,30 @@ final class OutputClaim implements AutoCloseable {
       throw new NotAClaimException(file, "it is not text");
     }
     java.util.Map<String, String> kv = new java.util.HashMap<>();
+    String badLine = null;
     for (String line : text.split("\n", -1)) {
       if (line.isEmpty() || line.startsWith("#")) {
         continue;
       }
       int eq = line.indexOf('=');
       String k = eq < 0 ? line : line.substring(0, eq);
-      if (eq < 0 || !KEYS.contains(k) || kv.put(k, line.substring(eq + 1)) != null) {
+      if (eq < 0 || kv.put(k, line.substring(eq + 1)) != null) {
         throw new NotAClaimException(file, "the line '" + shorten(line) + "' is not one of a claim's");
       }
+      if (!KEYS.contains(k) && !k.equals(FORMAT) && badLine == null) {
+        badLine = line;
+      }
+    }
+    String format = kv.remove(FORMAT);
+    if (format != null) {
+      if (!format.matches("[0-9]{1,9}")) {
+        throw new NotAClaimException(file, "its format version '" + shorten(format) + "' is not a number");
+      }
+      // Before the keys: a claim of a newer format may hold other keys, and still be a live run's.
+      RunFormat.CLAIM.checkText("the claim file " + file + " beside --out", format);
+    }
+    if (badLine != null) {
+      throw new NotAClaimException(file, "the line '" + shorten(badLine) + "' is not one of a claim's");
     }
     if (!kv.keySet().equals(KEYS)) {
       throw new NotAClaimException(file, "it lacks " + new java.util.TreeSet<>(
@@ -258,6 +277,7 @@ final class OutputClaim implements AutoCloseable {
 
   private static byte[] encode(Holder h) {
     String s = "# mcposterior: this run is writing the output beside this file; deleted when the run ends\n"
+        + FORMAT + "=" + RunFormat.CLAIM.version() + "\n"
         + "run=" + h.runId() + "\nhost=" + h.host() + "\npid=" + h.pid() + "\nprocess_start=" + h.processStart()
         + "\nsince=" + h.since() + "\n";
     return s.getBytes(StandardCharsets.UTF_8);

@@ -77,9 +77,13 @@ final class OutputDir implements AutoCloseable {
     this.tmp = UserPaths.sibling(out, ".tmp-" + claim.self().runId());
   }
 
-  /** The marker file's whole content for {@code runId}. */
+  /**
+   * The marker file's whole content for {@code runId}: its format version ({@link
+   * org.mcposterior.spark.RunFormat#MARKER}) and the run id.
+   */
   static String markerText(String runId) {
-    return "run=" + runId + "\n";
+    org.mcposterior.spark.RunFormat f = org.mcposterior.spark.RunFormat.MARKER;
+    return f.field() + "=" + f.version() + "\nrun=" + runId + "\n";
   }
 
   /**
@@ -366,9 +370,14 @@ final class OutputDir implements AutoCloseable {
    *     the claim was taken away; nothing at {@code --out} is changed then
    */
   void commit() throws IOException {
+    commit(org.mcposterior.spark.RunObserver.NONE);
+  }
+
+  /** {@link #commit()}, telling {@code observer} when the output and manifest are written, before anything is checked. */
+  void commit(org.mcposterior.spark.RunObserver observer) throws IOException {
     RunManifest manifest = RunManifest.of(fs, tmp, claim.self().runId(), command, java.util.Set.of(MARKER, RESUME));
     manifest.write(fs, tmp);
-    pauseForTests();
+    observer.beforeCommit();
     if (!claim.stillOurs()) {
       throw new JobInputException("the claim " + OutputClaim.fileOf(out) + " on --out was removed or taken by"
           + " another run while this one was going; this run's output was discarded and nothing at " + out
@@ -416,32 +425,6 @@ final class OutputDir implements AutoCloseable {
     }
     RunManifest.Check c = RunManifest.check(fs, out);
     return c.valid() && c.manifest().runId().equals(previous.runId());
-  }
-
-  /**
-   * Fault-injection hook for the command-line tests: with
-   * {@code -Dmcposterior.faults.pauseBeforeCommit=<dir>} a run that has written its whole output
-   * creates {@code <dir>/paused} and waits (at most five minutes) for {@code <dir>/resume}, so a
-   * test can act at a known point (start a second run, make a folder at {@code --out}, SIGKILL the
-   * driver). Off unless the property is set; it changes no result.
-   */
-  private static void pauseForTests() throws IOException {
-    String dir = System.getProperty("mcposterior.faults.pauseBeforeCommit");
-    if (dir == null) {
-      return;
-    }
-    java.nio.file.Path d = java.nio.file.Path.of(dir);
-    java.nio.file.Files.createDirectories(d);
-    java.nio.file.Files.writeString(d.resolve("paused"), Long.toString(ProcessHandle.current().pid()));
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(5);
-    while (!java.nio.file.Files.exists(d.resolve("resume")) && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new java.io.InterruptedIOException("interrupted while paused before the commit");
-      }
-    }
   }
 
   /**

@@ -64,6 +64,9 @@ final class OutputRules {
       return new Existing(null, true);
     }
     RunManifest.Check c = RunManifest.check(fs, out);
+    if (c.unsupported() != null) {
+      throw c.unsupported(); // a newer mcposterior's output: that version may replace it
+    }
     if (!c.valid()) {
       boolean noManifest = !RawFiles.exists(fs, RawFiles.child(out, RunManifest.FILE));
       throw new JobInputException("--out " + outArg + " exists and is not an mcposterior output as a run left it: "

@@ -8,6 +8,8 @@ import java.util.TreeMap;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
+import org.mcposterior.platform.BuildInfo;
+import org.mcposterior.spark.RunFormat;
 import org.mcposterior.spark.ScoredPool;
 import org.mcposterior.spark.ValidatedPool;
 
@@ -15,7 +17,8 @@ import org.mcposterior.spark.ValidatedPool;
  * What must be equal for a run to reuse a dead run's finished partitions: every setting that can
  * change a score (the summary's settings, less where the output goes, whether to overwrite or
  * resume, and the top-k size and candidates, which only the selection after the scores reads),
- * the model's fingerprint, the identity of every input file (path, size, modification time), and
+ * the key's own format ({@link RunFormat#RESUME_KEY}) and mcposterior's version, the model's
+ * fingerprint, the identity of every input file (path, size, modification time), and
  * the work grid (partitions, shards, and Spark's settings that decide how files are split into
  * partitions). Keys are compared whole; the difference is named to the user.
  */
@@ -34,7 +37,8 @@ final class ResumeKey {
         key.put("setting " + e.getKey(), String.valueOf(e.getValue()));
       }
     }
-    key.put("mcposterior version", ScoreJob.MCPOSTERIOR_VERSION);
+    key.put(RunFormat.RESUME_KEY.field(), Integer.toString(RunFormat.RESUME_KEY.version()));
+    key.put("mcposterior version", BuildInfo.version());
     key.put("model fingerprint", modelFingerprint);
     key.put("pool files", files(spark, pool));
     key.put("target files", target == null ? "none" : files(spark, target));

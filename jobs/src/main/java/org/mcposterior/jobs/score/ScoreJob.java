@@ -15,6 +15,8 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.mcposterior.spark.ModelFiles;
 import org.mcposterior.spark.PosteriorScorer;
+import org.mcposterior.spark.RunFormat;
+import org.mcposterior.spark.RunObserver;
 import org.mcposterior.spark.ScoredPool;
 import org.mcposterior.spark.ValidatedPool;
 import org.slf4j.Logger;
@@ -37,7 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ScoreJob {
   private static final Logger LOG = LoggerFactory.getLogger(ScoreJob.class);
-  static final String MCPOSTERIOR_VERSION = "0.1.0";
 
   private ScoreJob() {}
 
@@ -50,6 +51,14 @@ public final class ScoreJob {
    * tasks on 2 cores, one core idle for a third of the run).
    */
   public static Map<String, Object> run(SparkSession spark, ScoreSettings s) throws IOException {
+    return run(spark, s, RunObserver.NONE);
+  }
+
+  /**
+   * {@link #run(SparkSession, ScoreSettings)}, with {@code observer} told as each scoring task starts
+   * and before the output is committed ({@link RunObserver}: how tests act at a known point of a run).
+   */
+  public static Map<String, Object> run(SparkSession spark, ScoreSettings s, RunObserver observer) throws IOException {
     String key = "spark.sql.files.minPartitionNum";
     boolean set = spark.conf().contains(key);
     if (!set) {
@@ -64,7 +73,7 @@ public final class ScoreJob {
       Configuration hadoop = spark.sparkContext().hadoopConfiguration();
       try (OutputDir out = OutputDir.claim(s.out(), s.overwrite(), inputs, hadoop, "score", true)) {
         try {
-          return score(spark, s, t0, heap, out, hadoop);
+          return score(spark, s, t0, heap, out, hadoop, observer);
         } catch (Throwable e) {
           out.abort(e);
           throw e;
@@ -78,7 +87,7 @@ public final class ScoreJob {
   }
 
   private static Map<String, Object> score(SparkSession spark, ScoreSettings s, long t0, HeapPeak heap, OutputDir out,
-      Configuration hadoop) throws IOException {
+      Configuration hadoop, RunObserver observer) throws IOException {
     byte[] model = ModelFiles.read(UserPaths.parse("--model", s.model()), s.model(), hadoop);
     PosteriorScorer scorer = PosteriorScorer.fromBytes(model, s.model(), s.scorer());
     Map<String, Object> timings = new LinkedHashMap<>();
@@ -88,7 +97,7 @@ public final class ScoreJob {
     ValidatedPool target = s.target() == null ? null
         : PoolReader.read(spark, s.format(), s.target(), scorer, "target");
     timings.put("validate_seconds", seconds(tv));
-    ScoredPool scored = scorer.score(pool);
+    ScoredPool scored = scorer.score(pool, observer);
     scorer.checkSelection(s.topK(), target);
     LOG.info("scoring {} examples: {} partitions x {} iteration shards, T = {}", pool.scored(), scored.partitions(),
         scored.shards(), s.scorer().iterations());
@@ -122,7 +131,7 @@ public final class ScoreJob {
     timings.put("top_k_seconds", seconds(t2));
     timings.put("total_seconds", seconds(t0));
 
-    Map<String, Object> summary = new LinkedHashMap<>();
+    Map<String, Object> summary = new LinkedHashMap<>(RunFormat.SUMMARY.header());
     summary.put("status", "succeeded");
     summary.put("settings", SummaryPaths.qualified(s.toMap(), hadoop, "model", "pool", "out", "target"));
     summary.put("seed", s.scorer().seed());
@@ -157,9 +166,8 @@ public final class ScoreJob {
     summary.put("driver_peak_live_heap_bytes", heap.liveBytes());
     summary.put("spark", Map.of("master", spark.sparkContext().master(), "app_id", spark.sparkContext().applicationId(),
         "version", spark.version()));
-    summary.put("versions", Map.of("mcposterior", MCPOSTERIOR_VERSION, "deeplearning4j", "1.0.0-M2.1"));
     writeJson(out.fs(), new Path(out.tmpPath(), OutputDir.SUMMARY), summary);
-    out.commit();
+    out.commit(observer);
     LOG.info("wrote {} scores and the top {} by {} to {}{}", pool.scored(), picked, s.scorer().heuristic(), s.out(),
         resumed.partitions().isEmpty() ? "" : " (" + resumed.partitions().size() + " of " + scored.outputPartitions()
             + " partitions reused from the earlier run, " + (scored.outputPartitions() - resumed.partitions().size())

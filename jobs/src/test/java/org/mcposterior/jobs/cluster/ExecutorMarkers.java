@@ -12,7 +12,7 @@ import java.util.Optional;
  * writes a file into a marker directory whose whole content is its executor JVM's pid in decimal
  * ({@code ProcessHandle.current().pid()}), written to a temporary (dot-)name and moved into place so
  * it is never read half-written ({@link ClusterSmokeApp} and the product's
- * {@code mcposterior.taskMarkerDir} do this). Stateless.
+ * {@link MarkTaskStarts}, the observer the product's scoring tasks are run with, do this). Stateless.
  */
 final class ExecutorMarkers {
 

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mcposterior.jobs.Main;
 import org.mcposterior.models.ReferenceNetworks;
 import org.mcposterior.models.Network;
+import org.mcposterior.jobs.testsupport.SharedSpark;
 
 /**
  * The scoring job submitted through SparkSubmit, exactly as spark-submit would, to a real Spark
@@ -48,6 +49,7 @@ class ScoreJobClusterTest {
     Network.of(ReferenceNetworks.mlp(3)).save(model);
     pool = dir.resolve("pool.parquet");
     Path localOut = dir.resolve("local");
+    SharedSpark.stop(); // sessions of its own, stopped before the cluster starts: the cluster needs the memory
     SparkSession spark = SparkSession.builder().master("local[2]").appName("cluster-test-setup")
         .config("spark.ui.enabled", "false").getOrCreate();
     try {
@@ -141,10 +143,10 @@ class ScoreJobClusterTest {
   void executorKilledMidTaskStillGivesTheSameOutput() throws Exception {
     Path out = dir.resolve("killed");
     Path markers = dir.resolve("markers");
-    RunningApp app = cluster.submitInBackground(cluster.submitSpec(Main.class.getName())
+    RunningApp app = cluster.submitInBackground(cluster.testAppSubmitSpec(MarkTaskStarts.class.getName())
         .conf("spark.task.maxFailures", "4")
-        .conf("spark.executor.extraJavaOptions", "-Djavacpp.platform=linux-x86_64 -Dmcposterior.taskMarkerDir=" + markers)
-        .args(args(out)).build());
+        .conf("spark.executor.extraJavaOptions", "-Djavacpp.platform=linux-x86_64")
+        .args(MarkTaskStarts.args(markers, args(out))).build());
     ExecutorProcess killed = cluster.killExecutorNamedInMarker(app, markers, Duration.ofSeconds(180));
     System.err.println("killed " + killed + " after " + app.elapsed().toMillis() + " ms");
     SubmitResult r = app.await();
@@ -157,9 +159,9 @@ class ScoreJobClusterTest {
   void killedDriverLeavesNoOutput() throws Exception {
     Path out = dir.resolve("driver-killed");
     Path markers = dir.resolve("driver-markers");
-    RunningApp app = cluster.submitInBackground(cluster.submitSpec(Main.class.getName())
-        .conf("spark.executor.extraJavaOptions", "-Djavacpp.platform=linux-x86_64 -Dmcposterior.taskMarkerDir=" + markers)
-        .args(args(out)).build());
+    RunningApp app = cluster.submitInBackground(cluster.testAppSubmitSpec(MarkTaskStarts.class.getName())
+        .conf("spark.executor.extraJavaOptions", "-Djavacpp.platform=linux-x86_64")
+        .args(MarkTaskStarts.args(markers, args(out))).build());
     long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
     while (System.nanoTime() < deadline && app.isAlive() && (!Files.isDirectory(markers) || isEmpty(markers))) {
       Thread.sleep(100);

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mcposterior.jobs.Main;
 import org.mcposterior.models.Network;
 import org.mcposterior.models.ReferenceNetworks;
+import org.mcposterior.jobs.testsupport.SharedSpark;
 
 /**
  * The scoring job on a real YARN cluster with HDFS, both inside the test run (Hadoop's
@@ -56,6 +57,7 @@ class YarnClusterTest {
     Network.of(ReferenceNetworks.mlp(3)).save(localModel);
     Path localPool = dir.resolve("pool.parquet");
     Path localOut = dir.resolve("local");
+    SharedSpark.stop(); // sessions of its own, stopped before the cluster starts: the cluster needs the memory
     SparkSession spark = SparkSession.builder().master("local[2]").appName("yarn-test-setup")
         .config("spark.ui.enabled", "false").getOrCreate();
     try {
@@ -147,13 +149,18 @@ class YarnClusterTest {
 
   /** The product's submission: the application jar alone, the YARN template, this cluster's sizes. */
   static SubmitSpec.Builder spec(String out, String executorExtra) throws IOException {
-    SubmitSpec.Builder b = SubmitSpec.builder(Main.class.getName(), cluster.applicationJar())
-        .propertiesFile(ClusterConfigsTest.configs().resolve("yarn").resolve("spark-defaults.conf"))
+    return configured(SubmitSpec.builder(Main.class.getName(), cluster.applicationJar()), executorExtra)
+        .args(args(model, pool, out));
+  }
+
+  /** {@code b} with the YARN template, this cluster's sizes and the roles' Java options. */
+  static SubmitSpec.Builder configured(SubmitSpec.Builder b, String executorExtra) throws IOException {
+    b.propertiesFile(ClusterConfigsTest.configs().resolve("yarn").resolve("spark-defaults.conf"))
         .timeout(Duration.ofMinutes(6));
     cluster.recommendedConf().forEach(b::conf);
     b.conf("spark.driver.extraJavaOptions", javaOptions("driver", ""));
     b.conf("spark.executor.extraJavaOptions", javaOptions("executor", executorExtra));
-    return b.args(args(model, pool, out));
+    return b;
   }
 
   @Test
@@ -177,7 +184,13 @@ class YarnClusterTest {
   void executorContainerKilledMidTaskStillGivesTheSameOutput() throws Exception {
     String out = cluster.hdfsUri() + "/runs/killed";
     Path markers = dir.resolve("markers");
-    YarnSubmission app = cluster.submitInBackground(spec(out, "-Dmcposterior.taskMarkerDir=" + markers).build());
+    // The product's submission, run through the test application that marks each task's start:
+    // its jar (the test classes) is the application jar, the product's its one --jars.
+    Path testApp = TestApplicationJar.pack(dir.resolve("app").resolve("mcposterior-test-app.jar"),
+        ClusterJars.ofThisJvm().classDirectories(), dir);
+    YarnSubmission app = cluster.submitInBackground(configured(SubmitSpec.builder(MarkTaskStarts.class.getName(),
+        testApp).jars(List.of(cluster.applicationJar())), "").args(MarkTaskStarts.args(markers, args(model, pool, out)))
+        .build());
     ExecutorProcess killed = cluster.killExecutorNamedInMarker(app, markers, Duration.ofSeconds(240));
     System.err.println("killed " + killed + " after " + app.elapsed().toMillis() + " ms");
     YarnSubmission.Result r = app.await();

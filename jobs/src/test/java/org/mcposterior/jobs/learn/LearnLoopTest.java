@@ -15,12 +15,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mcposterior.jobs.FashionMnist;
 import org.mcposterior.jobs.Main;
+import org.mcposterior.jobs.testsupport.SharedSpark;
 
 /**
  * The loop's mechanics on real Fashion-MNIST (bin/test installs Debian's package), through the
@@ -42,22 +42,16 @@ class LearnLoopTest {
         "--heuristics", heuristics, "--seeds", "5", "--epochs", "2", "--min-batches", "20", "--test-size", "500",
         "--iterations", "10");
     assertEquals(0, code, err.toString());
-    return new ObjectMapper().readTree(out.resolve("steps.json").toFile());
+    return new ObjectMapper().readTree(out.resolve("steps.json").toFile()).get("steps"); // the versioned file's steps
   }
 
   @BeforeAll
   static void setUp() throws Exception {
     assertTrue(FashionMnist.available(FashionMnist.DEFAULT_DIR), "Fashion-MNIST is missing under "
         + FashionMnist.DEFAULT_DIR + ": install Debian's dataset-fashion-mnist (bin/test does)");
-    spark = SparkSession.builder().master("local[2]").appName("LearnLoopTest").config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "4").getOrCreate();
+    spark = SharedSpark.session();
     first = run("first", "bald,random");
     second = run("second", "bald"); // the rerun: bald only, to keep the test short
-  }
-
-  @AfterAll
-  static void tearDown() {
-    spark.stop();
   }
 
   static int[] ints(JsonNode a) {

@@ -10,10 +10,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mcposterior.jobs.testsupport.SharedSpark;
 
 /**
  * Bad input to {@code report} (and {@code score --report}) through the command line: one clear
@@ -28,19 +28,13 @@ class ReportBadInputTest {
 
   @BeforeAll
   static void setUp() throws Exception {
-    spark = SparkSession.builder().master("local[2]").appName("ReportBadInputTest").config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "4").getOrCreate();
+    spark = SharedSpark.session();
     model = ReportFixtures.cnn(dir);
     pool = ReportFixtures.imagePool(spark, dir, "pool", 60);
     scored = dir.resolve("scored");
     ReportFixtures.Run r = ReportFixtures.cli("score", "--model", model.toString(), "--pool", pool.toString(), "--out",
         scored.toString(), "--input-shape", "1,8,8", "--iterations", "4", "--top-k", "5");
     assertEquals(0, r.code(), r.err());
-  }
-
-  @AfterAll
-  static void tearDown() {
-    spark.stop();
   }
 
   static List<String> listing(Path d) throws Exception {
@@ -128,5 +122,55 @@ class ReportBadInputTest {
     assertTrue(Files.readString(page).startsWith("<!DOCTYPE html>"));
     assertTrue(listing(dir).stream().noneMatch(n -> n.contains(".tmp-")), "no temporary file left");
     Files.delete(page);
+  }
+
+  /**
+   * A copy of the score output {@code scored} whose summary.json is {@code edit}ed, with its
+   * manifest made again (as if a run had written it so): what another mcposterior version leaves.
+   */
+  static Path withSummary(String name, java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> edit)
+      throws Exception {
+    Path copy = dir.resolve(name);
+    try (Stream<Path> all = Files.walk(scored)) {
+      for (Path p : all.toList()) {
+        Path to = copy.resolve(scored.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(to);
+        } else if (!p.getFileName().toString().equals(".summary.json.crc")
+            && !p.getFileName().toString().equals(org.mcposterior.spark.RunManifest.FILE)) {
+          Files.copy(p, to);
+        }
+      }
+    }
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.node.ObjectNode summary =
+        (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(copy.resolve("summary.json").toFile());
+    edit.accept(summary);
+    Files.write(copy.resolve("summary.json"), json.writeValueAsBytes(summary));
+    org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.getLocal(new org.apache.hadoop.conf.Configuration());
+    org.apache.hadoop.fs.Path h = new org.apache.hadoop.fs.Path(copy.toUri());
+    org.mcposterior.spark.RunManifest.of(fs, h, java.util.UUID.randomUUID().toString(), "score", java.util.Set.of())
+        .write(fs, h);
+    return copy;
+  }
+
+  @Test
+  void aSummaryOfANewerFormatVersionIsRefusedByTheReportAndItsReader() throws Exception {
+    com.fasterxml.jackson.databind.JsonNode written = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(scored.resolve("summary.json").toFile());
+    assertEquals(1, written.get("format_version").asInt(), "a score run writes its summary's format version");
+    assertEquals(org.mcposterior.spark.RunFormatTest.pomVersion(), written.at("/versions/mcposterior").asText(),
+        "and the pom's project version");
+    Path newer = withSummary("newer", s -> s.put("format_version", 9));
+    String err = refused(List.of("report", "--scores", newer.toString(), "--out", dir.resolve("r9.html").toString()),
+        newer + "/summary.json is a run summary in format version 9, written by a newer mcposterior",
+        "reads a run summary in version 1 only", "use the mcposterior version that wrote it, or a newer one");
+    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+    org.mcposterior.spark.UnsupportedFormatException e = org.junit.jupiter.api.Assertions.assertThrows(
+        org.mcposterior.spark.UnsupportedFormatException.class, () -> RunInputs.readSummary(newer.toString(), conf));
+    assertTrue(err.contains(e.getMessage()), "the reader's paragraph is the report's: " + err);
+    Path before = withSummary("unversioned", s -> s.remove("format_version"));
+    assertEquals("succeeded", RunInputs.readSummary(before.toString(), conf).get("status"),
+        "a summary from before format versions is read as version 1");
   }
 }

@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mcposterior.jobs.testsupport.SharedSpark;
 
 /**
  * The pages as a person sees them: made by the real commands (score --report, report with labels,
@@ -41,15 +41,9 @@ class ReportBrowserTest {
 
   @BeforeAll
   static void setUp() throws Exception {
-    spark = SparkSession.builder().master("local[2]").appName("ReportBrowserTest").config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "4").getOrCreate();
+    spark = SharedSpark.session();
     model = ReportFixtures.cnn(dir);
     pool = ReportFixtures.imagePool(spark, dir, "pool", 300);
-  }
-
-  @AfterAll
-  static void tearDown() {
-    spark.stop();
   }
 
   /** Opens the page, checks it, keeps a screenshot; returns the check's result. */

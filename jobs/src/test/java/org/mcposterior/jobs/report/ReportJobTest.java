@@ -15,7 +15,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +23,7 @@ import org.mcposterior.jobs.score.ScoreSettings;
 import org.mcposterior.models.Network;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.mcposterior.jobs.testsupport.SharedSpark;
 
 /** The report's numbers against the same numbers computed directly, in the test, from collected data. */
 class ReportJobTest {
@@ -35,8 +35,7 @@ class ReportJobTest {
 
   @BeforeAll
   static void setUp() throws Exception {
-    spark = SparkSession.builder().master("local[2]").appName("ReportJobTest").config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "4").getOrCreate();
+    spark = SharedSpark.session();
     model = ReportFixtures.cnn(dir);
     pool = ReportFixtures.imagePool(spark, dir, "pool", 150);
     scored = dir.resolve("scored");
@@ -44,11 +43,6 @@ class ReportJobTest {
         scored.toString(), "--input-shape", "1,8,8", "--iterations", "25", "--seed", "3", "--top-k", "12",
         "--write-samples", "--iteration-shards", "2");
     assertEquals(0, r.code(), r.err());
-  }
-
-  @AfterAll
-  static void tearDown() {
-    spark.stop();
   }
 
   @Test

@@ -14,12 +14,12 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mcposterior.evaluation.Histogram;
 import org.mcposterior.evaluation.PosteriorSummary;
+import org.mcposterior.jobs.testsupport.SharedSpark;
 
 /** The {@code sample} command: the reference's two examples, its outputs, keyed masks shared with score, bad input. */
 class SampleCommandTest {
@@ -28,13 +28,7 @@ class SampleCommandTest {
 
   @BeforeAll
   static void setUp() {
-    spark = SparkSession.builder().master("local[2]").appName("SampleCommandTest").config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "4").getOrCreate();
-  }
-
-  @AfterAll
-  static void tearDown() {
-    spark.stop();
+    spark = SharedSpark.session();
   }
 
   /** id -> samples [outputs][T] of a sample or score output's Parquet. */

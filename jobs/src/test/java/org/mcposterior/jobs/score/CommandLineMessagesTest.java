@@ -20,13 +20,13 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
-import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mcposterior.testsupport.Networks;
+import org.mcposterior.jobs.testsupport.SharedSpark;
 
 /**
  * The option and message defects of issue 16, each through {@code bin/mcposterior} as a separate
@@ -74,13 +74,7 @@ class CommandLineMessagesTest {
     Path logs = Files.createDirectories(world.resolve("logs"));
     model = Fixtures.save(Networks.tabularMlp(3), inputs, "mlp.zip");
     float[][] x = Fixtures.features(1, 30, FEATURES);
-    SparkSession spark = SparkSession.builder().master("local[1]").appName("CommandLineMessagesTest")
-        .config("spark.ui.enabled", "false").getOrCreate();
-    try {
-      pool = Fixtures.parquetPool(spark, inputs, "pool", x, 2);
-    } finally {
-      spark.stop();
-    }
+    pool = Fixtures.parquetPool(SharedSpark.session(), inputs, "pool", x, 2);
     // JSON lines with line 5 cut short, as a crashed export leaves it.
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < x.length; i++) {

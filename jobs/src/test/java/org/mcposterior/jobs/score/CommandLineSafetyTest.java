@@ -13,19 +13,19 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mcposterior.testsupport.Networks;
+import org.mcposterior.jobs.testsupport.SharedSpark;
 
 /**
  * The defects of issue 8, each through {@code bin/mcposterior} as a separate process, the way a
  * user or a scheduler meets them: the exit code, standard error (one paragraph, no stack trace) and
  * every file around the run compared byte for byte before and after; including the concurrent
  * cases (two runs on one {@code --out}, a folder made at {@code --out} during a run, SIGKILL of the
- * driver and a rerun), made deterministic by the pause-before-commit hook.
+ * driver and a rerun), made deterministic by pausing the run before its commit ({@link PauseBeforeCommit}).
  */
 @Tag("cli")
 class CommandLineSafetyTest {
@@ -39,8 +39,7 @@ class CommandLineSafetyTest {
 
   @BeforeAll
   static void setUp() throws Exception {
-    spark = SparkSession.builder().master("local[2]").appName("CommandLineSafetyTest").config("spark.ui.enabled", "false")
-        .getOrCreate();
+    spark = SharedSpark.session();
     inputs = Files.createDirectories(world.resolve("inputs"));
     model = Fixtures.save(Networks.tabularMlp(3), inputs, "mlp.zip");
     pool = Fixtures.parquetPool(spark, inputs, "pool", Fixtures.features(1, 30, 12), 2);
@@ -49,11 +48,6 @@ class CommandLineSafetyTest {
         .option("header", "true").csv(inputs.resolve("pool-csv").toString());
     cli = new Launcher(Files.createDirectories(world.resolve("cwd")), Files.createDirectories(world.resolve("logs")),
         Launcher.FAST_START);
-  }
-
-  @AfterAll
-  static void tearDown() {
-    spark.stop();
   }
 
   /** score with the test's defaults; an option in {@code more} replaces the default's value. */
@@ -98,7 +92,7 @@ class CommandLineSafetyTest {
     refused(1, "is not an mcposterior output", score(mine, "--overwrite"));
   }
 
-  /** A run stopped by the pause-before-commit hook: its whole output written, its claim held. */
+  /** A run stopped before its commit ({@link PauseBeforeCommit}): its whole output written, its claim held. */
   record Paused(Process process, Path hook, Path stdout, Path stderr) {
     void resume() throws Exception {
       Files.createFile(hook.resolve("resume"));
@@ -109,14 +103,16 @@ class CommandLineSafetyTest {
     }
   }
 
-  /** Starts {@code args} with the pause hook and waits until the run has paused before its commit. */
+  /** Starts {@code args} paused before its commit ({@link PauseBeforeCommit}) and waits until it has paused. */
   static Paused startPaused(String... args) throws Exception {
     int id = n++;
     Path hook = world.resolve("logs/hook-" + id);
-    Launcher withHook = new Launcher(world.resolve("cwd"), world.resolve("logs"),
-        Launcher.FAST_START + " -Dmcposterior.faults.pauseBeforeCommit=" + hook);
+    Launcher withHook = new Launcher(world.resolve("cwd"), world.resolve("logs"), Launcher.FAST_START)
+        .wrapping(PauseBeforeCommit.class);
     Path so = world.resolve("logs/paused-" + id + ".out"), se = world.resolve("logs/paused-" + id + ".err");
-    Process p = withHook.start(so, se, args);
+    List<String> hooked = new java.util.ArrayList<>(List.of(hook.toString()));
+    hooked.addAll(List.of(args));
+    Process p = withHook.start(so, se, hooked.toArray(new String[0]));
     Launcher.awaitFile(hook.resolve("paused"), p, Duration.ofMinutes(3));
     return new Paused(p, hook, so, se);
   }

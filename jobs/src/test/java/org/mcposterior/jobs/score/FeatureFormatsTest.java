@@ -17,7 +17,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +24,7 @@ import org.mcposterior.spark.ExecutorSamplersProbe;
 import org.mcposterior.spark.PosteriorScorer;
 import org.mcposterior.models.ReferenceNetworks;
 import org.mcposterior.testsupport.Networks;
+import org.mcposterior.jobs.testsupport.SharedSpark;
 
 /**
  * Every way a pool can hold its features (array of float or double, ML vector, one column per
@@ -41,17 +41,11 @@ class FeatureFormatsTest {
 
   @BeforeAll
   static void setUp() throws Exception {
-    spark = SparkSession.builder().master("local[2]").appName("FeatureFormatsTest").config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "4").getOrCreate();
+    spark = SharedSpark.session();
     model = Fixtures.save(Networks.tabularMlp(21), dir, "mlp.zip");
     x = Fixtures.features(22, 30, 12);
     Path pool = Fixtures.parquetPool(spark, dir, "pool", x, 2);
     reference = scores(run(pool, "parquet"));
-  }
-
-  @AfterAll
-  static void tearDown() {
-    spark.stop();
   }
 
   static Path run(Path pool, String format, String... extra) throws Exception {

@@ -17,12 +17,12 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mcposterior.jobs.Main;
 import org.mcposterior.testsupport.Networks;
+import org.mcposterior.jobs.testsupport.SharedSpark;
 
 /**
  * Bad input through the command line: each case exits non-zero with a message naming the value,
@@ -37,15 +37,9 @@ class JobBadInputTest {
 
   @BeforeAll
   static void setUp() throws Exception {
-    spark = SparkSession.builder().master("local[2]").appName("JobBadInputTest").config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "4").getOrCreate();
+    spark = SharedSpark.session();
     model = Fixtures.save(Networks.tabularMlp(3), dir, "mlp.zip");
     pool = Fixtures.parquetPool(spark, dir, "pool", Fixtures.features(1, 40, 12), 2);
-  }
-
-  @AfterAll
-  static void tearDown() {
-    spark.stop();
   }
 
   /** Runs score with these arguments (plus --model/--pool/--out unless given) and checks the failure. */

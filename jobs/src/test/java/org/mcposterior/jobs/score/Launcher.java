@@ -61,11 +61,26 @@ final class Launcher {
   private final Path workDir;
   private final Path logs;
   private final String javaOpts;
+  private final Class<?> mainClass;
 
   Launcher(Path workDir, Path logs, String extraJavaOpts) {
+    this(workDir, logs, extraJavaOpts, null);
+  }
+
+  private Launcher(Path workDir, Path logs, String extraJavaOpts, Class<?> mainClass) {
     this.workDir = workDir;
     this.logs = logs;
     this.javaOpts = "-Xmx1g " + extraJavaOpts;
+    this.mainClass = mainClass;
+  }
+
+  /**
+   * This launcher running {@code testMain}, a main class of the test classes that wraps the
+   * product's entry point ({@code Main.runAndExit} with a {@code RunObserver}), through the same
+   * bin/mcposterior ({@code MCPOSTERIOR_MAIN}, with the test classes first on the class path).
+   */
+  Launcher wrapping(Class<?> testMain) {
+    return new Launcher(workDir, logs, javaOpts.substring("-Xmx1g ".length()), testMain);
   }
 
   /** Starts the command; the caller waits for it. */
@@ -77,6 +92,15 @@ final class Launcher {
         .redirectError(stderr.toFile());
     pb.environment().put("MCPOSTERIOR_JAVA_OPTS", javaOpts);
     pb.environment().put("MCPOSTERIOR_LOG_DIR", logs.toString());
+    if (mainClass != null) {
+      try {
+        pb.environment().put("MCPOSTERIOR_MAIN", mainClass.getName());
+        pb.environment().put("MCPOSTERIOR_EXTRA_CLASSPATH",
+            Path.of(mainClass.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+      } catch (java.net.URISyntaxException e) {
+        throw new IllegalStateException("the test classes' location is not a path", e);
+      }
+    }
     try {
       return pb.start();
     } catch (IOException e) {

@@ -20,7 +20,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +33,7 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
+import org.mcposterior.jobs.testsupport.SharedSpark;
 
 /**
  * Output kinds end to end, in Spark local mode: a segmentation network (per-pixel sigmoid, and
@@ -53,13 +53,7 @@ class OutputKindsJobTest {
 
   @BeforeAll
   static void setUp() {
-    spark = SparkSession.builder().master("local[2]").appName("OutputKindsJobTest").config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2").getOrCreate();
-  }
-
-  @AfterAll
-  static void tearDown() {
-    spark.stop();
+    spark = SharedSpark.session(java.util.Map.of("spark.sql.shuffle.partitions", "2"));
   }
 
   // ------------------------------------------------------------------ networks

@@ -15,13 +15,13 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mcposterior.jobs.report.ReportFile;
 import org.mcposterior.testsupport.Networks;
+import org.mcposterior.jobs.testsupport.SharedSpark;
 
 /**
  * Issue 16 through {@code bin/mcposterior}, as a user meets it: a run owns only what it wrote. An
@@ -44,8 +44,7 @@ class OutputOwnershipTest {
 
   @BeforeAll
   static void setUp() throws Exception {
-    spark = SparkSession.builder().master("local[2]").appName("OutputOwnershipTest").config("spark.ui.enabled", "false")
-        .getOrCreate();
+    spark = SharedSpark.session();
     inputs = Files.createDirectories(world.resolve("inputs"));
     model = Fixtures.save(Networks.tabularMlp(3), inputs, "mlp.zip");
     pool = Fixtures.parquetPool(spark, inputs, "pool", Fixtures.features(1, 30, 12), 2);
@@ -55,11 +54,6 @@ class OutputOwnershipTest {
     earlier = world.resolve("earlier");
     String[] args = score(earlier);
     ScoreJob.run(spark, Cli.settings(java.util.Arrays.copyOfRange(args, 1, args.length))); // in this JVM: no start-up
-  }
-
-  @AfterAll
-  static void tearDown() {
-    spark.stop();
   }
 
   /** score with the test's defaults; an option in {@code more} replaces the default's value. */

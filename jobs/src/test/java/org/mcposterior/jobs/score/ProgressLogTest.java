@@ -11,6 +11,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
 import org.junit.jupiter.api.Test;
+import org.mcposterior.jobs.testsupport.SharedSpark;
 
 /**
  * Progress counts the examples of tasks still running, from the executors' heartbeats: on a slow
@@ -22,6 +23,7 @@ class ProgressLogTest {
 
   @Test
   void aRunningTasksExamplesAreCountedBeforeItEnds() throws Exception {
+    SharedSpark.stop(); // a static setting (the heartbeat) needs a context of its own
     SparkSession spark = SparkSession.builder().master("local[1]").appName("ProgressLogTest")
         .config("spark.ui.enabled", "false").config("spark.executor.heartbeatInterval", "200ms").getOrCreate();
     try {

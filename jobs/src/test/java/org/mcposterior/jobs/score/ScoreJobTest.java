@@ -13,7 +13,6 @@ import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +29,7 @@ import org.mcposterior.stochastic.McDropout;
 import org.mcposterior.testsupport.Networks;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.mcposterior.jobs.testsupport.SharedSpark;
 
 /** The scoring job in Spark local mode: outputs, agreement with the core, invariance to the work grid. */
 class ScoreJobTest {
@@ -42,17 +42,11 @@ class ScoreJobTest {
 
   @BeforeAll
   static void setUp() throws Exception {
-    spark = SparkSession.builder().master("local[2]").appName("ScoreJobTest").config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "4").getOrCreate();
+    spark = SharedSpark.session();
     net = Networks.tabularMlp(7);
     model = Fixtures.save(net, dir, "mlp.zip");
     x = Fixtures.features(11, 150, 12);
     pool = Fixtures.parquetPool(spark, dir, "pool", x, 3);
-  }
-
-  @AfterAll
-  static void tearDown() {
-    spark.stop();
   }
 
   static int runs;

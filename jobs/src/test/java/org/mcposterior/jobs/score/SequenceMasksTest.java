@@ -20,7 +20,6 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +31,7 @@ import org.mcposterior.testsupport.Networks;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.mcposterior.jobs.testsupport.SharedSpark;
 
 /**
  * Variable-length sequence pools (issue 17): a sequence network's pool may hold examples shorter
@@ -54,15 +54,9 @@ class SequenceMasksTest {
 
   @BeforeAll
   static void setUp() throws Exception {
-    spark = SparkSession.builder().master("local[2]").appName("SequenceMasksTest").config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2").getOrCreate();
+    spark = SharedSpark.session(java.util.Map.of("spark.sql.shuffle.partitions", "2"));
     perStep = Networks.lstmPerStep(41);
     perStepModel = Fixtures.save(perStep, dir, "per-step.zip");
-  }
-
-  @AfterAll
-  static void tearDown() {
-    spark.stop();
   }
 
   /** Example i: {@code STEPS[i]} steps of F seeded values, flat in the layout (NCW: [F, k]; NWC: [k, F]). */

@@ -26,7 +26,6 @@ import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
 import org.deeplearning4j.nn.conf.layers.EmbeddingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,6 +37,7 @@ import org.mcposterior.testsupport.Networks;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.mcposterior.jobs.testsupport.SharedSpark;
 
 /**
  * Inputs users have (issue 17). Sequences: a pool row holds one sequence flat in DL4J's per-example
@@ -59,16 +59,10 @@ class UserInputsTest {
 
   @BeforeAll
   static void setUp() throws Exception {
-    spark = SparkSession.builder().master("local[2]").appName("UserInputsTest").config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2").getOrCreate();
+    spark = SharedSpark.session(java.util.Map.of("spark.sql.shuffle.partitions", "2"));
     // three dropout kinds, each with its own rate: --dropout p must set all three
     net = Networks.embeddingDropouts(21, VOCABULARY);
     model = Fixtures.save(net, dir, "embedding.zip");
-  }
-
-  @AfterAll
-  static void tearDown() {
-    spark.stop();
   }
 
   private static float[][] indices(float... v) {
