@@ -150,7 +150,7 @@ public final class LearnMerge {
     }
     RunFormat.STEPS.check(where, file);
     if (file == null || !file.path("steps").isArray()) {
-      throw new InvalidInputException(where + " holds no list of steps; expected the steps.json a learn run writes");
+      throw new JobInputException(where + " holds no list of steps; expected the steps.json a learn run writes");
     }
     return file.get("steps");
   }
