@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.mcposterior.jobs.testsupport.SharedSpark;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,8 +42,7 @@ class InMemoryQueryTest {
 
   @BeforeAll
   static void setUp() throws Exception {
-    spark = SparkSession.builder().master("local[2]").appName("InMemoryQueryTest").config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "4").getOrCreate();
+    spark = SharedSpark.session();
     net = Networks.tabularMlp(3);
     model = Fixtures.save(net, dir, "step.zip");
     pool = InMemoryPool.of(spark, Fixtures.features(17, POOL, 12));
@@ -54,7 +54,6 @@ class InMemoryQueryTest {
   @AfterAll
   static void tearDown() {
     pool.close();
-    spark.stop();
   }
 
   /** The job's top_k ids, in rank order, as pool positions. */
