@@ -18,6 +18,6 @@ public final class CommonSettings {
       .option("--overwrite").label("Overwrite").flag(true)
       .describe("Replace an existing --out once the new output is complete.").build();
   public static final Setting<String> MASTER = Setting.of("master", SettingType.STRING, null).option("--master")
-      .label("Spark master").defaultText("")
-      .describe("Spark master when not run by spark-submit (default local[*]).").build();
+      .label("Spark master").defaultText("local[*]")
+      .describe("Spark master when not run by spark-submit.").build();
 }

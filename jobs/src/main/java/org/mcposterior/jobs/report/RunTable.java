@@ -85,7 +85,8 @@ final class RunTable {
       Field.of("spark.app_id", "Spark application", Format.TEXT),
       Field.of("spark.version", "Spark version", Format.TEXT),
       Field.of("versions.mcposterior", "mcposterior version", Format.TEXT),
-      Field.of("versions.deeplearning4j", "Deeplearning4j version", Format.TEXT));
+      Field.of("versions.deeplearning4j", "Deeplearning4j version", Format.TEXT),
+      Field.of("format_version", "summary format version", Format.TEXT));
 
   /** The summary's keys the run table leaves to other parts of the page: the settings have rows of their own. */
   private static final List<String> ELSEWHERE = List.of("settings");
