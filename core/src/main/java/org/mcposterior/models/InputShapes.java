@@ -76,7 +76,22 @@ public final class InputShapes {
   static int[] fromConfiguration(Network net) {
     String input = net.nodes().stream().filter(n -> n.inputIndex() == 0).findFirst().orElseThrow().name();
     Network.Node first = firstConsumer(net, input);
-    return first == null ? null : fromLayer(first.preprocessor(), first.layer().conf().getLayer());
+    int[] own = first == null ? null : fromLayer(first.preprocessor(), first.layer().conf().getLayer());
+    return own != null ? own : imageVertex(net, input);
+  }
+
+  /**
+   * The flat size of input 0 when a graph reshapes it into images first, through a vertex of DL4J's
+   * {@code FeedForwardToCnnPreProcessor} (as a graph read from ONNX does), or null.
+   */
+  private static int[] imageVertex(Network net, String input) {
+    for (Network.Node n : net.nodes()) {
+      if (n.inputs().contains(input) && n.vertex() instanceof org.deeplearning4j.nn.conf.graph.PreprocessorVertex pv
+          && pv.getPreProcessor() instanceof FeedForwardToCnnPreProcessor p) {
+        return new int[] {Math.toIntExact(p.getNumChannels() * p.getInputHeight() * p.getInputWidth())};
+      }
+    }
+    return null;
   }
 
   /** The first node with a layer that reads node {@code input}, or null. */

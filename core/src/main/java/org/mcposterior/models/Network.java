@@ -60,7 +60,7 @@ public final class Network {
         + " is not supported; expected a DL4J MultiLayerNetwork or ComputationGraph");
   }
 
-  /** Loads a DL4J model zip written by {@code ModelSerializer} (or {@code net.save(file)}). */
+  /** Loads a DL4J model zip written by {@code ModelSerializer} (or {@code net.save(file)}), or an ONNX model. */
   public static Network load(Path file) {
     if (!Files.isRegularFile(file)) {
       throw new ModelLoadException("model file " + file + " does not exist or is not a file; expected a DL4J model zip"
@@ -73,8 +73,14 @@ public final class Network {
     }
   }
 
-  /** Reads a network from the bytes of a DL4J model zip; {@code source} names it in errors. */
+  /**
+   * Reads a network from the bytes of a DL4J model zip or of an ONNX model (told apart by content,
+   * see {@link OnnxModels#isOnnx}); {@code source} names it in errors.
+   */
   public static Network fromBytes(byte[] zip, String source) {
+    if (OnnxModels.isOnnx(zip)) {
+      return OnnxModels.read(zip, source);
+    }
     String config = configurationJson(zip, source);
     boolean isGraph = config.contains("\"vertices\"") && config.contains("\"networkInputs\"");
     try (InputStream in = new ByteArrayInputStream(zip)) {
@@ -99,8 +105,9 @@ public final class Network {
         }
       }
       if (names.isEmpty()) {
-        throw new ModelLoadException("model " + source + " is not a zip file (" + zip.length + " bytes, no zip entries);"
-            + " expected a DL4J model zip written by ModelSerializer.writeModel");
+        throw new ModelLoadException("model " + source + " is not a zip file (" + zip.length + " bytes, no zip entries)"
+            + " nor an ONNX model; expected a DL4J model zip written by ModelSerializer.writeModel, or a .onnx file"
+            + " written by torch.onnx.export or tf2onnx");
       }
       throw new ModelLoadException("model " + source + " is a zip without configuration.json (entries: " + names
           + "); expected a DL4J model zip written by ModelSerializer.writeModel");
