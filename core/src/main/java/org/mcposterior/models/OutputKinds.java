@@ -114,6 +114,9 @@ public final class OutputKinds {
       throw undecided(source, shape, "its softmax activation acts on an output of rank " + raw.length + " whose"
           + " softmax dimension DL4J does not define as the channel dimension");
     }
+    if (a instanceof OnnxActivations.LogSoftmax && vector) {
+      return OutputKind.CLASSES; // log-probabilities: the scores read them as logits, whose softmax they are
+    }
     if (a instanceof ActivationSigmoid) {
       if (regressionLoss) {
         throw undecided(source, shape, "a sigmoid trained with the regression loss " + loss.getClass().getSimpleName()

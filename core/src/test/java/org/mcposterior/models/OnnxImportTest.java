@@ -58,6 +58,9 @@ class OnnxImportTest {
     for (int i = 0; i < expected.length; i++) {
       assertClose(expected[i], y.getRow(i).dup('c').data().asFloat(), TOLERANCE, name + " in DL4J, example " + i);
     }
+    // DL4J's own zip of the translated network (what PosteriorScorer.of(network) broadcasts) reads back the same
+    INDArray again = Network.fromBytes(net.toBytes(), name + " as a DL4J zip").output(x)[0].castTo(DataType.FLOAT);
+    assertEquals(y, again.reshape('c', y.shape()), name + ": the DL4J zip of the translated network");
     if (!f.has("dropout")) {
       // the compiled plan the sampler runs, with nothing stochastic: every iteration is the eval output
       try (PosteriorSampler s = PosteriorSampler.of(StochasticNetwork.of(net.model()),
@@ -96,6 +99,12 @@ class OnnxImportTest {
         () -> Network.fromBytes("not a model at all".getBytes(java.nio.charset.StandardCharsets.UTF_8), "notes.txt"));
     assertTrue(e.getMessage().contains("notes.txt") && e.getMessage().contains("ONNX")
         && e.getMessage().contains("DL4J"), e.getMessage());
+  }
+
+  @Test
+  void aLogSoftmaxOutputIsAClassDistribution() {
+    Network net = OnnxFixture.of("log_softmax").network();
+    assertEquals(org.mcposterior.stats.OutputKind.CLASSES, OutputKinds.of(net, new int[] {5}, null).kind());
   }
 
   @Test

@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 /** {@code score}: the distributed scoring job over an unlabeled pool. */
 @Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false,
     modelTransformer = ScoreCommand.Options.class,
-    description = {"Sample the MC posterior of every example of a pool with a DL4J model, score it (BALD, entropy,"
+    description = {"Sample the MC posterior of every example of a pool with a DL4J or ONNX model, score it (BALD, entropy,"
         + " variance, margin, certainty) and pick the top-k to label.",
         "Runs on the Spark master given by spark-submit, --master, or local[*]. Writes <out>/scores (Parquet),"
             + " <out>/top_k (Parquet, and JSON lines in top_k_json) and <out>/summary.json, all at once when complete."})

@@ -16,7 +16,7 @@ public final class ModelFiles {
   private ModelFiles() {}
 
   /**
-   * The bytes of the DL4J model zip at {@code path}.
+   * The bytes of the model file at {@code path} (a DL4J model zip or an ONNX model).
    *
    * @param shown how the caller named it, for messages
    * @throws ModelLoadException if it is missing, not a file, too large or unreadable
@@ -26,7 +26,7 @@ public final class ModelFiles {
       FileSystem fs = path.getFileSystem(conf);
       if (!fs.exists(path) || !fs.getFileStatus(path).isFile()) {
         throw new ModelLoadException("model file " + shown + " does not exist or is not a file; expected a DL4J model"
-            + " zip written by ModelSerializer.writeModel or net.save(file)");
+            + " zip written by ModelSerializer.writeModel or net.save(file), or an ONNX model (torch.onnx.export)");
       }
       long length = fs.getFileStatus(path).getLen();
       long heap = Runtime.getRuntime().maxMemory();

@@ -120,18 +120,20 @@ public final class PosteriorScorer {
   }
 
   /**
-   * A scorer of the DL4J model zip {@code modelZip} (as written by {@code ModelSerializer}); the
+   * A scorer of the DL4J model zip {@code modelZip} (as written by {@code ModelSerializer}) or of an
+   * ONNX model's bytes (told apart by content, see {@link org.mcposterior.models.OnnxModels}); the
    * array is broadcast as it is, not copied: do not change it afterwards.
    *
    * @param source how to name the model in messages (e.g. its path)
    * @throws InvalidInputException if the model has nothing stochastic under these settings
-   * @throws org.mcposterior.models.ModelLoadException if the bytes are not a DL4J model
+   * @throws org.mcposterior.models.ModelLoadException if the bytes are neither a DL4J model nor an ONNX model
+   *     that can be run exactly
    */
   public static PosteriorScorer fromBytes(byte[] modelZip, String source, ScorerSettings settings) {
     return new PosteriorScorer(modelZip, Network.fromBytes(modelZip, source), source, settings);
   }
 
-  /** A scorer of the model zip at {@code path}, on any Hadoop file system {@code conf} reaches. */
+  /** A scorer of the model (DL4J zip or ONNX) at {@code path}, on any Hadoop file system {@code conf} reaches. */
   public static PosteriorScorer fromPath(Path path, Configuration conf, ScorerSettings settings) {
     return fromBytes(ModelFiles.read(path, path.toString(), conf), path.toString(), settings);
   }

@@ -37,8 +37,8 @@ public record SampleSettings(SettingValues values) implements Serializable {
           + " input) or dropconnect (Conv2d 3->8 k10 + Linear, DropConnect 0.9, one 3x10x10 image of 1/255).")
       .check(v -> v == null || EXAMPLES.contains(v), v -> "--example " + v + " is not known; expected one of " + EXAMPLES)
       .build();
-  public static final Setting<String> MODEL = ScoreSettings.MODEL.describedAs("DL4J model zip (local path or Hadoop"
-      + " URI).").withCheck(null);
+  public static final Setting<String> MODEL = ScoreSettings.MODEL.describedAs("DL4J model zip or ONNX model (local"
+      + " path or Hadoop URI).").withCheck(null);
   public static final Setting<String> INPUT = Setting.of("input", SettingType.STRING, null).option("--input")
       .label("Inputs").describe("The inputs: a Parquet, CSV or JSON file or directory of rows.").build();
   public static final Setting<String> OUT = ScoreSettings.OUT;

@@ -30,8 +30,8 @@ public record ScoreSettings(SettingValues run, ScorerSettings scorer) implements
   public static final List<String> FORMATS = List.of("parquet", "csv", "json");
 
   public static final Setting<String> MODEL = Setting.of("model", SettingType.STRING, null).option("--model")
-      .label("Model").describe("DL4J model zip (local path or Hadoop URI).")
-      .check(v -> v != null && !v.isBlank(), v -> "--model is required: the DL4J model zip to sample").build();
+      .label("Model").describe("DL4J model zip or ONNX model (local path or Hadoop URI).")
+      .check(v -> v != null && !v.isBlank(), v -> "--model is required: the DL4J model zip or ONNX model to sample").build();
   public static final Setting<String> POOL = Setting.of("pool", SettingType.STRING, null).option("--pool")
       .label("Pool").describe("Unlabeled pool: a file or directory.")
       .check(v -> v != null && !v.isBlank(), v -> "--pool is required: the unlabeled pool to score").build();
