@@ -129,6 +129,8 @@ final class OnnxConverter {
   private final Set<String> names = new HashSet<>();
   private String inputName;
   private InputType inputType;
+  /** The input's batch size when the export fixed it (no dynamic axis), which then stands for any batch; else 0. */
+  private long fixedBatch;
 
   OnnxConverter(Onnx.ModelProto model, String source) {
     this.model = model;
@@ -255,6 +257,7 @@ final class OnnxConverter {
           + " " + describe(dims) + "; inputs of shape [batch, features] or [batch, channels, height, width] are"
           + " read. Export the model with such an input");
     }
+    fixedBatch = dims.get(0).hasDimValue() ? dims.get(0).getDimValue() : 0;
     long[] perExample = new long[dims.size() - 1];
     for (int i = 1; i < dims.size(); i++) {
       Onnx.TensorShapeProto.Dimension d = dims.get(i);
@@ -997,6 +1000,9 @@ final class OnnxConverter {
     boolean allowZero = intAttr(attributes(n), "allowzero", 0) != 0;
     long[] target = Arrays.stream(shape.values()).mapToLong(v -> (long) v).toArray();
     long size = Arrays.stream(x.dims()).reduce(1, (p, q) -> p * q);
+    if (target.length > 0 && fixedBatch > 0 && target[0] == fixedBatch) {
+      target[0] = BATCH; // exported without a dynamic batch: the traced batch size is the batch
+    }
     if (target.length < 1 || !(target[0] == BATCH || target[0] == -1 || (target[0] == 0 && !allowZero))) {
       throw refuse(n, "reshapes to " + show(target) + ", which does not keep the batch as its first dimension;"
           + " reshape to [batch, ...] (x.view(x.size(0), -1))");
