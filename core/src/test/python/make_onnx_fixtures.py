@@ -77,17 +77,18 @@ def graph_ops(path):
     return sorted({n.op_type for n in model.graph.node}), model
 
 
-def export(name, model, x, opset, training=False):
+def export(name, model, x, opset, training=False, dynamic=True):
     path = os.path.join(OUT_DIR, name + ".onnx")
     kwargs = {}
+    if dynamic:
+        kwargs["dynamic_axes"] = {"input": {0: "batch"}, "output": {0: "batch"}}
     if training:
         kwargs["training"] = torch.onnx.TrainingMode.TRAINING
         kwargs["do_constant_folding"] = False
     else:
         kwargs["do_constant_folding"] = True
     torch.onnx.export(model, x, path, opset_version=opset, input_names=["input"],
-                      output_names=["output"],
-                      dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}}, **kwargs)
+                      output_names=["output"], **kwargs)
     onnx.checker.check_model(path)
     return path
 
@@ -98,7 +99,7 @@ def write_json(name, data):
         f.write("\n")
 
 
-def fixture(name, build, input_shape, description, opset=13, seed=0, training=False, extra=None):
+def fixture(name, build, input_shape, description, opset=13, seed=0, training=False, extra=None, dynamic=True):
     """Seed, build the model, draw 3 inputs, take the eval output, export, write NAME.onnx/.json.
 
     build() returns the model (built after the seed, so its default init is fixed). With
@@ -114,7 +115,7 @@ def fixture(name, build, input_shape, description, opset=13, seed=0, training=Fa
     reference = copy.deepcopy(model).eval()
     with torch.no_grad():
         y = reference(x)
-    path = export(name, model, x, opset, training=training)
+    path = export(name, model, x, opset, training=training, dynamic=dynamic)
     ops, onnx_model = graph_ops(path)
     data = {
         "name": name,
@@ -350,6 +351,9 @@ def op_fixtures():
             "Conv2d(3,4,3), AdaptiveAvgPool2d(1), flatten(1), Linear(4,3) on 3x6x6.")
     fixture("reshape_view", ReshapeView, [3, 6, 6],
             "Conv2d(3,2,3), ReLU, x.view(x.size(0), -1), Linear(32,3) on 3x6x6.")
+    fixture("reshape_view_fixed_batch", ReshapeView, [3, 6, 6],
+            "reshape_view exported without a dynamic batch (torch's default): the traced batch of 3 is"
+            " folded into the Reshape's target shape.", dynamic=False)
     fixture("residual_add", Residual, [6],
             "y = relu(Linear(6,6)(x)); out = Linear(6,3)(x + y).")
     fixture("mul_sub", MulSub, [6], "a = Linear(6,4)(x); b = Linear(6,4)(x); out = a * b - a.")
