@@ -190,6 +190,34 @@ class ScalarConstant(nn.Module):
         return x * 2.5 + 1.0
 
 
+class ChannelAffine(nn.Module):
+    """Input normalisation (x - mean) / std per channel, a conv, then a per-channel scale and shift."""
+
+    def __init__(self):
+        super().__init__()
+        self.register_buffer("mean", torch.rand(1, 3, 1, 1))
+        self.register_buffer("std", torch.rand(1, 3, 1, 1) + 0.5)
+        self.conv = nn.Conv2d(3, 4, 3)
+        self.register_buffer("scale", torch.randn(4, 1, 1))
+        self.register_buffer("shift", torch.randn(4, 1, 1))
+
+    def forward(self, x):
+        x = (x - self.mean) / self.std
+        return self.conv(x) * self.scale + self.shift
+
+
+class FeatureAffine(nn.Module):
+    """Linear(6,5), then 2 - y * w per feature."""
+
+    def __init__(self):
+        super().__init__()
+        self.linear = nn.Linear(6, 5)
+        self.register_buffer("w", torch.randn(5))
+
+    def forward(self, x):
+        return 2.0 - self.linear(x) * self.w
+
+
 class ReshapeView(nn.Module):
     def __init__(self):
         super().__init__()
@@ -354,6 +382,10 @@ def op_fixtures():
     fixture("reshape_view_fixed_batch", ReshapeView, [3, 6, 6],
             "reshape_view exported without a dynamic batch (torch's default): the traced batch of 3 is"
             " folded into the Reshape's target shape.", dynamic=False)
+    fixture("channel_affine", ChannelAffine, [3, 6, 6],
+            "(x - mean) / std per input channel, Conv2d(3,4,3), then * scale + shift per channel "
+            "(Sub, Div, Mul, Add with [C,1,1] constants).")
+    fixture("feature_affine", FeatureAffine, [6], "2 - Linear(6,5)(x) * w, w one value per feature.")
     fixture("residual_add", Residual, [6],
             "y = relu(Linear(6,6)(x)); out = Linear(6,3)(x + y).")
     fixture("mul_sub", MulSub, [6], "a = Linear(6,4)(x); b = Linear(6,4)(x); out = a * b - a.")

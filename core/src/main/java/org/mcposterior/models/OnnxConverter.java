@@ -1196,9 +1196,62 @@ final class OnnxConverter {
       b.addi(Nd4j.create(floats(c), b.shape(), 'c'));
       return new Act(x.vertex(), x.dims(), x.producer(), true);
     }
+    double[] perChannel = perChannel(x, c);
+    if (perChannel != null && !(op.equals("Div") && constLeft)) {
+      return channelAffine(n, op, constLeft, x, perChannel);
+    }
     throw refuse(n, "combines activations of per-example shape " + Arrays.toString(x.dims()) + " with a constant"
-        + " of shape " + Arrays.toString(c.dims()) + "; supported: a scalar, or a bias added right after a"
-        + " dense layer (MatMul)");
+        + " of shape " + Arrays.toString(c.dims()) + "; supported: a scalar, one value per channel or feature"
+        + " (shape [C, 1, 1] on images, [n] on features), or a bias added right after a dense layer (MatMul)");
+  }
+
+  /** The constant's one value per channel (images, shape [C, 1, 1]) or per feature ([n]), or null. */
+  private static double[] perChannel(Act x, Const c) {
+    long[] d = c.dims();
+    int lead = 0;
+    while (lead < d.length && d[lead] == 1 && d.length - lead > (x.isImage() ? 3 : 1)) {
+      lead++; // leading ones (a batch axis of 1) broadcast over the batch
+    }
+    long[] rest = Arrays.copyOfRange(d, lead, d.length);
+    long channels = x.dims()[0];
+    boolean match = x.isImage() ? Arrays.equals(rest, new long[] {channels, 1, 1})
+        : x.isFlat() && Arrays.equals(rest, new long[] {channels});
+    return match ? c.values() : null;
+  }
+
+  /**
+   * {@code x op v} with one value per channel, as a batch-norm layer whose statistics make it exactly
+   * {@code gamma * x + beta}: mean 0, variance 1 and epsilon 0, so the plan's folded batch-norm
+   * kernel multiplies by {@code gamma} and adds {@code beta} and nothing else.
+   */
+  private Act channelAffine(Onnx.NodeProto n, String op, boolean constLeft, Act x, double[] v) {
+    int c = v.length;
+    float[] gamma = new float[c];
+    float[] beta = new float[c];
+    for (int i = 0; i < c; i++) {
+      switch (op) {
+        case "Add" -> {
+          gamma[i] = 1;
+          beta[i] = (float) v[i];
+        }
+        case "Sub" -> {
+          gamma[i] = constLeft ? -1 : 1;
+          beta[i] = (float) (constLeft ? v[i] : -v[i]);
+        }
+        case "Mul" -> gamma[i] = (float) v[i];
+        default -> gamma[i] = (float) (1.0 / v[i]);
+      }
+    }
+    float[] zeros = new float[c];
+    float[] ones = new float[c];
+    Arrays.fill(ones, 1f);
+    BatchNormalization layer = new BatchNormalization.Builder().nIn(c).nOut(c).eps(0.0).useLogStd(false).build();
+    Act out = addLayer(n, "", layer, x.dims(), x.vertex());
+    out.producer().params.put("gamma", Nd4j.create(gamma, new long[] {1, c}, 'c'));
+    out.producer().params.put("beta", Nd4j.create(beta, new long[] {1, c}, 'c'));
+    out.producer().params.put("mean", Nd4j.create(zeros, new long[] {1, c}, 'c'));
+    out.producer().params.put("var", Nd4j.create(ones, new long[] {1, c}, 'c'));
+    return new Act(out.vertex(), out.dims(), null, true);
   }
 
   private Act shift(Onnx.NodeProto n, Act x, double k) {
