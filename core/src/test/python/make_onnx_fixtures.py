@@ -218,6 +218,23 @@ class FeatureAffine(nn.Module):
         return 2.0 - self.linear(x) * self.w
 
 
+class ChannelsLastNet(nn.Module):
+    """A Keras-style network: NHWC input, transposes around the convolution, an NHWC flatten."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3)
+        self.pool = nn.MaxPool2d(2)
+        self.linear = nn.Linear(2 * 2 * 4, 3)
+
+    def forward(self, x):
+        x = x.permute(0, 3, 1, 2)
+        x = self.conv(x).permute(0, 2, 3, 1)
+        x = torch.relu(x)
+        x = self.pool(x.permute(0, 3, 1, 2)).permute(0, 2, 3, 1)
+        return self.linear(x.reshape(x.shape[0], -1))
+
+
 class ReshapeView(nn.Module):
     def __init__(self):
         super().__init__()
@@ -386,6 +403,9 @@ def op_fixtures():
             "(x - mean) / std per input channel, Conv2d(3,4,3), then * scale + shift per channel "
             "(Sub, Div, Mul, Add with [C,1,1] constants).")
     fixture("feature_affine", FeatureAffine, [6], "2 - Linear(6,5)(x) * w, w one value per feature.")
+    fixture("channels_last", ChannelsLastNet, [6, 6, 3],
+            "Keras-style NHWC: permute to NCHW, Conv2d(3,4,3), permute to NHWC, ReLU, permute, MaxPool2d(2), "
+            "permute to NHWC, reshape(N, -1) in HWC order, Linear(16,3) (Transpose nodes around the conv and pool).")
     fixture("residual_add", Residual, [6],
             "y = relu(Linear(6,6)(x)); out = Linear(6,3)(x + y).")
     fixture("mul_sub", MulSub, [6], "a = Linear(6,4)(x); b = Linear(6,4)(x); out = a * b - a.")

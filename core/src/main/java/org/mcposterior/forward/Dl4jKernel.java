@@ -107,6 +107,12 @@ final class Dl4jKernel implements Kernel {
         return net.preprocessor(node).preProcess(x[0], rows, mgr);
       }
       default -> {
+        if (net.graph().getConfiguration().getVertices().get(node)
+            instanceof org.deeplearning4j.nn.conf.graph.PreprocessorVertex pv) {
+          // what DL4J's PreprocessorVertex.doForward computes, without its graph.batchSize(), which reads the
+          // graph's own inputs (unset here: the plan hands each node its input)
+          return pv.getPreProcessor().preProcess(x[0], rows, mgr);
+        }
         GraphVertex v = net.vertex(node);
         try {
           for (int i = 0; i < x.length; i++) {

@@ -90,6 +90,10 @@ public final class InputShapes {
           && pv.getPreProcessor() instanceof FeedForwardToCnnPreProcessor p) {
         return new int[] {Math.toIntExact(p.getNumChannels() * p.getInputHeight() * p.getInputWidth())};
       }
+      if (n.inputs().contains(input) && n.vertex() instanceof org.deeplearning4j.nn.conf.graph.PreprocessorVertex pv
+          && pv.getPreProcessor() instanceof ChannelsLastPreProcessor p && p.isToImages()) {
+        return new int[] {Math.toIntExact(p.getChannels() * p.getHeight() * p.getWidth())};
+      }
     }
     return null;
   }

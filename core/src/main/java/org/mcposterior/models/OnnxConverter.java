@@ -101,6 +101,25 @@ final class OnnxConverter {
     }
   }
 
+  /**
+   * The graph's rank-4 input before its first reader says its layout: rows of the per-example dims
+   * {@code [a, b, c]} flattened in C order. A {@code Transpose(perm=[0, 3, 1, 2])} reads it as
+   * channels-last images (NHWC, as Keras models are); any other reader as channels-first (NCHW).
+   */
+  record RawImages(long[] dims) {}
+
+  /**
+   * Channels-last activations after a {@code Transpose(perm=[0, 2, 3, 1])}: ONNX sees {@code [H, W,
+   * C]}; DL4J keeps the channels-first images {@code images}. Only a transpose back, a flatten, and
+   * element-wise activations and dropout may read them.
+   */
+  record ChannelsLast(Act images) {
+    long[] dims() {
+      long[] d = images.dims();
+      return new long[] {d[1], d[2], d[0]};
+    }
+  }
+
   /** A vertex to add to the DL4J graph, with its parameters to set once the graph exists. */
   static final class Pending {
     final String name;
@@ -274,11 +293,35 @@ final class OnnxConverter {
       values.put(inputName, new Act("input", perExample, null, false));
       return;
     }
-    // examples arrive as flat rows (C order, as torch flattens NCHW) and become images in the graph
-    FeedForwardToCnnPreProcessor pre = new FeedForwardToCnnPreProcessor(perExample[1], perExample[2], perExample[0]);
-    names.add("input_image");
-    pending.add(new Pending("input_image", null, new PreprocessorVertex(pre), "input"));
-    values.put(inputName, new Act("input_image", perExample, null, false));
+    // examples arrive as flat rows (C order) and become images in the graph, in the layout their first reader says
+    values.put(inputName, new RawImages(perExample));
+  }
+
+  private Act channelsFirstInput;
+  private Act channelsLastInput;
+
+  /** The input as NCHW images: rows of {@code [C, H, W]} in C order, as torch flattens them. */
+  private Act channelsFirstInput(RawImages r) {
+    if (channelsFirstInput == null) {
+      long[] d = r.dims();
+      names.add("input_image");
+      pending.add(new Pending("input_image", null, new PreprocessorVertex(new FeedForwardToCnnPreProcessor(d[1], d[2],
+          d[0])), "input"));
+      channelsFirstInput = new Act("input_image", d, null, false);
+    }
+    return channelsFirstInput;
+  }
+
+  /** The input as NHWC images (rows of {@code [H, W, C]}), held by DL4J as channels-first images {@code [C, H, W]}. */
+  private Act channelsLastInput(RawImages r) {
+    if (channelsLastInput == null) {
+      long[] d = r.dims();
+      names.add("input_nhwc");
+      pending.add(new Pending("input_nhwc", null, new PreprocessorVertex(new ChannelsLastPreProcessor(true, d[0], d[1],
+          d[2])), "input"));
+      channelsLastInput = new Act("input_nhwc", new long[] {d[2], d[0], d[1]}, null, false);
+    }
+    return channelsLastInput;
   }
 
   private static String describe(List<Onnx.TensorShapeProto.Dimension> dims) {
@@ -309,7 +352,8 @@ final class OnnxConverter {
       case "Conv" -> define(n, conv(n));
       case "ConvTranspose" -> define(n, convTranspose(n));
       case "BatchNormalization" -> define(n, batchNorm(n));
-      case "Dropout" -> define(n, dropout(n));
+      case "Dropout" -> define(n, value(n, 0) instanceof ChannelsLast c ? new ChannelsLast(dropout(n, c.images()))
+          : dropout(n, act(n, 0)));
       case "MaxPool", "AveragePool" -> define(n, pool(n));
       case "GlobalAveragePool", "GlobalMaxPool" -> define(n, globalPool(n));
       case "Flatten" -> define(n, flatten(n));
@@ -318,7 +362,8 @@ final class OnnxConverter {
       case "Concat" -> define(n, concat(n));
       case "Pad" -> define(n, pad(n));
       case "Add", "Sub", "Mul", "Div" -> define(n, arithmetic(n));
-      default -> define(n, activationNode(n));
+      default -> define(n, value(n, 0) instanceof ChannelsLast c && !n.getOpType().endsWith("Softmax")
+          ? new ChannelsLast(activationNode(n, c.images(), -1)) : activationNode(n, act(n, 0), 0));
     }
   }
 
@@ -343,6 +388,9 @@ final class OnnxConverter {
     if (v == null) {
       throw refuse(n, "reads '" + n.getInput(i) + "', which no node, initializer or input defines");
     }
+    if (v instanceof RawImages r && !n.getOpType().equals("Transpose") && !n.getOpType().equals("Shape")) {
+      return channelsFirstInput(r);
+    }
     return v;
   }
 
@@ -350,6 +398,12 @@ final class OnnxConverter {
     Object v = value(n, i);
     if (v instanceof Act a) {
       return a;
+    }
+    if (v instanceof ChannelsLast c) {
+      throw refuse(n, "reads channels-last activations of per-example shape " + Arrays.toString(c.dims()) + " (after a"
+          + " Transpose to NHWC); on them only a Transpose back to NCHW, Flatten or a Reshape to [batch, -1],"
+          + " element-wise activations and Dropout are supported. Export the model channels-first (tf2onnx:"
+          + " --inputs-as-nchw), or transpose back before this node");
     }
     throw refuse(n, "has a constant as input " + i + " ('" + n.getInput(i) + "') where activations were expected;"
         + " this layout of the op is not supported");
@@ -486,10 +540,12 @@ final class OnnxConverter {
     Object v = value(n, 0);
     Map<String, Onnx.AttributeProto> a = attributes(n);
     long[] full;
-    if (v instanceof Act act) {
-      full = new long[act.dims().length + 1];
+    long[] dims = v instanceof Act act ? act.dims() : v instanceof RawImages r ? r.dims()
+        : v instanceof ChannelsLast c ? c.dims() : null;
+    if (dims != null) {
+      full = new long[dims.length + 1];
       full[0] = BATCH;
-      System.arraycopy(act.dims(), 0, full, 1, act.dims().length);
+      System.arraycopy(dims, 0, full, 1, dims.length);
     } else {
       full = ((Const) v).dims();
     }
@@ -945,9 +1001,8 @@ final class OnnxConverter {
     return new Act(out.vertex(), out.dims(), null, true);
   }
 
-  private Object dropout(Onnx.NodeProto n) {
+  private Act dropout(Onnx.NodeProto n, Act x) {
     onlyAttributes(n, "ratio", "seed", "is_test");
-    Act x = act(n, 0);
     double ratio = opset >= 12
         ? (n.getInputCount() > 1 && !n.getInput(1).isEmpty() ? constant(n, 1, "ratio").scalar() : 0.5)
         : floatAttr(attributes(n), "ratio", 0.5);
@@ -955,7 +1010,7 @@ final class OnnxConverter {
       throw refuse(n, "has ratio " + ratio + "; expected a drop probability in [0, 1)");
     }
     if (ratio == 0) {
-      return alias(n, x);
+      return (Act) alias(n, x);
     }
     // DL4J's dropout takes the retain probability (DESIGN.md, invariant 3)
     DropoutLayer layer = new DropoutLayer.Builder(1.0 - ratio).build();
@@ -965,8 +1020,22 @@ final class OnnxConverter {
 
   // ---------------------------------------------------------------- layout
 
+  /** Channels-last activations flattened in their own (HWC) order. */
+  private Act flatChannelsLast(Onnx.NodeProto n, ChannelsLast c) {
+    long[] d = c.dims();
+    ChannelsLastPreProcessor pre = new ChannelsLastPreProcessor(false, d[0], d[1], d[2]);
+    return addVertex(n, "", new PreprocessorVertex(pre), new long[] {d[0] * d[1] * d[2]}, c.images().vertex());
+  }
+
   private Act flatten(Onnx.NodeProto n) {
     onlyAttributes(n, "axis");
+    if (value(n, 0) instanceof ChannelsLast c) {
+      if (normalise(intAttr(attributes(n), "axis", 1), 4, false) != 1) {
+        throw refuse(n, "flattens channels-last activations from axis " + intAttr(attributes(n), "axis", 1) + "; only"
+            + " Flatten(axis=1) is supported");
+      }
+      return flatChannelsLast(n, c);
+    }
     Act x = act(n, 0);
     long axis = normalise(intAttr(attributes(n), "axis", 1), x.dims().length + 1, false);
     if (axis != 1) {
@@ -995,6 +1064,17 @@ final class OnnxConverter {
 
   private Act reshape(Onnx.NodeProto n) {
     onlyAttributes(n, "allowzero");
+    if (value(n, 0) instanceof ChannelsLast c) {
+      long[] target = Arrays.stream(constant(n, 1, "target shape").values()).mapToLong(v -> (long) v).toArray();
+      long size = Arrays.stream(c.dims()).reduce(1, (p, q) -> p * q);
+      boolean batchFirst = target.length == 2 && (target[0] == BATCH || target[0] == 0 || target[0] == fixedBatch
+          && fixedBatch > 0);
+      if (!batchFirst || !(target[1] == -1 || target[1] == size)) {
+        throw refuse(n, "reshapes channels-last activations of per-example shape " + Arrays.toString(c.dims())
+            + " to " + show(target) + "; only a reshape to [batch, -1] (a flatten) is supported on them");
+      }
+      return flatChannelsLast(n, c);
+    }
     Act x = act(n, 0);
     Const shape = constant(n, 1, "target shape");
     boolean allowZero = intAttr(attributes(n), "allowzero", 0) != 0;
@@ -1050,8 +1130,25 @@ final class OnnxConverter {
   private Object transpose(Onnx.NodeProto n) {
     onlyAttributes(n, "perm");
     Object v = value(n, 0);
-    int rank = v instanceof Act a ? a.dims().length + 1 : ((Const) v).dims().length;
     long[] perm = intsAttr(attributes(n), "perm", null);
+    boolean toNchw = Arrays.equals(perm, new long[] {0, 3, 1, 2});
+    boolean toNhwc = Arrays.equals(perm, new long[] {0, 2, 3, 1});
+    if (v instanceof RawImages r) {
+      v = toNchw ? null : channelsFirstInput(r);
+      if (v == null) {
+        return channelsLastInput(r);
+      }
+    }
+    if (v instanceof ChannelsLast c) {
+      if (toNchw) {
+        return new Act(c.images().vertex(), c.images().dims(), c.images().producer(), false);
+      }
+      act(n, 0); // refuses, naming what may read channels-last activations
+    }
+    if (v instanceof Act a && a.isImage() && toNhwc && !isGlobalPool(a)) {
+      return new ChannelsLast(new Act(a.vertex(), a.dims(), a.producer(), false));
+    }
+    int rank = v instanceof Act a ? a.dims().length + 1 : ((Const) v).dims().length;
     boolean identity = perm == null ? rank <= 1 : true;
     if (perm != null) {
       for (int i = 0; i < perm.length; i++) {
@@ -1072,9 +1169,10 @@ final class OnnxConverter {
       }
       return new Const(new long[] {k, r}, t);
     }
-    throw refuse(n, "transposes with perm " + (perm == null ? "(reversed)" : Arrays.toString(perm)) + "; only"
-        + " transposes that change nothing, and of constant matrices, are supported. Export the model in NCHW"
-        + " layout (PyTorch's own), or remove the transpose");
+    throw refuse(n, "transposes with perm " + (perm == null ? "(reversed)" : Arrays.toString(perm)) + "; supported:"
+        + " transposes that change nothing, of constant matrices, and the layout changes of images between NCHW and"
+        + " NHWC (perm [0, 2, 3, 1] and back [0, 3, 1, 2], or [0, 3, 1, 2] on an NHWC input). Export the model in"
+        + " NCHW layout (PyTorch's own; tf2onnx: --inputs-as-nchw), or remove the transpose");
   }
 
   /** Zero padding of the height and width of images (PyTorch writes one before an AveragePool that counts pads). */
@@ -1293,9 +1391,9 @@ final class OnnxConverter {
 
   // ---------------------------------------------------------------- activations
 
-  private Act activationNode(Onnx.NodeProto n) {
+  /** The activation node {@code n} on {@code x}; {@code input} is x's input index for folding, or -1: never fold. */
+  private Act activationNode(Onnx.NodeProto n, Act x, int input) {
     Map<String, Onnx.AttributeProto> a = attributes(n);
-    Act x = act(n, 0);
     IActivation f = switch (n.getOpType()) {
       case "Relu" -> {
         onlyAttributes(n);
@@ -1355,7 +1453,7 @@ final class OnnxConverter {
       }
       default -> throw new AssertionError("unsupported ops are refused before translation: " + n.getOpType());
     };
-    if (foldable(n, 0, x) && x.producer().takesActivation) {
+    if (input >= 0 && foldable(n, input, x) && x.producer().takesActivation) {
       ((BaseLayer) x.producer().layer).setActivationFn(f);
       x.producer().takesActivation = false;
       x.producer().takesBias = false;

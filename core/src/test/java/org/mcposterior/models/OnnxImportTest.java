@@ -113,6 +113,8 @@ class OnnxImportTest {
         .boxed().toList());
     assertEquals(List.of(300), Arrays.stream(InputShapes.expected(OnnxFixture.of("baal_dummy").network(), null))
         .boxed().toList());
+    assertEquals(List.of(108), Arrays.stream(InputShapes.expected(OnnxFixture.of("channels_last").network(), null))
+        .boxed().toList());
   }
 
   /** Mean and sd of {@code t} samples of each example and output, against the exact ones within 5 standard errors. */
@@ -159,5 +161,109 @@ class OnnxImportTest {
   void dropConnectMeanEqualsTheExactExpectation() {
     OnnxFixture f = OnnxFixture.of("baal_dummy");
     assertPosterior(f, StochasticNetwork.builder(f.network()).dropConnect(0.9, "Linear").build(), 20_000);
+  }
+
+  // ---------------------------------------------------------------- refusals, on graphs written here
+
+  /** A one-node graph over an input of per-example shape {@code dims} (batch dynamic), opset 13. */
+  private static byte[] graph(long[] dims, onnx.Onnx.NodeProto node, onnx.Onnx.TensorProto... initializers) {
+    onnx.Onnx.TensorShapeProto.Builder shape = onnx.Onnx.TensorShapeProto.newBuilder()
+        .addDim(onnx.Onnx.TensorShapeProto.Dimension.newBuilder().setDimParam("batch"));
+    for (long d : dims) {
+      shape.addDim(onnx.Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+    }
+    onnx.Onnx.ValueInfoProto input = onnx.Onnx.ValueInfoProto.newBuilder().setName("x").setType(
+        onnx.Onnx.TypeProto.newBuilder().setTensorType(onnx.Onnx.TypeProto.Tensor.newBuilder()
+            .setElemType(onnx.Onnx.TensorProto.DataType.FLOAT_VALUE).setShape(shape))).build();
+    onnx.Onnx.GraphProto.Builder g = onnx.Onnx.GraphProto.newBuilder().setName("g").addInput(input).addNode(node)
+        .addOutput(onnx.Onnx.ValueInfoProto.newBuilder().setName(node.getOutput(0)));
+    for (onnx.Onnx.TensorProto t : initializers) {
+      g.addInitializer(t);
+    }
+    return onnx.Onnx.ModelProto.newBuilder().setIrVersion(8).addOpsetImport(onnx.Onnx.OperatorSetIdProto.newBuilder()
+        .setVersion(13)).setGraph(g).build().toByteArray();
+  }
+
+  private static onnx.Onnx.TensorProto weights(String name, long... dims) {
+    onnx.Onnx.TensorProto.Builder t = onnx.Onnx.TensorProto.newBuilder().setName(name)
+        .setDataType(onnx.Onnx.TensorProto.DataType.FLOAT_VALUE);
+    long size = 1;
+    for (long d : dims) {
+      t.addDims(d);
+      size *= d;
+    }
+    for (long i = 0; i < size; i++) {
+      t.addFloatData(0.01f * i);
+    }
+    return t.build();
+  }
+
+  private static onnx.Onnx.AttributeProto ints(String name, long... v) {
+    onnx.Onnx.AttributeProto.Builder a = onnx.Onnx.AttributeProto.newBuilder().setName(name)
+        .setType(onnx.Onnx.AttributeProto.AttributeType.INTS);
+    for (long x : v) {
+      a.addInts(x);
+    }
+    return a.build();
+  }
+
+  private static onnx.Onnx.AttributeProto integer(String name, long v) {
+    return onnx.Onnx.AttributeProto.newBuilder().setName(name).setType(onnx.Onnx.AttributeProto.AttributeType.INT)
+        .setI(v).build();
+  }
+
+  private static onnx.Onnx.NodeProto node(String name, String op, List<String> inputs, onnx.Onnx.AttributeProto... a) {
+    return onnx.Onnx.NodeProto.newBuilder().setName(name).setOpType(op).addAllInput(inputs).addOutput("y")
+        .addAllAttribute(List.of(a)).build();
+  }
+
+  private static void assertRefused(byte[] model, String... mentions) {
+    ModelLoadException e = assertThrows(ModelLoadException.class, () -> OnnxModels.read(model, "m.onnx"));
+    for (String m : mentions) {
+      assertTrue(e.getMessage().contains(m), "'" + m + "' in: " + e.getMessage());
+    }
+  }
+
+  @Test
+  void whatTheTranslationDoesNotReproduceIsRefusedNamingTheNode() {
+    // a grouped convolution that is not depthwise
+    assertRefused(graph(new long[] {4, 6, 6}, node("conv_g2", "Conv", List.of("x", "w"), integer("group", 2)),
+        weights("w", 4, 2, 3, 3)), "'conv_g2'", "op Conv", "group=2");
+    // a transpose that is not a layout change
+    assertRefused(graph(new long[] {3, 4, 5}, node("swap_hw", "Transpose", List.of("x"), ints("perm", 0, 1, 3, 2))),
+        "'swap_hw'", "op Transpose", "[0, 1, 3, 2]");
+    // ceil_mode where it adds a window
+    assertRefused(graph(new long[] {1, 5, 5}, node("pool", "MaxPool", List.of("x"), ints("kernel_shape", 2, 2),
+        ints("strides", 2, 2), integer("ceil_mode", 1))), "'pool'", "ceil_mode=1");
+    // an attribute the op's translation does not know
+    assertRefused(graph(new long[] {6}, node("mm", "Gemm", List.of("x", "w"), integer("transA", 1)),
+        weights("w", 6, 2)), "'mm'", "transA=1");
+    // softmax over images
+    assertRefused(graph(new long[] {3, 4, 4}, node("sm", "Softmax", List.of("x"), integer("axis", 1))), "'sm'",
+        "op Softmax");
+    // an op of another domain
+    onnx.Onnx.NodeProto custom = node("mine", "FusedThing", List.of("x")).toBuilder().setDomain("com.example").build();
+    assertRefused(graph(new long[] {6}, custom), "'mine'", "com.example.FusedThing");
+  }
+
+  @Test
+  void aModelOfAnotherOpsetOrWithTwoInputsIsRefused() {
+    byte[] ok = graph(new long[] {6}, node("r", "Relu", List.of("x")));
+    onnx.Onnx.ModelProto m = parse(ok);
+    assertRefused(m.toBuilder().setOpsetImport(0, onnx.Onnx.OperatorSetIdProto.newBuilder().setVersion(6)).build()
+        .toByteArray(), "opset 6");
+    onnx.Onnx.GraphProto twoInputs = m.getGraph().toBuilder().addInput(m.getGraph().getInput(0).toBuilder()
+        .setName("x2")).build();
+    assertRefused(m.toBuilder().setGraph(twoInputs).build().toByteArray(), "2 inputs");
+    assertEquals(6, OnnxModels.read(ok, "relu.onnx").graph().outputSingle(org.nd4j.linalg.factory.Nd4j.ones(
+        DataType.FLOAT, 2, 6)).size(1));
+  }
+
+  private static onnx.Onnx.ModelProto parse(byte[] b) {
+    try {
+      return onnx.Onnx.ModelProto.parseFrom(b);
+    } catch (org.nd4j.shade.protobuf.InvalidProtocolBufferException e) {
+      throw new AssertionError(e);
+    }
   }
 }
