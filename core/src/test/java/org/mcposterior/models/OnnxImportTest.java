@@ -163,6 +163,78 @@ class OnnxImportTest {
     assertPosterior(f, StochasticNetwork.builder(f.network()).dropConnect(0.9, "Linear").build(), 20_000);
   }
 
+  /** {@code iterations} samples of each example of fixture {@code f} under {@code mc}, as [example][output][t]. */
+  private static float[][][] sample(OnnxFixture f, StochasticNetwork mc, int iterations, long seed) {
+    try (PosteriorSampler s = PosteriorSampler.of(mc, SamplerConfig.defaults().withSeed(seed))) {
+      Samples samples = s.predictOnBatch(f.inputs(), iterations);
+      int outputs = samples.outputSize();
+      float[][][] out = new float[samples.batchSize()][outputs][iterations];
+      for (int n = 0; n < out.length; n++) {
+        for (int o = 0; o < outputs; o++) {
+          for (int t = 0; t < iterations; t++) {
+            out[n][o][t] = samples.get(n, o, t);
+          }
+        }
+      }
+      return out;
+    }
+  }
+
+  @Test
+  void theDropoutOptionOverridesTheRatioOfOnnxDropoutNodes() {
+    // at a drop probability of 1e-7 no unit of 12 is dropped in 50 iterations (seeded): every sample is the eval
+    // output, so the override reached both Dropout nodes; at their own 0.5 the samples spread
+    for (String name : List.of("baal_mlp", "bn_training_export")) {
+      OnnxFixture f = OnnxFixture.of(name);
+      double[][] eval = f.rows("outputs");
+      float[][][] nearZero = sample(f, StochasticNetwork.builder(f.network()).mcDropout(1e-7).build(), 50, 1);
+      for (int n = 0; n < eval.length; n++) {
+        for (int o = 0; o < eval[n].length; o++) {
+          for (int t = 0; t < 50; t++) {
+            assertEquals(eval[n][o], nearZero[n][o][t], TOLERANCE * Math.max(1, Math.abs(eval[n][o])),
+                name + " (batch-norm in inference mode, dropout off) example " + n + " output " + o);
+          }
+        }
+      }
+      float[][][] own = sample(f, StochasticNetwork.builder(f.network()).mcDropout().build(), 50, 1);
+      java.util.Set<Float> distinct = new java.util.HashSet<>();
+      for (float v : own[0][0]) {
+        distinct.add(v);
+      }
+      assertTrue(distinct.size() > 5, name + ": the nodes' own ratio makes samples differ");
+    }
+  }
+
+  /**
+   * DropConnect on the weights of an ONNX Conv or MatMul with linear outputs: kept weights are scaled
+   * by 1/(1-p) (baal's semantics), so the MC mean is the eval output, within 5 standard errors.
+   */
+  @ParameterizedTest(name = "{0} {1}")
+  @org.junit.jupiter.params.provider.CsvSource({"conv_strided_dilated, Conv2d", "matmul_add, Linear", "gemm, Linear"})
+  void dropConnectOnOnnxWeightsIsUnbiased(String name, String layers) {
+    OnnxFixture f = OnnxFixture.of(name);
+    int t = 4000;
+    float[][][] s = sample(f, StochasticNetwork.builder(f.network()).dropConnect(0.5, layers).build(), t, 3);
+    double[][] eval = f.rows("outputs");
+    int spread = 0;
+    for (int n = 0; n < eval.length; n++) {
+      for (int o = 0; o < eval[n].length; o++) {
+        double mean = 0;
+        double sq = 0;
+        for (float v : s[n][o]) {
+          mean += v;
+          sq += (double) v * v;
+        }
+        mean /= t;
+        double sd = Math.sqrt(Math.max(0, sq / t - mean * mean));
+        spread += sd > 1e-3 ? 1 : 0;
+        assertTrue(Math.abs(mean - eval[n][o]) <= 5 * sd / Math.sqrt(t) + 1e-6, name + " example " + n + " output " + o
+            + ": MC mean " + mean + ", eval output " + eval[n][o] + ", sd " + sd);
+      }
+    }
+    assertTrue(spread > 0, name + ": DropConnect makes the samples spread");
+  }
+
   // ---------------------------------------------------------------- refusals, on graphs written here
 
   /** A one-node graph over an input of per-example shape {@code dims} (batch dynamic), opset 13. */
