@@ -74,6 +74,9 @@ public final class InputShapes {
 
   /** The shape the configuration records for input 0, or null. */
   static int[] fromConfiguration(Network net) {
+    if (net.recordedInputShape() != null) {
+      return net.recordedInputShape();
+    }
     String input = net.nodes().stream().filter(n -> n.inputIndex() == 0).findFirst().orElseThrow().name();
     Network.Node first = firstConsumer(net, input);
     int[] own = first == null ? null : fromLayer(first.preprocessor(), first.layer().conf().getLayer());

@@ -37,9 +37,30 @@ public final class Network {
   private final MultiLayerNetwork mln;
   private final ComputationGraph graph;
 
+  /** The per-example input shape the model file recorded (an ONNX graph's input), or null: DL4J zips do not. */
+  private final int[] inputShape;
+
   private Network(MultiLayerNetwork mln, ComputationGraph graph) {
+    this(mln, graph, null);
+  }
+
+  private Network(MultiLayerNetwork mln, ComputationGraph graph, int[] inputShape) {
     this.mln = mln;
     this.graph = graph;
+    this.inputShape = inputShape;
+  }
+
+  /** A graph read from a model file that records its per-example input shape (flat rows of that many values). */
+  static Network recorded(ComputationGraph g, int[] inputShape) {
+    return new Network(null, of(g).graph, inputShape.clone());
+  }
+
+  /**
+   * The per-example input shape the model file recorded, as {@link InputShapes#expected} reads it
+   * (an ONNX model's input, as flat rows), or null when the file does not record one (DL4J zips).
+   */
+  public int[] recordedInputShape() {
+    return inputShape == null ? null : inputShape.clone();
   }
 
   /** Wraps a MultiLayerNetwork or a ComputationGraph (initialised). */
@@ -289,7 +310,7 @@ public final class Network {
 
   /** An independent deep copy (parameters included), for use by another thread. */
   public Network copy() {
-    return mln != null ? new Network(mln.clone(), null) : new Network(null, graph.clone());
+    return mln != null ? new Network(mln.clone(), null) : new Network(null, graph.clone(), inputShape);
   }
 
   /** SHA-256 of the network's configuration and parameters, in hex. */

@@ -1502,7 +1502,7 @@ final class OnnxConverter {
         param.assign(e.getValue().reshape('c', param.shape()).castTo(param.dataType()));
       }
     }
-    return Network.of(g);
+    return Network.recorded(g, new int[] {Math.toIntExact(((InputType.InputTypeFeedForward) inputType).getSize())});
   }
 
   @Override

@@ -115,6 +115,13 @@ class OnnxImportTest {
         .boxed().toList());
     assertEquals(List.of(108), Arrays.stream(InputShapes.expected(OnnxFixture.of("channels_last").network(), null))
         .boxed().toList());
+    // a graph whose first node is no layer (a scale, then a ReLU) still knows its input from the file
+    onnx.Onnx.TensorProto two = onnx.Onnx.TensorProto.newBuilder().setName("k").setDataType(
+        onnx.Onnx.TensorProto.DataType.FLOAT_VALUE).addFloatData(2f).build();
+    onnx.Onnx.NodeProto mul = node("scale", "Mul", List.of("x", "k"));
+    Network scaled = OnnxModels.read(graph(new long[] {7}, mul, two), "scale.onnx");
+    assertEquals(List.of(7), Arrays.stream(InputShapes.expected(scaled, null)).boxed().toList());
+    assertEquals(List.of(7), Arrays.stream(InputShapes.expected(scaled.copy(), null)).boxed().toList());
   }
 
   /** Mean and sd of {@code t} samples of each example and output, against the exact ones within 5 standard errors. */
