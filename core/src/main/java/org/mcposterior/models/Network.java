@@ -85,7 +85,7 @@ public final class Network {
   public static Network load(Path file) {
     if (!Files.isRegularFile(file)) {
       throw new ModelLoadException("model file " + file + " does not exist or is not a file; expected a DL4J model zip"
-          + " written by ModelSerializer.writeModel or net.save(file)");
+          + " written by ModelSerializer.writeModel or net.save(file), or an ONNX model");
     }
     try {
       return fromBytes(Files.readAllBytes(file), file.toString());
