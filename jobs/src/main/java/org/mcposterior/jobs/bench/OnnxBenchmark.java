@@ -34,10 +34,12 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * show that the sampler draws the same masks at the same sites for both.
  *
  * <p>The timing: one warm-up pass over the pool, then {@code rounds} timed passes per network,
- * alternating (DL4J, ONNX, DL4J, ONNX, ...) so that machine noise hits both alike; the best pass of
- * each is kept and the ratio is ONNX / DL4J. The DL4J network is a {@code MultiLayerNetwork}, the
+ * alternating (DL4J, ONNX, then ONNX, DL4J, ...) so that machine noise hits both alike and neither
+ * always runs second; the best pass of each is kept and the ratio is ONNX / DL4J. The DL4J network is a {@code MultiLayerNetwork}, the
  * read one a {@code ComputationGraph}; both compile to the sampler's plan of native kernels, so the
- * ratio is expected near 1. Per-node times of both plans are printed on request, and whenever the
+ * ratio is expected near 1. Under each network's row a line says whether both plans run the same
+ * kernels in the same order with the same FLOPs (then a ratio away from 1 is the machine's noise,
+ * not the model format); per-node times of both plans are printed on request, and whenever the
  * ratio is off by more than {@value #RATIO_TOLERANCE}, so that a difference is explained rather
  * than hidden.
  *
@@ -165,10 +167,15 @@ public final class OnnxBenchmark {
       List<Figures> figures = new ArrayList<>();
       for (int i = 0; i < refs.size(); i++) {
         Reference r = refs.get(i);
-        Figures f = time(r, read.get(i), differences.get(i), new Timing(cfg, pool, s, out));
-        out.println(f.row());
+        Timed t = time(r, read.get(i), differences.get(i), new Timing(cfg, pool, s));
+        out.println(t.figures().row());
+        out.println("    plans: " + comparePlans(t.dl4jPlan(), t.onnxPlan()));
+        if (s.profile() || Math.abs(t.figures().ratio() - 1) > RATIO_TOLERANCE) {
+          printProfile(r.key() + " built in DL4J", t.dl4jPlan(), out);
+          printProfile(r.key() + " read from ONNX", t.onnxPlan(), out);
+        }
         out.flush();
-        figures.add(f);
+        figures.add(t.figures());
       }
       out.println("ex-it/s: example-iterations per second (examples x T / seconds), best pass; ratio = best ONNX /"
           + " best DL4J. The DL4J side is the MultiLayerNetwork as built, the ONNX side the ComputationGraph"
@@ -181,9 +188,12 @@ public final class OnnxBenchmark {
   }
 
   /** What a network is timed with. */
-  private record Timing(SamplerConfig cfg, INDArray pool, Settings settings, PrintWriter out) {}
+  private record Timing(SamplerConfig cfg, INDArray pool, Settings settings) {}
 
-  private static Figures time(Reference r, Network read, double[] differences, Timing t) {
+  /** A network's figures and both plans' profiles after the timed passes. */
+  private record Timed(Figures figures, PlanProfile dl4jPlan, PlanProfile onnxPlan) {}
+
+  private static Timed time(Reference r, Network read, double[] differences, Timing t) {
     int rounds = t.settings().rounds();
     double[] dl4j = new double[rounds];
     double[] onnx = new double[rounds];
@@ -192,28 +202,55 @@ public final class OnnxBenchmark {
         SamplerBenchmark.TimedSampler b = new SamplerBenchmark.TimedSampler(McDropout.patch(read.model()), t.cfg(),
             t.pool(), BATCH, ITERATIONS)) {
       for (int round = 0; round <= rounds; round++) {
-        double ra = a.pass();
-        double rb = b.pass();
+        // the order alternates too (DL4J first in even rounds, ONNX first in odd ones): neither side always
+        // runs on the caches and clock the other left
+        double ra;
+        double rb;
+        if (round % 2 == 0) {
+          ra = a.pass();
+          rb = b.pass();
+        } else {
+          rb = b.pass();
+          ra = a.pass();
+        }
         if (round > 0) {
           dl4j[round - 1] = ra;
           onnx[round - 1] = rb;
         }
       }
-      Figures f = new Figures(r.name(), differences[0], differences[1], dl4j, onnx);
-      if (t.settings().profile() || Math.abs(f.ratio() - 1) > RATIO_TOLERANCE) {
-        printProfile(r.key() + " built in DL4J", a.profile(), t.out());
-        printProfile(r.key() + " read from ONNX", b.profile(), t.out());
-      }
-      return f;
+      return new Timed(new Figures(r.name(), differences[0], differences[1], dl4j, onnx), a.profile(), b.profile());
     }
+  }
+
+  /**
+   * Whether both plans run the same kernels in the same order with the same FLOPs: each node's
+   * description without its name (the layer or vertex it came from, which the two networks name
+   * differently), e.g. {@code dense 512->512 relu -> [512] per sample}.
+   */
+  static String comparePlans(PlanProfile dl4j, PlanProfile onnx) {
+    List<String> a = dl4j.nodes().stream().map(OnnxBenchmark::kernel).toList();
+    List<String> b = onnx.nodes().stream().map(OnnxBenchmark::kernel).toList();
+    String flops = String.format(Locale.ROOT, "%,d FLOP per example + %,d per example-iteration",
+        dl4j.flopsPerExample(), dl4j.flopsPerSample());
+    if (a.equals(b) && dl4j.flopsPerExample() == onnx.flopsPerExample() && dl4j.flopsPerSample() == onnx.flopsPerSample()) {
+      return "the same " + a.size() + " kernels in the same order on both, " + flops;
+    }
+    return String.format(Locale.ROOT, "DIFFERENT: built in DL4J %s (%s); read from ONNX %s (%,d FLOP per example + %,d"
+        + " per example-iteration)", a, flops, b, onnx.flopsPerExample(), onnx.flopsPerSample());
+  }
+
+  /** A plan node's description without its number and name: what follows the first ": ". */
+  private static String kernel(String node) {
+    int i = node.indexOf(": ");
+    return i < 0 ? node : node.substring(i + 2);
   }
 
   /** Each plan node's share of the time spent (warm-up included), and the total. */
   private static void printProfile(String what, PlanProfile p, PrintWriter out) {
     long[] ns = p.nanosSpent();
     long total = Arrays.stream(ns).sum();
-    out.printf(Locale.ROOT, "  plan of the %s: %d nodes, %.2f s in nodes, %,d FLOP per example + %,d per"
-        + " example-iteration%n", what, ns.length, total / 1e9, p.flopsPerExample(), p.flopsPerSample());
+    out.printf(Locale.ROOT, "  plan of the %s: %d nodes, %.2f s in them over all passes (warm-up included), %,d FLOP"
+        + " per example + %,d per example-iteration%n", what, ns.length, total / 1e9, p.flopsPerExample(), p.flopsPerSample());
     for (int i = 0; i < ns.length; i++) {
       out.printf(Locale.ROOT, "    %5.1f%% %8.3f s  %s%n", total == 0 ? 0 : 100.0 * ns[i] / total, ns[i] / 1e9,
           p.nodes().get(i));

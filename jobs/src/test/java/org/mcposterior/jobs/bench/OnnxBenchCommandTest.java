@@ -28,7 +28,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * {@code bench onnx} runs end to end on a tiny pool: both reference networks read back from their
- * ONNX models compute what the DL4J originals compute, and both get a well-formed row of rates.
+ * ONNX models compute what the DL4J originals compute, compile into the same plan, and both get a
+ * well-formed row of rates.
  * Speed itself is never asserted (a timed unit test on a shared machine would only measure the
  * machine). The benchmark's ONNX writer is checked on what the parity check cannot see (the dropout
  * ratios, which the deterministic pass ignores) and on its refusals.
@@ -55,8 +56,12 @@ class OnnxBenchCommandTest {
       assertTrue(parity.find(), "no parity line for " + net.getKey() + ":\n" + text);
       double difference = Double.parseDouble(parity.group(1));
       assertTrue(difference >= 0 && difference < 1e-5, net.getKey() + ": " + difference);
-      String row = text.lines().filter(l -> l.startsWith("| " + net.getValue() + " |")).findFirst()
-          .orElseThrow(() -> new AssertionError("no row for " + net.getValue() + ":\n" + text));
+      List<String> lines = text.lines().toList();
+      int at = lines.indexOf(lines.stream().filter(l -> l.startsWith("| " + net.getValue() + " |")).findFirst()
+          .orElseThrow(() -> new AssertionError("no row for " + net.getValue() + ":\n" + text)));
+      String row = lines.get(at);
+      // the ONNX-read graph compiles into the very plan of the DL4J-built network
+      assertTrue(lines.get(at + 1).startsWith("    plans: the same "), lines.get(at + 1));
       String[] cells = row.substring(1, row.length() - 1).split("\\|");
       assertEquals(4, cells.length, row);
       for (int c = 1; c <= 3; c++) {
