@@ -35,8 +35,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *
  * <p>The timing: one warm-up pass over the pool, then {@code rounds} timed passes per network,
  * alternating (DL4J, ONNX, then ONNX, DL4J, ...) so that machine noise hits both alike and neither
- * always runs second; the best pass of each is kept and the ratio is ONNX / DL4J. The DL4J network is a {@code MultiLayerNetwork}, the
- * read one a {@code ComputationGraph}; both compile to the sampler's plan of native kernels, so the
+ * always runs second; the best pass of each is kept and the ratio is ONNX / DL4J. The DL4J network
+ * is a {@code MultiLayerNetwork}, the read one a {@code ComputationGraph}; both compile to the sampler's plan of native kernels, so the
  * ratio is expected near 1. Under each network's row a line says whether both plans run the same
  * kernels in the same order with the same FLOPs (then a ratio away from 1 is the machine's noise,
  * not the model format); per-node times of both plans are printed on request, and whenever the
@@ -105,10 +105,21 @@ public final class OnnxBenchmark {
       return bestOnnx() / bestDl4j();
     }
 
-    /** The network's row of the table under {@link #HEADER}. */
+    /** ONNX over DL4J per round (the two passes of one round ran back to back). */
+    public double[] roundRatios() {
+      double[] r = new double[dl4j.length];
+      for (int i = 0; i < r.length; i++) {
+        r[i] = onnx[i] / dl4j[i];
+      }
+      return r;
+    }
+
+    /** The row under {@link #HEADER}: best rates, their ratio, and the range of the rounds' ratios. */
     public String row() {
-      return String.format(Locale.ROOT, "| %s | %,.0f ex-it/s | %,.0f ex-it/s | %.3f |", name, bestDl4j(), bestOnnx(),
-          ratio());
+      double[] r = roundRatios();
+      return String.format(Locale.ROOT, "| %s | %,.0f ex-it/s | %,.0f ex-it/s | %.3f (rounds %.3f-%.3f) |", name,
+          bestDl4j(), bestOnnx(), ratio(), Arrays.stream(r).min().orElse(Double.NaN),
+          Arrays.stream(r).max().orElse(Double.NaN));
     }
   }
 
@@ -178,7 +189,8 @@ public final class OnnxBenchmark {
         figures.add(t.figures());
       }
       out.println("ex-it/s: example-iterations per second (examples x T / seconds), best pass; ratio = best ONNX /"
-          + " best DL4J. The DL4J side is the MultiLayerNetwork as built, the ONNX side the ComputationGraph"
+          + " best DL4J, with the range of the ratios of the timed rounds taken one by one (their spread is the"
+          + " machine's noise). The DL4J side is the MultiLayerNetwork as built, the ONNX side the ComputationGraph"
           + " OnnxModels.read makes of the written model; both run through the same core sampler.");
       out.flush();
       return figures;
@@ -232,7 +244,8 @@ public final class OnnxBenchmark {
     List<String> b = onnx.nodes().stream().map(OnnxBenchmark::kernel).toList();
     String flops = String.format(Locale.ROOT, "%,d FLOP per example + %,d per example-iteration",
         dl4j.flopsPerExample(), dl4j.flopsPerSample());
-    if (a.equals(b) && dl4j.flopsPerExample() == onnx.flopsPerExample() && dl4j.flopsPerSample() == onnx.flopsPerSample()) {
+    if (a.equals(b) && dl4j.flopsPerExample() == onnx.flopsPerExample()
+        && dl4j.flopsPerSample() == onnx.flopsPerSample()) {
       return "the same " + a.size() + " kernels in the same order on both, " + flops;
     }
     return String.format(Locale.ROOT, "DIFFERENT: built in DL4J %s (%s); read from ONNX %s (%,d FLOP per example + %,d"
@@ -250,7 +263,8 @@ public final class OnnxBenchmark {
     long[] ns = p.nanosSpent();
     long total = Arrays.stream(ns).sum();
     out.printf(Locale.ROOT, "  plan of the %s: %d nodes, %.2f s in them over all passes (warm-up included), %,d FLOP"
-        + " per example + %,d per example-iteration%n", what, ns.length, total / 1e9, p.flopsPerExample(), p.flopsPerSample());
+        + " per example + %,d per example-iteration%n", what, ns.length, total / 1e9, p.flopsPerExample(),
+        p.flopsPerSample());
     for (int i = 0; i < ns.length; i++) {
       out.printf(Locale.ROOT, "    %5.1f%% %8.3f s  %s%n", total == 0 ? 0 : 100.0 * ns[i] / total, ns[i] / 1e9,
           p.nodes().get(i));

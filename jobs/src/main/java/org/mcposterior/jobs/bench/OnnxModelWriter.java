@@ -69,7 +69,10 @@ public final class OnnxModelWriter {
   /** The ONNX IR version written (ONNX 1.10 to 1.12 write it). */
   public static final long IR_VERSION = 8;
 
-  /** The default-domain opset written: Dropout takes its ratio as an input from opset 12, Softmax's axis is -1 by default from 13. */
+  /**
+   * The default-domain opset written (Dropout takes its ratio as an input from opset 12; Softmax's
+   * axis is written explicitly, its default changed in 13).
+   */
   public static final long OPSET = 13;
 
   /** The model's {@code producer_name}. */
