@@ -33,9 +33,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * dropout as separate layers where the DL4J network has it on its layers' inputs, so equal samples
  * show that the sampler draws the same masks at the same sites for both.
  *
- * <p>The timing: one warm-up pass over the pool, then {@code rounds} timed passes per network,
- * alternating (DL4J, ONNX, then ONNX, DL4J, ...) so that machine noise hits both alike and neither
- * always runs second; the best pass of each is kept and the ratio is ONNX / DL4J. The DL4J network
+ * <p>The timing: one warm-up pass over the pool, then {@code rounds} timed passes per network, the
+ * two networks' passes interleaved slice by slice of {@value #SLICE_BATCHES} batches (DL4J, ONNX,
+ * then ONNX, DL4J, ...) so that the noise of a shared machine hits both alike and neither always
+ * runs second; the best pass of each is kept and the ratio is ONNX / DL4J. The DL4J network
  * is a {@code MultiLayerNetwork}, the read one a {@code ComputationGraph}; both compile to the sampler's plan of native kernels, so the
  * ratio is expected near 1. Under each network's row a line says whether both plans run the same
  * kernels in the same order with the same FLOPs (then a ratio away from 1 is the machine's noise,
@@ -57,6 +58,9 @@ public final class OnnxBenchmark {
 
   /** The largest absolute output difference accepted between the original and the read-back network. */
   public static final double PARITY_LIMIT = 1e-5;
+
+  /** Batches per slice of a pass; the two networks' passes are interleaved slice by slice. */
+  public static final int SLICE_BATCHES = 8;
 
   /** A ratio further than this from 1 prints the plans' per-node times. */
   public static final double RATIO_TOLERANCE = 0.1;
@@ -170,9 +174,9 @@ public final class OnnxBenchmark {
     NativeGemm.setThreads(s.threads() == 1 ? cores : 1);
     try {
       out.printf(Locale.ROOT, "MC dropout, keyed masks, T = %d, batch %d, pool %,d, %s; best of %d timed passes"
-          + " after a warm-up, DL4J and ONNX alternating%n", ITERATIONS, BATCH, s.pool(),
+          + " after a warm-up, DL4J and ONNX alternating every %d batches%n", ITERATIONS, BATCH, s.pool(),
           s.threads() == 1 ? "1 sampler thread x " + cores + " BLAS" : s.threads() + " sampler threads x 1 BLAS",
-          s.rounds());
+          s.rounds(), SLICE_BATCHES);
       out.println(HEADER);
       out.flush();
       List<Figures> figures = new ArrayList<>();
@@ -214,24 +218,41 @@ public final class OnnxBenchmark {
         SamplerBenchmark.TimedSampler b = new SamplerBenchmark.TimedSampler(McDropout.patch(read.model()), t.cfg(),
             t.pool(), BATCH, ITERATIONS)) {
       for (int round = 0; round <= rounds; round++) {
-        // the order alternates too (DL4J first in even rounds, ONNX first in odd ones): neither side always
-        // runs on the caches and clock the other left
-        double ra;
-        double rb;
-        if (round % 2 == 0) {
-          ra = a.pass();
-          rb = b.pass();
-        } else {
-          rb = b.pass();
-          ra = a.pass();
-        }
+        double[] rates = interleavedPass(a, b, round);
         if (round > 0) {
-          dl4j[round - 1] = ra;
-          onnx[round - 1] = rb;
+          dl4j[round - 1] = rates[0];
+          onnx[round - 1] = rates[1];
         }
       }
       return new Timed(new Figures(r.name(), differences[0], differences[1], dl4j, onnx), a.profile(), b.profile());
     }
+  }
+
+  /**
+   * One pass over the pool for each network, interleaved slice by slice ({@value #SLICE_BATCHES}
+   * batches, a fraction of a second): the load of a shared machine changes over seconds, so both
+   * networks see the same load where whole passes one after the other would not. The order within a
+   * slice alternates from slice to slice and round to round, so neither side always runs on the
+   * caches and clock the other left.
+   *
+   * @return example-iterations per second of {@code a}'s and {@code b}'s pass
+   */
+  private static double[] interleavedPass(SamplerBenchmark.TimedSampler a, SamplerBenchmark.TimedSampler b,
+      int round) {
+    double secondsA = 0;
+    double secondsB = 0;
+    for (int from = 0, slice = 0; from < a.batches(); from += SLICE_BATCHES, slice++) {
+      int to = Math.min(a.batches(), from + SLICE_BATCHES);
+      if ((slice + round) % 2 == 0) {
+        secondsA += a.seconds(from, to);
+        secondsB += b.seconds(from, to);
+      } else {
+        secondsB += b.seconds(from, to);
+        secondsA += a.seconds(from, to);
+      }
+    }
+    double work = (double) a.examples() * a.iterations();
+    return new double[] {work / secondsA, work / secondsB};
   }
 
   /**

@@ -137,7 +137,8 @@ public final class SamplerBenchmark {
    * One network's sampler over a pool, timed pass by pass: what {@link #measure} times, for
    * benchmarks that interleave the passes of several networks so that machine noise hits them
    * alike. A pass samples the whole pool in batches with {@link PosteriorSampler#predictOnDataset}
-   * (examples keyed by position) and discards the samples. Owns its sampler; not thread-safe.
+   * (examples keyed by position) and discards the samples; {@link #seconds} times a slice of the
+   * batches, for interleaving at a finer grain. Owns its sampler; not thread-safe.
    */
   public static final class TimedSampler implements AutoCloseable {
     private final PosteriorSampler sampler;
@@ -163,10 +164,29 @@ public final class SamplerBenchmark {
 
     /** One pass over the pool; returns its example-iterations per second. */
     public double pass() {
+      return (double) examples * iterations / seconds(0, batches.size());
+    }
+
+    /** Seconds taken to sample batches {@code [from, to)} of the pool (keyed from position 0). */
+    public double seconds(int from, int to) {
       long t0 = System.nanoTime();
-      sampler.predictOnDataset(batches.iterator(), iterations, (i, first, samples) -> { }, null);
-      double secs = (System.nanoTime() - t0) / 1e9;
-      return (double) examples * iterations / secs;
+      sampler.predictOnDataset(batches.subList(from, to).iterator(), iterations, (i, first, samples) -> { }, null);
+      return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** The number of batches of the pool. */
+    public int batches() {
+      return batches.size();
+    }
+
+    /** Examples in the pool. */
+    public int examples() {
+      return examples;
+    }
+
+    /** T, samples per example. */
+    public int iterations() {
+      return iterations;
     }
 
     /** The plan's costs and the time spent per node so far (compiling the plan if no pass ran yet). */
