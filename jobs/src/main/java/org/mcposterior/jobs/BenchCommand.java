@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.mcposterior.jobs.bench.HeuristicsBenchmark;
+import org.mcposterior.jobs.bench.OnnxBenchmark;
 import org.mcposterior.jobs.bench.SamplerBenchmark;
 import org.mcposterior.jobs.bench.ScaleBenchmark;
 import org.mcposterior.jobs.bench.SparkBenchmark;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Option;
 /** {@code bench}: the benchmarks whose figures the README quotes. Each prints the machine it ran on. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (print figures; nothing is asserted).",
     subcommands = {BenchCommand.Sampler.class, BenchCommand.Heuristics.class, BenchCommand.Spark.class,
-        BenchCommand.Scale.class, BenchCommand.Zoo.class})
+        BenchCommand.Scale.class, BenchCommand.Zoo.class, BenchCommand.Onnx.class})
 public final class BenchCommand implements Runnable {
 
   @Override
@@ -227,6 +228,38 @@ public final class BenchCommand implements Runnable {
           + " example and its stochastic suffix per example-iteration; DL4J's whole network per example-iteration.");
       out.flush();
       return figures.size() == names.size() ? 0 : 1;
+    }
+  }
+
+  @Command(name = "onnx", mixinStandardHelpOptions = true,
+      description = {"The reference MLP and CNN written as ONNX models and read back: their outputs checked against the"
+          + " networks built in DL4J, then both run through the core sampler (MC dropout, T = 20, batch 64), passes"
+          + " alternating, best of --rounds."})
+  static final class Onnx implements Callable<Integer> {
+    @Option(names = "--pool", defaultValue = "10000", description = "Pool size (default ${DEFAULT-VALUE}).")
+    int pool;
+
+    @Option(names = "--rounds", defaultValue = "3", description = "Timed passes per network, best kept (default ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--threads", description = "Sampler threads, one BLAS thread each (default: the cores).")
+    Integer threads;
+
+    @Option(names = "--profile", description = "Also print both plans' time per node (printed anyway when the ratio"
+        + " is off by more than 10%%).")
+    boolean profile;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      java.io.PrintWriter out = spec.commandLine().getOut();
+      out.println(machine());
+      out.flush();
+      OnnxBenchmark.run(new OnnxBenchmark.Settings(pool, rounds,
+          threads == null ? Runtime.getRuntime().availableProcessors() : threads, profile), out);
+      return 0;
     }
   }
 }

@@ -108,28 +108,19 @@ public final class SamplerBenchmark {
    */
   public static Result measure(String name, StochasticNetwork net, SamplerConfig cfg, INDArray pool, int batch,
       int iterations, int rounds, double gemm) {
-    int n = (int) pool.size(0);
-    List<INDArray> batches = new ArrayList<>();
-    for (int i = 0; i < n; i += batch) {
-      batches.add(pool.get(NDArrayIndex.interval(i, Math.min(n, i + batch))).dup());
-    }
-    try (PosteriorSampler s = PosteriorSampler.of(net, cfg)) {
-      long[] shape = pool.shape();
-      int[][] perExample = {java.util.Arrays.stream(shape).skip(1).mapToInt(v -> (int) v).toArray()};
-      PlanProfile plan = s.profile(perExample);
+    try (TimedSampler s = new TimedSampler(net, cfg, pool, batch, iterations)) {
+      PlanProfile plan = s.profile();
       long[] flops = {plan.flopsPerExample(), plan.flopsPerSample()};
       double best = 0;
       for (int r = 0; r <= rounds; r++) {
-        long t0 = System.nanoTime();
-        s.predictOnDataset(batches.iterator(), iterations, (i, first, samples) -> { }, null);
-        double secs = (System.nanoTime() - t0) / 1e9;
+        double rate = s.pass();
         if (r > 0) {
-          best = Math.max(best, (double) n * iterations / secs);
+          best = Math.max(best, rate);
         }
       }
       double flopsPerExIt = flops[1] + flops[0] / (double) iterations;
       if (Boolean.getBoolean("mcposterior.bench.breakdown")) {
-        long[] ns = s.profile(perExample).nanosSpent();
+        long[] ns = s.profile().nanosSpent();
         long total = java.util.Arrays.stream(ns).sum();
         for (int i = 0; i < ns.length; i++) {
           if (ns[i] > 0) {
@@ -137,8 +128,79 @@ public final class SamplerBenchmark {
           }
         }
       }
-      return new Result(name, best, best * flopsPerExIt / 1e9, gemm, s.peakRunnerBytes(),
+      return new Result(name, best, best * flopsPerExIt / 1e9, gemm, s.sampler().peakRunnerBytes(),
           cfg.memoryBudgetBytes() / cfg.threads());
+    }
+  }
+
+  /**
+   * One network's sampler over a pool, timed pass by pass: what {@link #measure} times, for
+   * benchmarks that interleave the passes of several networks so that machine noise hits them
+   * alike. A pass samples the whole pool in batches with {@link PosteriorSampler#predictOnDataset}
+   * (examples keyed by position) and discards the samples; {@link #seconds} times a slice of the
+   * batches, for interleaving at a finer grain. Owns its sampler; not thread-safe.
+   */
+  public static final class TimedSampler implements AutoCloseable {
+    private final PosteriorSampler sampler;
+    private final List<INDArray> batches = new ArrayList<>();
+    private final int[][] perExample;
+    private final int examples;
+    private final int iterations;
+
+    /**
+     * @param pool the examples, DL4J-shaped ({@code [n, features]} or {@code [n, c, h, w]})
+     * @param batch examples per batch
+     * @param iterations T, samples per example
+     */
+    public TimedSampler(StochasticNetwork net, SamplerConfig cfg, INDArray pool, int batch, int iterations) {
+      this.examples = (int) pool.size(0);
+      this.iterations = iterations;
+      for (int i = 0; i < examples; i += batch) {
+        batches.add(pool.get(NDArrayIndex.interval(i, Math.min(examples, i + batch))).dup());
+      }
+      this.perExample = new int[][] {java.util.Arrays.stream(pool.shape()).skip(1).mapToInt(v -> (int) v).toArray()};
+      this.sampler = PosteriorSampler.of(net, cfg);
+    }
+
+    /** One pass over the pool; returns its example-iterations per second. */
+    public double pass() {
+      return (double) examples * iterations / seconds(0, batches.size());
+    }
+
+    /** Seconds taken to sample batches {@code [from, to)} of the pool (keyed from position 0). */
+    public double seconds(int from, int to) {
+      long t0 = System.nanoTime();
+      sampler.predictOnDataset(batches.subList(from, to).iterator(), iterations, (i, first, samples) -> { }, null);
+      return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** The number of batches of the pool. */
+    public int batches() {
+      return batches.size();
+    }
+
+    /** Examples in the pool. */
+    public int examples() {
+      return examples;
+    }
+
+    /** T, samples per example. */
+    public int iterations() {
+      return iterations;
+    }
+
+    /** The plan's costs and the time spent per node so far (compiling the plan if no pass ran yet). */
+    public PlanProfile profile() {
+      return sampler.profile(perExample);
+    }
+
+    public PosteriorSampler sampler() {
+      return sampler;
+    }
+
+    @Override
+    public void close() {
+      sampler.close();
     }
   }
 
