@@ -340,8 +340,10 @@ public final class PlanCompiler {
       return convolution(name, layer, (ConvolutionLayer) conf, cur, wd);
     }
     if (!Double.isNaN(wd)) {
-      throw new UnsupportedLayerException("DropConnect cannot run on " + name + "; supported layers: DenseLayer,"
-          + " OutputLayer, ConvolutionLayer");
+      throw new UnsupportedLayerException("DropConnect cannot run on " + name
+          + (name.contains(k.getSimpleName()) ? "" : " (" + k.getSimpleName() + ")") + ": its weights are not in a"
+          + " native kernel here; supported layers: DenseLayer, OutputLayer, ConvolutionLayer. Score it by its"
+          + " dropout, or choose --dropconnect-layers that exclude it");
     }
     if (k == org.deeplearning4j.nn.conf.layers.SeparableConvolution2D.class && cur.geometry().isImage()) {
       return separableConvolution(name, layer, (org.deeplearning4j.nn.conf.layers.SeparableConvolution2D) conf, cur);

@@ -16,7 +16,10 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 /**
  * Layer-type names for choosing where DropConnect applies, in baal's vocabulary ({@code Linear},
  * {@code Conv2d}) or DL4J's ({@code DenseLayer}, {@code OutputLayer}, {@code ConvolutionLayer}),
- * case-insensitive. {@code Linear} means every dense layer, output layers included.
+ * case-insensitive. {@code Linear} means every dense layer, output layers included; {@code Conv2d}
+ * means every 2D convolution PyTorch's {@code nn.Conv2d} can be (a {@code ConvolutionLayer} or a
+ * {@code DepthwiseConvolution2D}, as an ONNX {@code Conv} with {@code group} equal to its channels
+ * becomes), while {@code ConvolutionLayer} names DL4J's class alone.
  *
  * <p>Immutable.
  */
@@ -26,14 +29,18 @@ public final class LayerTypes {
   static {
     Predicate<Layer> dense = l -> l.getClass() == DenseLayer.class;
     Predicate<Layer> output = l -> l.getClass() == OutputLayer.class;
-    Predicate<Layer> conv = l -> l.getClass() == ConvolutionLayer.class;
+    // baal's Conv2d is torch's nn.Conv2d, depthwise ones (groups = channels) included: DL4J's
+    // DepthwiseConvolution2D is named by it too, so DropConnect on it is refused, never skipped
+    Predicate<Layer> conv = l -> l.getClass() == ConvolutionLayer.class
+        || l.getClass() == org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D.class;
+    Predicate<Layer> convolution = l -> l.getClass() == ConvolutionLayer.class;
     NAMES.put("linear", dense.or(output));
     NAMES.put("dense", dense);
     NAMES.put("denselayer", dense);
     NAMES.put("outputlayer", output);
     NAMES.put("conv2d", conv);
-    NAMES.put("convolution", conv);
-    NAMES.put("convolutionlayer", conv);
+    NAMES.put("convolution", convolution);
+    NAMES.put("convolutionlayer", convolution);
   }
 
   private final Set<String> names;

@@ -84,9 +84,11 @@ class ConformanceSuiteTest {
   /**
    * Cases whose DropConnect is refused, with the words the refusal must contain besides the
    * class: the layer runs in DL4J's own kernel, which takes no dropped weights (a wrapper's inner
-   * dense layer).
+   * dense layer; a depthwise convolution, which {@code Conv2d} names as PyTorch's {@code nn.Conv2d}
+   * does).
    */
-  static final Map<String, String> DROPCONNECT_REFUSED = Map.of("TimeDistributed", "wrapping DenseLayer");
+  static final Map<String, String> DROPCONNECT_REFUSED = Map.of("TimeDistributed", "wrapping DenseLayer",
+      "DepthwiseConvolution2D", "supported layers");
 
   /**
    * MC DropConnect on every dense, output and convolution layer of the case network (the layers

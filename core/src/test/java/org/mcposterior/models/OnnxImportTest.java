@@ -242,6 +242,20 @@ class OnnxImportTest {
     assertTrue(spread > 0, name + ": DropConnect makes the samples spread");
   }
 
+  @Test
+  void dropConnectOnADepthwiseConvIsRefusedNotSkipped() {
+    // baal's Conv2d includes depthwise convolutions; their weights cannot be dropped here (DL4J runs them)
+    Network net = OnnxFixture.of("conv_depthwise").network();
+    RuntimeException e = assertThrows(RuntimeException.class, () -> {
+      try (PosteriorSampler s = PosteriorSampler.of(StochasticNetwork.builder(net).dropConnect(0.5, "Conv2d").build(),
+          SamplerConfig.defaults())) {
+        s.predictOnBatch(OnnxFixture.of("conv_depthwise").inputs(), 2);
+      }
+    });
+    assertTrue(e.getMessage().contains("DropConnect cannot run on") && e.getMessage().contains("Depthwise"),
+        e.getMessage());
+  }
+
   // ---------------------------------------------------------------- refusals, on graphs written here
 
   /** A one-node graph over an input of per-example shape {@code dims} (batch dynamic), opset 13. */
