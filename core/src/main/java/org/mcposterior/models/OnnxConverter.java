@@ -214,9 +214,14 @@ final class OnnxConverter {
       }
     }
     Object out = values.get(output);
-    if (!(out instanceof Act a)) {
-      throw new ModelLoadException("ONNX model " + source + ": its output '" + output + "' does not depend on the"
-          + " input; nothing to sample");
+    if (out instanceof ChannelsLast c) {
+      throw new ModelLoadException("ONNX model " + source + ": its output '" + output + "' is channels-last (NHWC,"
+          + " per-example shape " + Arrays.toString(c.dims()) + "); outputs are scored channels-first. Export the"
+          + " model with a Transpose to NCHW (perm [0, 3, 1, 2]) at its end, or flatten the output");
+    }
+    if (!(out instanceof Act a) || a.vertex().equals("input")) {
+      throw new ModelLoadException("ONNX model " + source + ": its output '" + output + "' is "
+          + (out instanceof Const ? "a constant" : "its input") + "; nothing to sample");
     }
     return build(a);
   }
@@ -229,7 +234,7 @@ final class OnnxConverter {
         producer.put(o, n);
       }
     }
-    Set<Onnx.NodeProto> live = new HashSet<>();
+    Set<Onnx.NodeProto> live = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     Deque<String> todo = new ArrayDeque<>(List.of(output));
     while (!todo.isEmpty()) {
       Onnx.NodeProto n = producer.get(todo.pop());
@@ -1477,12 +1482,7 @@ final class OnnxConverter {
         b.addVertex(p.name, p.vertex, p.inputs);
       }
     }
-    String out = output.vertex();
-    if (out.equals("input")) {
-      throw new ModelLoadException("ONNX model " + source + " computes nothing from its input (its output is the"
-          + " input); nothing to sample");
-    }
-    b.setOutputs(out).setInputTypes(inputType).validateOutputLayerConfig(false).allowNoOutput(false);
+    b.setOutputs(output.vertex()).setInputTypes(inputType).validateOutputLayerConfig(false).allowNoOutput(false);
     ComputationGraph g;
     try {
       g = new ComputationGraph(b.build());

@@ -334,6 +334,9 @@ class OnnxImportTest {
     // softmax over images
     assertRefused(graph(new long[] {3, 4, 4}, node("sm", "Softmax", List.of("x"), integer("axis", 1))), "'sm'",
         "op Softmax");
+    // an output left channels-last (a Keras segmentation map): scored channels-first, so refused
+    assertRefused(graph(new long[] {3, 4, 5}, node("to_nhwc", "Transpose", List.of("x"), ints("perm", 0, 2, 3, 1))),
+        "channels-last", "[4, 5, 3]");
     // an op of another domain
     onnx.Onnx.NodeProto custom = node("mine", "FusedThing", List.of("x")).toBuilder().setDomain("com.example").build();
     assertRefused(graph(new long[] {6}, custom), "'mine'", "com.example.FusedThing");
