@@ -259,6 +259,17 @@ class GlobalAvg(nn.Module):
         return self.linear(torch.flatten(self.pool(self.conv(x)), 1))
 
 
+class GlobalMax(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3)
+        self.pool = nn.AdaptiveMaxPool2d(1)
+        self.linear = nn.Linear(4, 3)
+
+    def forward(self, x):
+        return self.linear(self.pool(self.conv(x)).reshape(x.shape[0], -1))
+
+
 class Residual(nn.Module):
     def __init__(self):
         super().__init__()
@@ -394,6 +405,9 @@ def op_fixtures():
             "(torch exports the zero padding as a Pad node before AveragePool).")
     fixture("global_avgpool", GlobalAvg, [3, 6, 6],
             "Conv2d(3,4,3), AdaptiveAvgPool2d(1), flatten(1), Linear(4,3) on 3x6x6.")
+    fixture("global_maxpool", GlobalMax, [3, 6, 6],
+            "Conv2d(3,4,3), AdaptiveMaxPool2d(1) (torch writes a MaxPool over the whole map), reshape(N, -1), "
+            "Linear(4,3) on 3x6x6.")
     fixture("reshape_view", ReshapeView, [3, 6, 6],
             "Conv2d(3,2,3), ReLU, x.view(x.size(0), -1), Linear(32,3) on 3x6x6.")
     fixture("reshape_view_fixed_batch", ReshapeView, [3, 6, 6],

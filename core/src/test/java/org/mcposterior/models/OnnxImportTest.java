@@ -17,6 +17,7 @@ import org.mcposterior.sampling.SampleArrays;
 import org.mcposterior.sampling.SamplerConfig;
 import org.mcposterior.stats.Samples;
 import org.mcposterior.stochastic.StochasticNetwork;
+import org.mcposterior.testsupport.Tolerances;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -340,6 +341,25 @@ class OnnxImportTest {
     // an op of another domain
     onnx.Onnx.NodeProto custom = node("mine", "FusedThing", List.of("x")).toBuilder().setDomain("com.example").build();
     assertRefused(graph(new long[] {6}, custom), "'mine'", "com.example.FusedThing");
+  }
+
+  /** Ops PyTorch does not write for the fixtures (it drops Identity, writes a MaxPool for a global max): by hand. */
+  @Test
+  void globalMaxPoolAndIdentityWrittenByHand() {
+    INDArray x = org.nd4j.linalg.factory.Nd4j.rand(DataType.FLOAT, 2, 3 * 4 * 5).subi(0.5);
+    Network pool = OnnxModels.read(graph(new long[] {3, 4, 5}, node("gmp", "GlobalMaxPool", List.of("x"))), "gmp.onnx");
+    INDArray y = pool.output(x)[0];
+    INDArray expected = x.reshape('c', 2, 3, 20).max(2);
+    Tolerances.assertClose(expected, y.reshape(2, 3), 0, "GlobalMaxPool is the largest value of each channel");
+    // Identity after a ReLU is the ReLU; Identity alone computes nothing from the input: refused as such
+    onnx.Onnx.NodeProto relu = onnx.Onnx.NodeProto.newBuilder().setName("relu").setOpType("Relu").addInput("x")
+        .addOutput("r").build();
+    onnx.Onnx.ModelProto one = parse(graph(new long[] {6}, node("id", "Identity", List.of("r"))));
+    byte[] two = one.toBuilder().setGraph(one.getGraph().toBuilder().addNode(0, relu)).build().toByteArray();
+    INDArray z = org.nd4j.linalg.factory.Nd4j.rand(DataType.FLOAT, 2, 6).subi(0.5);
+    Tolerances.assertClose(org.nd4j.linalg.ops.transforms.Transforms.relu(z, true),
+        OnnxModels.read(two, "relu-identity.onnx").output(z)[0], 0, "Relu then Identity");
+    assertRefused(graph(new long[] {6}, node("id", "Identity", List.of("x"))), "'y' is its input");
   }
 
   @Test
