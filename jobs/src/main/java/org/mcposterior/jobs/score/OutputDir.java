@@ -346,6 +346,11 @@ final class OutputDir implements AutoCloseable {
   }
 
   /** Where the run writes; a path string Spark's writers accept. */
+  /** This run's id (a UUID), as its claim and marker record it. */
+  String runId() {
+    return claim.self().runId();
+  }
+
   String tmp(String child) {
     return new Path(tmp, child).toString();
   }

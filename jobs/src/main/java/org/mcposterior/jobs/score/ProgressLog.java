@@ -73,7 +73,7 @@ final class ProgressLog implements AutoCloseable {
         }
         long v = Math.min(units, sampled());
         double secs = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
-        LOG.info(String.format(Locale.ROOT, "sampled %,d of %,d example-shards (%.1f%%) in %.0f s: %,.0f examples/s,"
+        LOG.info(String.format(Locale.ROOT, "phase sample: sampled %,d of %,d example-shards (%.1f%%) in %.0f s: %,.0f examples/s,"
             + " %,.0f example-iterations/s", v, units, 100.0 * v / Math.max(1, units), secs, v / secs,
             v * iterationsPerUnit / secs));
       }

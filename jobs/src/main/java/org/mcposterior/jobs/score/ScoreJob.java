@@ -93,26 +93,40 @@ public final class ScoreJob {
     Map<String, Object> timings = new LinkedHashMap<>();
     timings.put("model_seconds", seconds(t0));
     long tv = System.nanoTime();
-    ValidatedPool pool = PoolReader.read(spark, s.format(), s.pool(), scorer, "pool");
-    ValidatedPool target = s.target() == null ? null
-        : PoolReader.read(spark, s.format(), s.target(), scorer, "target");
+    String run = out.runId();
+    ValidatedPool pool;
+    ValidatedPool target;
+    ScoredPool scored;
+    try (JobPhase ph = JobPhase.start(spark.sparkContext(), "score", run, "validate", "read and validate the pool"
+        + (s.target() == null ? "" : " and the target") + " (" + s.format() + ")")) {
+      pool = PoolReader.read(spark, s.format(), s.pool(), scorer, "pool");
+      target = s.target() == null ? null : PoolReader.read(spark, s.format(), s.target(), scorer, "target");
+      scored = scorer.score(pool, observer);
+      scorer.checkSelection(s.topK(), target);
+    }
     timings.put("validate_seconds", seconds(tv));
-    ScoredPool scored = scorer.score(pool, observer);
-    scorer.checkSelection(s.topK(), target);
     LOG.info("scoring {} examples: {} partitions x {} iteration shards, T = {}", pool.scored(), scored.partitions(),
         scored.shards(), s.scorer().iterations());
 
-    OutputDir.Resumed resumed = out.resume(ResumeKey.of(spark, s, scorer.fingerprint(), pool, target, scored),
-        "scores", s.resume());
-    if (resumed.note() != null) {
-      LOG.info(resumed.note());
+    OutputDir.Resumed resumed;
+    boolean partsKept;
+    long reusedRows;
+    try (JobPhase ph = JobPhase.start(spark.sparkContext(), "score", run, "resume", "look for the committed parts of"
+        + " an earlier run with the same settings")) {
+      resumed = out.resume(ResumeKey.of(spark, s, scorer.fingerprint(), pool, target, scored), "scores", s.resume());
+      if (resumed.note() != null) {
+        LOG.info(resumed.note());
+      }
+      partsKept = out.fs().exists(new Path(out.tmp("scores")));
+      reusedRows = resumed.partitions().isEmpty() ? 0 : spark.read().parquet(out.tmp("scores")).count();
     }
-    boolean partsKept = out.fs().exists(new Path(out.tmp("scores")));
-    long reusedRows = resumed.partitions().isEmpty() ? 0 : spark.read().parquet(out.tmp("scores")).count();
 
     long t1 = System.nanoTime();
     long remaining = scored.shards() == 1 ? pool.scored() - reusedRows : pool.scored();
-    try (ProgressLog p = new ProgressLog(spark.sparkContext(), scored.progress(), remaining * scored.shards(),
+    try (JobPhase ph = JobPhase.start(spark.sparkContext(), "score", run, "sample", "sample T = "
+        + s.scorer().iterations() + " of " + remaining + " examples in " + scored.partitions() + " partitions x "
+        + scored.shards() + " iteration shards, merge the shards' moments, write the scores");
+        ProgressLog p = new ProgressLog(spark.sparkContext(), scored.progress(), remaining * scored.shards(),
         s.scorer().iterations() / (double) scored.shards(), Long.getLong("mcposterior.progressMillis", 10_000))) {
       // File output committer algorithm 2: each task's part file lands in scores/ when the task
       // commits, so a run killed half way leaves its finished partitions for a rerun to resume from.
@@ -123,11 +137,17 @@ public final class ScoreJob {
     timings.put("score_seconds", scoreSecs);
 
     long t2 = System.nanoTime();
-    Dataset<Row> written = spark.read().parquet(out.tmp("scores"));
-    Dataset<Row> topK = scorer.select(pool, target, written, s.topK());
-    topK.write().parquet(out.tmp("top_k"));
-    topK.write().json(out.tmp("top_k_json"));
-    long picked = topK.count();
+    long picked;
+    boolean joint = s.scorer().jointHeuristic();
+    try (JobPhase ph = JobPhase.start(spark.sparkContext(), "score", run, joint ? "joint selection" : "top-k",
+        (joint ? "resample the best candidates with consistent masks and pick " : "pick the top ") + s.topK()
+        + " by " + s.scorer().heuristic() + ", write them")) {
+      Dataset<Row> written = spark.read().parquet(out.tmp("scores"));
+      Dataset<Row> topK = scorer.select(pool, target, written, s.topK());
+      topK.write().parquet(out.tmp("top_k"));
+      topK.write().json(out.tmp("top_k_json"));
+      picked = topK.count();
+    }
     timings.put("top_k_seconds", seconds(t2));
     timings.put("total_seconds", seconds(t0));
 
