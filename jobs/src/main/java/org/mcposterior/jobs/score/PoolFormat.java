@@ -37,6 +37,43 @@ final class PoolFormat {
 
   private PoolFormat() {}
 
+  /** How far up from the pool's path a table's log is looked for (a partition folder of a table is inside it). */
+  private static final int TABLE_DEPTH = 8;
+
+  /**
+   * Refuses a folder of a Delta Lake, Apache Iceberg or Apache Hudi table (or a folder inside one,
+   * such as a partition): its data files are not its rows. A table's log says which files are live;
+   * the folder also holds files the table has removed (overwritten, deleted, compacted, or not yet
+   * vacuumed) and, for Iceberg and Hudi, delete files and log files that change rows. Read as plain
+   * files, the pool would silently hold wrong rows.
+   */
+  private static void refuseTableFolder(FileSystem fs, Path p, String option, String path, String format)
+      throws IOException {
+    Path dir = fs.getFileStatus(p).isDirectory() ? p : p.getParent();
+    for (int up = 0; dir != null && up < TABLE_DEPTH; up++, dir = dir.getParent()) {
+      String table = null;
+      String reader = null;
+      if (fs.exists(new Path(dir, "_delta_log"))) {
+        table = "a Delta Lake table (it holds _delta_log)";
+        reader = "spark.read().format(\"delta\").load(\"" + dir + "\")";
+      } else if (fs.exists(new Path(dir, "metadata")) && fs.getFileStatus(new Path(dir, "metadata")).isDirectory()
+          && Arrays.stream(fs.listStatus(new Path(dir, "metadata"))).anyMatch(f -> f.getPath().getName()
+          .endsWith(".metadata.json") || f.getPath().getName().equals("version-hint.text"))) {
+        table = "an Apache Iceberg table (it holds metadata/*.metadata.json)";
+        reader = "spark.read().format(\"iceberg\").load(\"" + dir + "\")";
+      } else if (fs.exists(new Path(dir, ".hoodie"))) {
+        table = "an Apache Hudi table (it holds .hoodie)";
+        reader = "spark.read().format(\"hudi\").load(\"" + dir + "\")";
+      }
+      if (table != null) {
+        throw new JobInputException(option + " " + path + (up == 0 ? " is " : " lies inside " + dir + ", which is ")
+            + table + ", not a folder of " + format + " files: its folder also holds files the table has removed or"
+            + " that change its rows, so reading the files would score the wrong rows. Write the table's current"
+            + " rows to Parquet first (" + reader + ".write().parquet(\"pool.parquet\")) and pass that folder");
+      }
+    }
+  }
+
   static void check(Configuration conf, String option, String path, String format) {
     try {
       Path p = UserPaths.parse(option, path);
@@ -45,6 +82,7 @@ final class PoolFormat {
         throw new JobInputException(option + " " + path + " does not exist; expected a " + format + " file or a"
             + " folder of them: check the path");
       }
+      refuseTableFolder(fs, p, option, path, format);
       List<FileStatus> files = dataFiles(fs, p);
       if (files.isEmpty()) {
         throw new JobInputException(option + " " + path + " holds no data files (only hidden or _-prefixed ones,"
