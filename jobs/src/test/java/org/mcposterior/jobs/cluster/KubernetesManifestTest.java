@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,10 +23,12 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * {@code cluster-configs/kubernetes/sparkapplication.yaml} (a spark-operator SparkApplication)
- * parsed as YAML: the fields the operator's v1beta2 API requires for a Java application in cluster
- * mode are there, every setting equals {@code kubernetes/spark-defaults.conf}'s, its arguments are
- * options of {@code score}, and the Dockerfile puts the application jar where the manifest looks,
- * on the official Spark image of the default line.
+ * parsed as YAML: every field is a field of the operator's v1beta2 API, the fields it requires for a
+ * Java application in cluster mode are there, nothing depends on the operator's mutating webhook
+ * (no pod {@code env}: the BLAS environment is in {@code sparkConf}; the Java options in {@code
+ * javaOptions}, which the operator's monitoring does not override), every setting equals {@code
+ * kubernetes/spark-defaults.conf}'s, its arguments are options of {@code score}, and the Dockerfile
+ * puts the application jar where the manifest looks, on the official Spark image of the default line.
  */
 class KubernetesManifestTest {
 
@@ -61,7 +64,7 @@ class KubernetesManifestTest {
     assertTrue(((Number) map(spec, "restartPolicy").get("onFailureRetries")).intValue() >= 1);
     for (String role : List.of("driver", "executor")) {
       Map<String, Object> r = map(spec, role);
-      for (String field : List.of("cores", "memory", "memoryOverhead", "env")) {
+      for (String field : List.of("cores", "memory", "memoryOverhead", "javaOptions")) {
         assertNotNull(r.get(field), role + "." + field);
       }
     }
@@ -69,6 +72,66 @@ class KubernetesManifestTest {
     assertEquals("score", args.get(0));
     assertTrue(args.contains("--overwrite"), "a retry (restartPolicy) rewrites --out only with --overwrite");
     AirflowDagTest.assertOptionsOfScore(args.stream().map(String::valueOf).toList(), "sparkapplication.yaml");
+  }
+
+  /**
+   * The JSON field names of the operator's v1beta2 types (kubeflow/spark-operator,
+   * api/v1beta2/sparkapplication_types.go: SparkApplicationSpec, SparkPodSpec with DriverSpec or
+   * ExecutorSpec, RestartPolicy); a misspelt field is silently dropped by the API server.
+   */
+  static final Set<String> SPEC_FIELDS = Set.of("type", "sparkVersion", "mode", "proxyUser", "image",
+      "imagePullPolicy", "imagePullSecrets", "mainClass", "mainApplicationFile", "arguments", "sparkConf", "hadoopConf",
+      "sparkConfigMap", "hadoopConfigMap", "volumes", "driver", "executor", "deps", "restartPolicy", "nodeSelector",
+      "failureRetries", "retryInterval", "pythonVersion", "memoryOverheadFactor", "monitoring", "batchScheduler",
+      "timeToLiveSeconds", "batchSchedulerOptions", "sparkUIOptions", "driverIngressOptions", "dynamicAllocation");
+  static final Set<String> POD_FIELDS = Set.of("template", "cores", "coreLimit", "memory", "memoryOverhead", "gpu",
+      "image", "configMaps", "secrets", "env", "envVars", "envFrom", "envSecretKeyRefs", "labels", "annotations",
+      "volumeMounts", "affinity", "tolerations", "podSecurityContext", "securityContext", "schedulerName", "sidecars",
+      "initContainers", "hostNetwork", "nodeSelector", "dnsConfig", "terminationGracePeriodSeconds", "serviceAccount",
+      "hostAliases", "shareProcessNamespace");
+  static final Set<String> DRIVER_FIELDS = Set.of("podName", "coreRequest", "javaOptions", "lifecycle",
+      "kubernetesMaster", "serviceAnnotations", "serviceLabels", "ports", "priorityClassName");
+  static final Set<String> EXECUTOR_FIELDS = Set.of("instances", "coreRequest", "javaOptions", "lifecycle",
+      "deleteOnTermination", "ports", "priorityClassName");
+  static final Set<String> RESTART_FIELDS = Set.of("type", "onSubmissionFailureRetries", "onFailureRetries",
+      "onSubmissionFailureRetryInterval", "onFailureRetryInterval");
+
+  private static void assertFields(Map<String, Object> m, Set<String> allowed, String where) {
+    for (String k : m.keySet()) {
+      assertTrue(allowed.contains(k), where + "." + k + " is not a field of the operator's v1beta2 API");
+    }
+  }
+
+  @Test
+  void everyFieldIsAFieldOfTheOperatorsV1beta2Api() {
+    assertEquals(Set.of("apiVersion", "kind", "metadata", "spec"), app.keySet());
+    assertFields(spec, SPEC_FIELDS, "spec");
+    Set<String> driver = new java.util.HashSet<>(POD_FIELDS);
+    driver.addAll(DRIVER_FIELDS);
+    Set<String> executor = new java.util.HashSet<>(POD_FIELDS);
+    executor.addAll(EXECUTOR_FIELDS);
+    assertFields(map(spec, "driver"), driver, "spec.driver");
+    assertFields(map(spec, "executor"), executor, "spec.executor");
+    assertFields(map(spec, "restartPolicy"), RESTART_FIELDS, "spec.restartPolicy");
+  }
+
+  @Test
+  void nothingNeedsTheOperatorsWebhook() {
+    for (String role : List.of("driver", "executor")) {
+      for (String field : List.of("env", "envVars", "envFrom", "envSecretKeyRefs", "volumeMounts")) {
+        assertTrue(!map(spec, role).containsKey(field), role + "." + field + " is applied only by the operator's"
+            + " mutating webhook; set the environment through sparkConf instead");
+      }
+    }
+    Map<String, Object> sparkConf = map(spec, "sparkConf");
+    for (String k : List.of("spark.driver.extraJavaOptions", "spark.executor.extraJavaOptions")) {
+      assertTrue(!sparkConf.containsKey(k), k + " in sparkConf is replaced by the operator's javaOptions when its"
+          + " monitoring is on: the Java options belong in driver/executor.javaOptions");
+    }
+    for (String blas : List.of("OPENBLAS_CORETYPE", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS")) {
+      assertTrue(sparkConf.containsKey("spark.kubernetes.driverEnv." + blas)
+          && sparkConf.containsKey("spark.executorEnv." + blas), "driver and executors get " + blas + " from sparkConf");
+    }
   }
 
   @Test
@@ -86,18 +149,15 @@ class KubernetesManifestTest {
     expected.put("spark.executor.cores", str(executor.get("cores")));
     expected.put("spark.executor.memory", str(executor.get("memory")));
     expected.put("spark.executor.memoryOverhead", str(executor.get("memoryOverhead")));
-    env(driver).forEach((k, v) -> expected.put("spark.kubernetes.driverEnv." + k, v));
-    env(executor).forEach((k, v) -> expected.put("spark.executorEnv." + k, v));
+    expected.put("spark.driver.extraJavaOptions", str(driver.get("javaOptions")));
+    expected.put("spark.executor.extraJavaOptions", str(executor.get("javaOptions")));
     map(spec, "sparkConf").forEach((k, v) -> expected.put(k, str(v)));
     for (var e : expected.entrySet()) {
       String template = conf.getProperty(e.getKey());
       assertNotNull(template, "spark-defaults.conf has " + e.getKey() + " (the manifest sets it)");
       assertEquals(normalize(template), normalize(e.getValue()), e.getKey() + ": manifest = template");
     }
-    for (String blas : List.of("OPENBLAS_CORETYPE", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS")) {
-      assertTrue(env(driver).containsKey(blas) && env(executor).containsKey(blas), "driver and executors get " + blas);
-    }
-    assertTrue(map(spec, "sparkConf").containsKey("spark.executor.extraJavaOptions"), "Java 17 flags and nd4j caps");
+    assertTrue(str(executor.get("javaOptions")).contains("--add-opens"), "Java 17 flags and nd4j caps");
     for (String k : conf.stringPropertyNames()) {
       if (k.startsWith("spark.executorEnv.") || k.startsWith("spark.kubernetes.driverEnv.") || k.endsWith("JavaOptions")) {
         assertTrue(expected.containsKey(k), "the manifest carries the template's " + k);
@@ -137,13 +197,4 @@ class KubernetesManifestTest {
     return (Map<String, Object>) v;
   }
 
-  @SuppressWarnings("unchecked")
-  private static Map<String, String> env(Map<String, Object> role) {
-    Map<String, String> out = new LinkedHashMap<>();
-    for (Object o : (List<Object>) role.get("env")) {
-      Map<String, Object> e = (Map<String, Object>) o;
-      out.put(str(e.get("name")), str(e.get("value")));
-    }
-    return out;
-  }
 }
