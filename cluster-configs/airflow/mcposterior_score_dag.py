@@ -4,20 +4,30 @@ Two ways, pick one:
 
 * ``mcposterior_score``: the Apache Spark provider's ``SparkSubmitOperator``. The Airflow connection
   ``spark_mcposterior`` names the cluster (host ``spark://master:7077``, ``yarn`` or
-  ``k8s://https://api-server:6443``; extra ``{"deploy-mode": "client"}`` for standalone,
-  ``"cluster"`` for YARN and Kubernetes, and ``{"spark-home": "/opt/spark"}`` if spark-submit is not
-  on the PATH). Settings come from ``cluster-configs/<target>/spark-defaults.conf``.
+  ``k8s://https://api-server:6443``; no extras needed). ``spark-submit`` must be on the worker's
+  PATH (the current provider takes no ``spark-home`` extra). Every Spark setting comes from
+  ``cluster-configs/<target>/spark-defaults.conf`` through the operator's own ``properties_file``,
+  and the deploy mode through ``deploy_mode``: the BLAS settings reach the executors as
+  ``spark.executorEnv.*`` and a cluster-mode driver as ``spark.yarn.appMasterEnv.*`` (YARN) or
+  ``spark.kubernetes.driverEnv.*`` (Kubernetes), all Spark settings. Only a client-mode driver
+  (the standalone template) is this spark-submit process itself, on the Airflow worker: it gets
+  them through ``env_vars``, which the operator refuses in standalone cluster mode and so is passed
+  in client mode only.
 * ``mcposterior_score_bash``: a ``BashOperator`` running ``cluster-configs/standalone/submit.sh``.
 
 Both fail the Airflow task exactly when spark-submit exits non-zero (mcposterior: 0 success, 1 the
-run failed, 2 usage error), so Airflow's retries apply to failed runs. On YARN and Kubernetes in
-cluster mode spark-submit reports the application's final state, not the driver's own exit code
-(see cluster-configs/README.md, "Exit codes").
+run failed, 2 usage error), so Airflow's retries apply to failed runs. A retry is safe: ``score``
+resumes from the partitions a killed attempt committed (same settings, same output), and
+``--overwrite`` replaces an attempt that completed only once the new output is complete. On YARN
+and Kubernetes in cluster mode spark-submit reports the application's final state, not the
+driver's own exit code (see cluster-configs/README.md, "Exit codes"). On Airflow 3.3 or newer in
+YARN cluster mode the provider asks for ``durable=False`` or ``yarn_track_via_rm_api=True``: add one.
 
 UNTESTED in Airflow (none on the test machine): AirflowDagTest parses this file with python3's
-``ast`` and checks that every option in SCORE_ARGS is one `score --help` lists and that retries
-write with ``--overwrite``. Both DAGs are unscheduled (``schedule=None``): trigger them by hand or
-set a schedule once SCORE_ARGS names your model and pools.
+``ast`` and checks that every option in SCORE_ARGS is one `score --help` lists, that retries write
+with ``--overwrite``, and that every keyword given to ``SparkSubmitOperator`` is a parameter of the
+provider's operator. Both DAGs are unscheduled (``schedule=None``): trigger them by hand or set a
+schedule once SCORE_ARGS names your model and pools.
 """
 
 from __future__ import annotations
@@ -58,36 +68,13 @@ SCORE_ARGS: list[str] = [
     "--overwrite",
 ]
 
-# A client-mode driver runs on the Airflow worker, and DL4J runs in it: same BLAS settings as the
-# executors get from spark.executorEnv.* in the template.
+# The deploy mode of each template (its spark.submit.deployMode), passed as the operator's deploy_mode.
+DEPLOY_MODE = {"standalone": "client", "yarn": "cluster", "kubernetes": "cluster"}[TARGET]
+PROPERTIES_FILE = str(MCP_HOME / "cluster-configs" / TARGET / "spark-defaults.conf")
+
+# A client-mode driver runs in spark-submit on the Airflow worker, and DL4J runs in it: same BLAS
+# settings as the executors get from spark.executorEnv.* in the template.
 DRIVER_ENV = {"OPENBLAS_CORETYPE": "HASWELL", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
-
-
-def read_spark_defaults(path: Path) -> dict[str, str]:
-    """Reads a spark-defaults.conf as Spark does for the subset these templates use: '#' comments,
-    'key<whitespace>value', and a trailing backslash continuing the value on the next line."""
-    conf: dict[str, str] = {}
-    logical = ""
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        line = raw.strip() if not logical else raw.lstrip()
-        if not logical and (not line or line.startswith("#")):
-            continue
-        if line.endswith("\\"):
-            logical += line[:-1]
-            continue
-        logical += line
-        key, _, value = logical.replace("\t", " ").partition(" ")
-        conf[key.strip()] = value.strip()
-        logical = ""
-    return conf
-
-
-def spark_conf() -> dict[str, str]:
-    conf = read_spark_defaults(MCP_HOME / "cluster-configs" / TARGET / "spark-defaults.conf")
-    # The master and deploy mode come from the Airflow connection.
-    conf.pop("spark.master", None)
-    conf.pop("spark.submit.deployMode", None)
-    return conf
 
 
 DEFAULT_ARGS = {
@@ -112,8 +99,9 @@ with DAG(
         application=APP_JAR,
         java_class="org.mcposterior.jobs.Main",
         application_args=["score", *SCORE_ARGS],
-        conf=spark_conf(),
-        env_vars=DRIVER_ENV,
+        properties_file=PROPERTIES_FILE,
+        deploy_mode=DEPLOY_MODE,
+        env_vars=DRIVER_ENV if DEPLOY_MODE == "client" else None,
         name="mcposterior-score-{{ ds_nodash }}",
         verbose=False,
     )

@@ -33,7 +33,8 @@ class AirflowDagTest {
   private static final String READER = String.join("\n",
       "import ast, json, sys",
       "tree = ast.parse(open(sys.argv[1], encoding='utf-8').read(), filename=sys.argv[1])",
-      "out = {'score_args': None, 'retries': None, 'operators': {}}",
+      "out = {'score_args': None, 'retries': None, 'operators': {}, 'spark_submit_keywords': [], 'env_vars': None,",
+      "       'names': sorted({n.id for n in ast.walk(tree) if isinstance(n, ast.Name)})}",
       "def name(n):",
       "    return n.id if isinstance(n, ast.Name) else n.attr if isinstance(n, ast.Attribute) else None",
       "for node in ast.walk(tree):",
@@ -52,6 +53,9 @@ class AirflowDagTest {
       "        else:",
       "            use = sorted({n.id for n in ast.walk(kw['bash_command']) if isinstance(n, ast.Name)})",
       "        out['operators'][name(node.func)] = use",
+      "        if name(node.func) == 'SparkSubmitOperator':",
+      "            out['spark_submit_keywords'] = sorted(k.arg for k in node.keywords if k.arg)",
+      "            out['env_vars'] = ast.unparse(kw['env_vars']) if 'env_vars' in kw else None",
       "print(json.dumps(out))");
 
   @TempDir
@@ -60,12 +64,7 @@ class AirflowDagTest {
   @Test
   void dagsRunScoreWithKnownOptionsAndRetriesOverwrite() throws Exception {
     Path dag = ClusterConfigsTest.configs().resolve("airflow").resolve("mcposterior_score_dag.py");
-    Path reader = Files.writeString(tmp.resolve("read_dag.py"), READER);
-    Process p = new ProcessBuilder("python3", reader.toString(), dag.toString()).redirectError(tmp.resolve("err").toFile())
-        .redirectOutput(tmp.resolve("out").toFile()).start();
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "python3 finished");
-    assertEquals(0, p.exitValue(), "python3 parsed the DAG: " + Files.readString(tmp.resolve("err")));
-    JsonNode got = new ObjectMapper().readTree(Files.readString(tmp.resolve("out"), StandardCharsets.UTF_8));
+    JsonNode got = read();
 
     List<String> args = new ArrayList<>();
     got.get("score_args").forEach(a -> args.add(a.asText()));
@@ -77,6 +76,54 @@ class AirflowDagTest {
         "SparkSubmitOperator runs score with SCORE_ARGS");
     assertTrue(got.get("operators").get("BashOperator").toString().contains("SCORE_ARGS"),
         "the BashOperator's command is built from SCORE_ARGS: " + got);
+  }
+
+  /**
+   * The keyword parameters of {@code SparkSubmitOperator.__init__} in apache-airflow-providers-apache-spark,
+   * read with python3's {@code ast} from the provider's source (apache/airflow at 015d5de,
+   * providers/apache/spark/src/airflow/providers/apache/spark/operators/spark_submit.py), plus the
+   * {@code BaseOperator} keywords the DAG uses. An unknown keyword makes Airflow refuse the DAG.
+   */
+  static final Set<String> SPARK_SUBMIT_PARAMETERS = Set.of("application", "conf", "conn_id", "files", "py_files",
+      "archives", "driver_class_path", "jars", "java_class", "packages", "exclude_packages", "repositories",
+      "total_executor_cores", "executor_cores", "executor_memory", "driver_memory", "keytab", "principal",
+      "proxy_user", "name", "num_executors", "status_poll_interval", "application_args", "env_vars", "verbose",
+      "spark_binary", "properties_file", "yarn_queue", "deploy_mode", "use_krb5ccache", "post_submit_commands",
+      "track_driver_via_k8s_api", "yarn_track_via_rm_api", "yarn_rm_auth", "openlineage_inject_parent_job_info",
+      "openlineage_inject_transport_info", "reconnect_on_retry", "durable",
+      // BaseOperator
+      "task_id");
+
+  @Test
+  void sparkSubmitOperatorTakesItsSettingsThroughItsOwnParameters() throws Exception {
+    JsonNode got = read();
+    Set<String> keywords = new TreeSet<>();
+    got.get("spark_submit_keywords").forEach(k -> keywords.add(k.asText()));
+    for (String k : keywords) {
+      assertTrue(SPARK_SUBMIT_PARAMETERS.contains(k), "SparkSubmitOperator has no parameter " + k);
+    }
+    assertTrue(keywords.containsAll(List.of("properties_file", "deploy_mode", "conn_id", "application", "java_class")),
+        "settings through the operator's properties_file and deploy_mode: " + keywords);
+    assertTrue(!keywords.contains("conf"), "no spark-defaults.conf re-parsed by hand into conf: " + keywords);
+    assertTrue(got.get("env_vars").asText().contains("if DEPLOY_MODE == 'client'"),
+        "env_vars (refused in standalone cluster mode, and not a cluster driver's environment) in client mode only: "
+        + got.get("env_vars"));
+    Set<String> names = new TreeSet<>();
+    got.get("names").forEach(n -> names.add(n.asText()));
+    assertTrue(!names.contains("read_spark_defaults"), "no hand-written spark-defaults.conf reader");
+    String dag = Files.readString(ClusterConfigsTest.configs().resolve("airflow").resolve("mcposterior_score_dag.py"));
+    assertTrue(!dag.contains("\"spark-home\"") && !dag.contains("'spark-home'"),
+        "no spark-home connection extra, which the current provider refuses");
+  }
+
+  private JsonNode read() throws Exception {
+    Path dag = ClusterConfigsTest.configs().resolve("airflow").resolve("mcposterior_score_dag.py");
+    Path reader = Files.writeString(tmp.resolve("read_dag.py"), READER);
+    Process p = new ProcessBuilder("python3", reader.toString(), dag.toString()).redirectError(tmp.resolve("err").toFile())
+        .redirectOutput(tmp.resolve("out").toFile()).start();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "python3 finished");
+    assertEquals(0, p.exitValue(), "python3 parsed the DAG: " + Files.readString(tmp.resolve("err")));
+    return new ObjectMapper().readTree(Files.readString(tmp.resolve("out"), StandardCharsets.UTF_8));
   }
 
   /** Every {@code --option} in {@code args} is one that {@code mcposterior score --help} lists. */
