@@ -9,11 +9,13 @@ import org.slf4j.LoggerFactory;
  * job the phase starts belongs to the job group {@code mcposterior-<command>-<run id>} and carries
  * the description {@code mcposterior <command> <run id>: <phase>: <what>}, so the Spark UI and the
  * event log say what each job is and which run it serves, and a stuck phase can be told from a slow
- * one. The phase is logged as it starts. Spark keeps the group and description per thread: closing
+ * one. The phase is logged as it starts, to the run's log file (logger {@code mcposterior.phase});
+ * the console's progress lines name the sampling phase. Spark keeps the group and description per thread: closing
  * the phase restores the thread's earlier ones (none, usually), so a caller's own group survives.
  */
 final class JobPhase implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(JobPhase.class);
+  /** Phases go to the run's log file, not the console, where a refusal stays one paragraph (bin/mcposterior). */
+  private static final Logger LOG = LoggerFactory.getLogger("mcposterior.phase");
   static final String GROUP = "spark.jobGroup.id";
   static final String DESCRIPTION = "spark.job.description";
   static final String INTERRUPT = "spark.job.interruptOnCancel";
