@@ -835,8 +835,10 @@ final class OnnxConverter {
       throw refuse(n, "has a weight for " + w.dims()[1] + " x " + group + " input channels, but reads " + c);
     }
     Act in = padded(n, x, p);
-    long padH = p[0] == p[2] ? p[0] : 0;
-    long padW = p[1] == p[3] ? p[1] : 0;
+    // asymmetric pads on either axis went into the zero-padding layer, both axes' pads with them
+    boolean symmetric = p[0] == p[2] && p[1] == p[3];
+    long padH = symmetric ? p[0] : 0;
+    long padW = symmetric ? p[1] : 0;
     long outH = windowOut(in.dims()[1], kernel[0], stride[0], dilation[0], 2 * padH);
     long outW = windowOut(in.dims()[2], kernel[1], stride[1], dilation[1], 2 * padW);
     if (outH < 1 || outW < 1) {

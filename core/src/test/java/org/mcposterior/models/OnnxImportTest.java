@@ -362,6 +362,26 @@ class OnnxImportTest {
     assertRefused(graph(new long[] {6}, node("id", "Identity", List.of("x"))), "'y' is its input");
   }
 
+  /** Pads equal on one axis and not on the other: the same as a Pad node then an unpadded Conv. */
+  @Test
+  void convPadsAsymmetricOnOneAxisEqualPadThenConv() {
+    onnx.Onnx.TensorProto w = weights("w", 2, 1, 3, 3);
+    Network padded = OnnxModels.read(graph(new long[] {1, 5, 5}, node("c", "Conv", List.of("x", "w"),
+        ints("pads", 1, 0, 1, 1)), w), "pads.onnx");
+    onnx.Onnx.TensorProto pads = onnx.Onnx.TensorProto.newBuilder().setName("p").setDataType(
+        onnx.Onnx.TensorProto.DataType.INT64_VALUE).addDims(8).addAllInt64Data(List.of(0L, 0L, 1L, 0L, 0L, 0L, 1L, 1L))
+        .build();
+    onnx.Onnx.NodeProto pad = onnx.Onnx.NodeProto.newBuilder().setName("pad").setOpType("Pad").addInput("x")
+        .addInput("p").addOutput("xp").build();
+    onnx.Onnx.ModelProto one = parse(graph(new long[] {1, 5, 5}, node("c", "Conv", List.of("xp", "w")), w, pads));
+    Network separate = OnnxModels.read(one.toBuilder().setGraph(one.getGraph().toBuilder().addNode(0, pad)).build()
+        .toByteArray(), "pad-then-conv.onnx");
+    INDArray x = org.nd4j.linalg.factory.Nd4j.rand(DataType.FLOAT, 2, 25).subi(0.5);
+    INDArray expected = separate.output(x)[0];
+    assertEquals(List.of(2L, 2L, 5L, 4L), Arrays.stream(expected.shape()).boxed().toList(), "ONNX's output shape");
+    Tolerances.assertClose(expected, padded.output(x)[0], 1e-6, "Conv with pads [1, 0, 1, 1]");
+  }
+
   @Test
   void aModelOfAnotherOpsetOrWithTwoInputsIsRefused() {
     byte[] ok = graph(new long[] {6}, node("r", "Relu", List.of("x")));
