@@ -52,24 +52,28 @@ final class PoolFormat {
     Path dir = fs.getFileStatus(p).isDirectory() ? p : p.getParent();
     for (int up = 0; dir != null && up < TABLE_DEPTH; up++, dir = dir.getParent()) {
       String table = null;
-      String reader = null;
+      String fix = null;
+      String at = up == 0 ? "" : " (the table's folder, " + dir + ", not the folder inside it)";
       if (fs.exists(new Path(dir, "_delta_log"))) {
         table = "a Delta Lake table (it holds _delta_log)";
-        reader = "spark.read().format(\"delta\").load(\"" + dir + "\")";
+        fix = "read it as a table: pass --format delta" + at + ", which reads its current rows, or those of"
+            + " an earlier version with " + option + "-version";
       } else if (fs.exists(new Path(dir, "metadata")) && fs.getFileStatus(new Path(dir, "metadata")).isDirectory()
           && Arrays.stream(fs.listStatus(new Path(dir, "metadata"))).anyMatch(f -> f.getPath().getName()
           .endsWith(".metadata.json") || f.getPath().getName().equals("version-hint.text"))) {
         table = "an Apache Iceberg table (it holds metadata/*.metadata.json)";
-        reader = "spark.read().format(\"iceberg\").load(\"" + dir + "\")";
+        fix = "read it as a table: pass --format iceberg" + at + ", or its catalog name with --format table,"
+            + " which read its current rows, or those of a snapshot with " + option + "-version";
       } else if (fs.exists(new Path(dir, ".hoodie"))) {
         table = "an Apache Hudi table (it holds .hoodie)";
-        reader = "spark.read().format(\"hudi\").load(\"" + dir + "\")";
+        fix = "write the table's current rows to Parquet first (spark.read().format(\"hudi\").load(\"" + dir
+            + "\").write().parquet(\"pool.parquet\")) and pass that folder, or register the table in a catalog"
+            + " and pass its name with --format table";
       }
       if (table != null) {
         throw new JobInputException(option + " " + path + (up == 0 ? " is " : " lies inside " + dir + ", which is ")
             + table + ", not a folder of " + format + " files: its folder also holds files the table has removed or"
-            + " that change its rows, so reading the files would score the wrong rows. Write the table's current"
-            + " rows to Parquet first (" + reader + ".write().parquet(\"pool.parquet\")) and pass that folder");
+            + " that change its rows, so reading the files would score the wrong rows; " + fix);
       }
     }
   }

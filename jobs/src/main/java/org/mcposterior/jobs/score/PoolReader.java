@@ -54,17 +54,30 @@ final class PoolReader {
    */
   static ValidatedPool read(SparkSession spark, String format, ScorerSettings scorer, String path, int[] sizes,
       org.mcposterior.models.SequenceLayout sequence, String what) {
-    return ValidatedPool.of(load(spark, format, path, what), scorer, sizes[0], sizes[1], sequence, null, what, path);
+    return ValidatedPool.of(load(spark, format, path, null, what).rows(), scorer, sizes[0], sizes[1], sequence, null,
+        what, path);
   }
 
-  /** Reads {@code path} and validates it as {@code scorer}'s API does (sequence lengths included). */
-  static ValidatedPool read(SparkSession spark, String format, String path,
-      org.mcposterior.spark.PosteriorScorer scorer, String what) {
-    return scorer.validate(load(spark, format, path, what), what, path);
-  }
-
-  private static Dataset<Row> load(SparkSession spark, String format, String path, String what) {
+  /**
+   * The rows of {@code path} in {@code format}, not yet validated: files after {@link PoolFormat}'s
+   * look at them, or a table at {@code version} ({@link TableSource}; null: its current one, and the
+   * version read is in the result). A pool with no rows is refused.
+   */
+  static TableSource.Read load(SparkSession spark, String format, String path, String version, String what) {
     String option = what.equals("pool") ? "--pool" : "--" + what;
+    if (TableSource.isTable(format)) {
+      TableSource.Read read = TableSource.read(spark, format, path, version, option, option + "-version");
+      if (read.rows().isEmpty()) {
+        throw new JobInputException(what + " " + path + (read.version() == null ? "" : " at version "
+            + read.version()) + " is empty: the table holds no rows, so there is nothing to score; expected at least"
+            + " one example");
+      }
+      return read;
+    }
+    return new TableSource.Read(loadFiles(spark, format, path, what, option), format, null, true);
+  }
+
+  private static Dataset<Row> loadFiles(SparkSession spark, String format, String path, String what, String option) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     PoolFormat.check(conf, option, path, format);
     try {

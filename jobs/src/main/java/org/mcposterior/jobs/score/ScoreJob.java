@@ -13,6 +13,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.mcposterior.spark.CauseText;
 import org.mcposterior.spark.ModelFiles;
 import org.mcposterior.spark.PosteriorScorer;
 import org.mcposterior.spark.RunFormat;
@@ -68,8 +69,10 @@ public final class ScoreJob {
     try (HeapPeak heap = new HeapPeak()) {
       Map<String, String> inputs = new LinkedHashMap<>();
       inputs.put("--model", s.model());
-      inputs.put("--pool", s.pool());
-      inputs.put("--target", s.target());
+      // A table read by name has no path: it cannot overlap --out (ScoresTable checks --out-table against it).
+      boolean files = !TableSource.isTable(s.format());
+      inputs.put("--pool", files || TableSource.isPath(s.pool()) ? s.pool() : null);
+      inputs.put("--target", s.target() != null && (files || TableSource.isPath(s.target())) ? s.target() : null);
       Configuration hadoop = spark.sparkContext().hadoopConfiguration();
       try (OutputDir out = OutputDir.claim(s.out(), s.overwrite(), inputs, hadoop, "score", true)) {
         try {
@@ -97,13 +100,22 @@ public final class ScoreJob {
     ValidatedPool pool;
     ValidatedPool target;
     ScoredPool scored;
+    TableSource.Read poolRead;
+    TableSource.Read targetRead;
+    ScoresTable table;
     try (JobPhase ph = JobPhase.start(spark.sparkContext(), "score", run, "validate", "read and validate the pool"
         + (s.target() == null ? "" : " and the target") + " (" + s.format() + ")")) {
-      pool = PoolReader.read(spark, s.format(), s.pool(), scorer, "pool");
-      target = s.target() == null ? null : PoolReader.read(spark, s.format(), s.target(), scorer, "target");
+      poolRead = PoolReader.load(spark, s.format(), s.pool(), s.poolVersion(), "pool");
+      targetRead = s.target() == null ? null : PoolReader.load(spark, s.format(), s.target(), s.targetVersion(),
+          "target");
+      table = s.outTable() == null ? null : ScoresTable.check(spark, s, inputTables(spark, s));
+      pool = scorer.validate(poolRead.rows(), "pool", s.pool());
+      target = targetRead == null ? null : scorer.validate(targetRead.rows(), "target", s.target());
       scored = scorer.score(pool, observer);
       scorer.checkSelection(s.topK(), target);
     }
+    // The summary's settings name the versions read, so they reproduce the run's rows.
+    ScoreSettings read = s.withVersionsRead(poolRead.version(), targetRead == null ? null : targetRead.version());
     timings.put("validate_seconds", seconds(tv));
     LOG.info("scoring {} examples: {} partitions x {} iteration shards, T = {}", pool.scored(), scored.partitions(),
         scored.shards(), s.scorer().iterations());
@@ -113,7 +125,7 @@ public final class ScoreJob {
     long reusedRows;
     try (JobPhase ph = JobPhase.start(spark.sparkContext(), "score", run, "resume", "look for the committed parts of"
         + " an earlier run with the same settings")) {
-      resumed = out.resume(ResumeKey.of(spark, s, scorer.fingerprint(), pool, target, scored), "scores", s.resume());
+      resumed = out.resume(ResumeKey.of(spark, read, scorer.fingerprint(), pool, target, scored), "scores", s.resume());
       if (resumed.note() != null) {
         LOG.info(resumed.note());
       }
@@ -148,12 +160,48 @@ public final class ScoreJob {
       topK.write().json(out.tmp("top_k_json"));
       picked = topK.count();
     }
+    Map<String, Object> tableWritten = null;
+    if (table != null) {
+      long tt = System.nanoTime();
+      try (JobPhase ph = JobPhase.start(spark.sparkContext(), "score", run, "table", "write the scores and the"
+          + " picks' ranks to " + table.name() + " in one commit")) {
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("mcposterior.run_id", run);
+        props.put("mcposterior.summary", new Path(SummaryPaths.qualify("out", s.out(), hadoop), OutputDir.SUMMARY).toString());
+        props.put("mcposterior.heuristic", s.scorer().heuristic().toString());
+        props.put("mcposterior.model_fingerprint", scorer.fingerprint());
+        props.put("mcposterior.pool", s.pool() + (poolRead.version() == null ? "" : " @ " + poolRead.version()));
+        String version = table.write(spark, spark.read().parquet(out.tmp("scores")),
+            spark.read().parquet(out.tmp("top_k")), s.scorer().idColumn(), props);
+        tableWritten = new LinkedHashMap<>();
+        tableWritten.put("name", table.name());
+        tableWritten.put("version", version);
+      } catch (JobInputException e) {
+        throw e;
+      } catch (Exception e) { // AnalysisException: checked in Java's eyes
+        throw new JobInputException("--out-table " + table.name() + " could not be written: " + CauseText.of(e)
+            + "; the table is unchanged (its format commits a write whole or not at all) and --out holds nothing:"
+            + " fix the cause and run again (the scores are resumed from the finished partitions)", e);
+      }
+      timings.put("table_seconds", seconds(tt));
+    }
     timings.put("top_k_seconds", seconds(t2));
     timings.put("total_seconds", seconds(t0));
 
     Map<String, Object> summary = new LinkedHashMap<>(RunFormat.SUMMARY.header());
     summary.put("status", "succeeded");
-    summary.put("settings", SummaryPaths.qualified(s.toMap(), hadoop, "model", "pool", "out", "target"));
+    summary.put("settings", SummaryPaths.qualified(read.toMap(), hadoop, pathKeys(s)));
+    if (TableSource.isTable(s.format())) {
+      Map<String, Object> tables = new LinkedHashMap<>();
+      tables.put("pool", tableRead(poolRead));
+      if (targetRead != null) {
+        tables.put("target", tableRead(targetRead));
+      }
+      summary.put("tables_read", tables);
+    }
+    if (tableWritten != null) {
+      summary.put("table_written", tableWritten);
+    }
     summary.put("seed", s.scorer().seed());
     summary.put("model_fingerprint", scorer.fingerprint());
     summary.put("input_shape", scorer.inputShape());
@@ -193,6 +241,47 @@ public final class ScoreJob {
             + " partitions reused from the earlier run, " + (scored.outputPartitions() - resumed.partitions().size())
             + " computed)");
     return summary;
+  }
+
+  /** The settings that are paths: the pool and target only when read as files or by a table's path. */
+  private static String[] pathKeys(ScoreSettings s) {
+    java.util.List<String> keys = new java.util.ArrayList<>(java.util.List.of("model", "out"));
+    boolean files = !TableSource.isTable(s.format());
+    if (files || TableSource.isPath(s.pool())) {
+      keys.add("pool");
+    }
+    if (s.target() != null && (files || TableSource.isPath(s.target()))) {
+      keys.add("target");
+    }
+    return keys.toArray(new String[0]);
+  }
+
+  /** The qualified names of the pool's and target's tables read by name and the locations of those read by path. */
+  private static java.util.List<String> inputTables(SparkSession spark, ScoreSettings s) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (String t : java.util.Arrays.asList(s.pool(), s.target())) {
+      if (t == null) {
+        continue;
+      }
+      if (TableSource.isPath(t)) {
+        out.add(SummaryPaths.qualify(t.equals(s.pool()) ? "pool" : "target", t, spark.sparkContext().hadoopConfiguration()));
+      } else {
+        out.add(String.join(".", TableSource.qualified(spark, TableSource.parts(spark, t, "--pool"))));
+        String location = ScoresTable.describe(spark, t, "Location");
+        if (location != null) {
+          out.add(location);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, Object> tableRead(TableSource.Read r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("provider", r.provider());
+    m.put("by", r.byPath() ? "path" : "name");
+    m.put("version", r.version());
+    return m;
   }
 
   private static void writeJson(FileSystem fs, Path p, Map<String, Object> value) throws IOException {

@@ -38,11 +38,11 @@ class TableFolderTest {
     Files.createDirectories(table.resolve("_delta_log"));
     Files.writeString(table.resolve("_delta_log").resolve("00000000000000000000.json"), "{}");
     JobInputException e = refused(table);
-    assertTrue(e.getMessage().contains("is a Delta Lake table") && e.getMessage().contains("format(\"delta\")")
-        && e.getMessage().contains("removed"), e.getMessage());
+    assertTrue(e.getMessage().contains("is a Delta Lake table") && e.getMessage().contains("pass --format delta")
+        && e.getMessage().contains("--pool-version") && e.getMessage().contains("removed"), e.getMessage());
     JobInputException inner = refused(table.resolve("day=1"));
-    assertTrue(inner.getMessage().contains("lies inside " ) && inner.getMessage().contains("Delta Lake"),
-        inner.getMessage());
+    assertTrue(inner.getMessage().contains("lies inside " ) && inner.getMessage().contains("Delta Lake")
+        && inner.getMessage().contains("the table's folder, " + table), inner.getMessage());
   }
 
   @Test
@@ -51,12 +51,14 @@ class TableFolderTest {
     parquetFile(iceberg.resolve("data"), "00000-0-data.parquet");
     Files.createDirectories(iceberg.resolve("metadata"));
     Files.writeString(iceberg.resolve("metadata").resolve("v1.metadata.json"), "{}");
-    assertTrue(refused(iceberg).getMessage().contains("Apache Iceberg"));
+    assertTrue(refused(iceberg).getMessage().contains("Apache Iceberg")
+        && refused(iceberg).getMessage().contains("pass --format iceberg"));
     assertTrue(refused(iceberg.resolve("data")).getMessage().contains("lies inside"));
     Path hudi = dir.resolve("hudi");
     parquetFile(hudi, "a.parquet");
     Files.createDirectories(hudi.resolve(".hoodie"));
-    assertTrue(refused(hudi).getMessage().contains("Apache Hudi"));
+    assertTrue(refused(hudi).getMessage().contains("Apache Hudi")
+        && refused(hudi).getMessage().contains("format(\"hudi\")"));
   }
 
   @Test

@@ -16,6 +16,10 @@ import org.apache.spark.sql.SparkSession;
  * session, which the commands run in process pick up ({@code getOrCreate}) and leave running.
  * Should something stop the context, the next call starts a new one.
  *
+ * <p>The context starts with Delta Lake's and Iceberg's SQL extensions (both are test dependencies
+ * on either Spark line), a static setting: the table tests then set their catalogs per session
+ * ({@code spark.sql.catalog.*} are session settings), and every other class runs as before.
+ *
  * <p>A class that needs another master or a static setting (one fixed when the context starts,
  * such as {@code spark.executor.heartbeatInterval}) calls {@link #stop()} first and builds its own,
  * stopping it when done: only one SparkContext can run in a JVM.
@@ -23,6 +27,9 @@ import org.apache.spark.sql.SparkSession;
 public final class SharedSpark {
   private static final Map<String, String> SQL = Map.of("spark.sql.shuffle.partitions", "4");
   private static SparkSession root;
+  /** Delta's and Iceberg's SQL extensions: Delta's is needed to read a Delta table's history. */
+  public static final String EXTENSIONS = "io.delta.sql.DeltaSparkSessionExtension,"
+      + "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions";
 
   private SharedSpark() {}
 
@@ -38,7 +45,7 @@ public final class SharedSpark {
   public static synchronized SparkSession session(Map<String, String> sqlConf) {
     if (root == null || root.sparkContext().isStopped()) {
       SparkSession.Builder b = SparkSession.builder().master("local[2]").appName("mcposterior-jobs-tests")
-          .config("spark.ui.enabled", "false");
+          .config("spark.ui.enabled", "false").config("spark.sql.extensions", EXTENSIONS);
       SQL.forEach(b::config);
       root = b.getOrCreate();
     }
