@@ -90,8 +90,8 @@ class SettingsRoundTripTest {
 
   @Test
   void everyScoreSettingRoundTripsThroughTheCommandLineAndTheSummary() throws Exception {
-    Map<String, String> common = map("model", "/m/model.zip", "pool", "/p/pool", "out", "/o/out", "format", "csv",
-        "top_k", "7", "target", "/t/target", "overwrite", "", "resume", "", "master", "local[2]", "id_col", "key",
+    Map<String, String> common = map("model", "/m/model.zip", "pool", "/p/pool", "out", "/o/out", "format", "delta",
+        "pool_version", "3", "target_version", "4", "out_table", "db.scores", "out_table_format", "iceberg", "top_k", "7", "target", "/t/target", "overwrite", "", "resume", "", "master", "local[2]", "id_col", "key",
         "input_shape", "2,5", "iterations", "7", "seed", "9", "mode", "consistent", "heuristic", "epig", "beta", "0.5",
         "write_samples", "", "batch_size", "64", "memory_budget", "64m", "dropout", "0.3", "dropconnect", "0.2",
         "dropconnect_layers", "Linear,Conv2d", "probabilities", "logits", "output_kind", "classes", "reduction", "max",

@@ -21,6 +21,7 @@ import org.apache.spark.sql.types.IntegralType;
 import org.apache.spark.sql.types.StructType;
 import org.mcposterior.jobs.score.ScoreSettings;
 import org.mcposterior.jobs.score.ScoringParts;
+import org.mcposterior.jobs.score.TableSource;
 import org.mcposterior.spark.CauseText;
 import org.mcposterior.spark.RunFormat;
 
@@ -68,8 +69,20 @@ final class RunInputs {
     }
   }
 
-  /** The run's pool as Spark reads it, checked to exist. */
+  /**
+   * The run's pool as Spark reads it, checked to exist; a table at the version the run read (its
+   * summary's settings name it).
+   */
   static Dataset<Row> rawPool(SparkSession spark, ScoreSettings s) {
+    if (TableSource.isTable(s.format())) {
+      try {
+        return TableSource.read(spark, s.format(), s.pool(), s.poolVersion(), "--pool", "--pool-version").rows();
+      } catch (org.mcposterior.jobs.score.JobInputException e) {
+        throw new ReportInputException("the run's pool (from its summary.json) cannot be read: " + e.getMessage()
+            + "; the report reads the pool for labels, images and resampling: run the report where the table and"
+            + " that version of it are reachable", e);
+      }
+    }
     requireReachable("--pool", s.pool(), "the pool for labels, images and resampling",
         spark.sparkContext().hadoopConfiguration());
     try {

@@ -40,6 +40,11 @@ class JobPhasesTest {
 
   /** The (group, description) of every job started while {@code run} runs. */
   static List<String[]> jobsOf(Runnable run) throws Exception {
+    return jobsOf(spark, run);
+  }
+
+  /** The (group, description) of every job {@code spark}'s context starts while {@code run} runs. */
+  static List<String[]> jobsOf(SparkSession spark, Runnable run) throws Exception {
     List<String[]> jobs = Collections.synchronizedList(new ArrayList<>());
     SparkListener listener = new SparkListener() {
       @Override

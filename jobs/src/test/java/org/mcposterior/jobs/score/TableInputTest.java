@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -107,8 +109,18 @@ class TableInputTest {
     assertEquals(Map.of("provider", "delta", "by", "path", "version", "1"), block(block(current, "tables_read"),
         "pool"));
 
-    score(args("delta", table.toString(), dir.resolve("delta-v0"), "--pool-version", "0"));
+    Map<String, Object> v0 = score(args("delta", table.toString(), dir.resolve("delta-v0"), "--pool-version", "0"));
     assertEquals(ids(0, 40), scores(dir.resolve("delta-v0")).keySet());
+    // The summary's settings read back give the run's rows, as report reads them; and report runs on it.
+    ScoreSettings back = ScoreSettings.fromMap(block(v0, "settings"));
+    assertEquals(40, TableSource.read(spark, back.format(), back.pool(), back.poolVersion(), "--pool",
+        "--pool-version").rows().count());
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = org.mcposterior.jobs.Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), "report",
+        "--scores", dir.resolve("delta-v0").toString(), "--out", dir.resolve("delta-v0.html").toString());
+    assertEquals(0, code, err.toString());
+    assertTrue(Files.readString(dir.resolve("delta-v0.html")).contains("(40 examples)"), "the page's scores heading");
 
     // The same rows as a Parquet folder score the same: the table is only another way in.
     Path parquet = dir.resolve("rows-40-70.parquet");

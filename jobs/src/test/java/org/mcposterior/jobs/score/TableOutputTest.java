@@ -126,9 +126,19 @@ class TableOutputTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
   void scoresGoToAnIcebergTableAndItsSnapshotIsRecorded() throws Exception {
     spark.sql("CREATE NAMESPACE IF NOT EXISTS lake.results");
-    Map<String, Object> s = score(args(dir.resolve("ice-run"), "lake.results.scores"));
+    Map<String, Object>[] run = new Map[1];
+    java.util.Set<String> phases = JobPhasesTest.phasesOf(JobPhasesTest.jobsOf(spark, () -> {
+      try {
+        run[0] = score(args(dir.resolve("ice-run"), "lake.results.scores"));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }));
+    assertTrue(phases.containsAll(List.of("validate", "sample", "top-k", "table")), phases.toString());
+    Map<String, Object> s = run[0];
     assertHoldsTheRun("lake.results.scores", dir.resolve("ice-run"));
     String snapshot = (String) ((Map<?, ?>) s.get("table_written")).get("version");
     assertEquals(Long.toString(spark.sql("SELECT snapshot_id FROM lake.results.scores.snapshots").first().getLong(0)),
