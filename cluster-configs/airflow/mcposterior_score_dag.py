@@ -58,6 +58,11 @@ if TARGET == "kubernetes" and "MCP_APP_JAR" not in os.environ:
 # The options of `mcposterior score` (`bin/mcposterior score --help`). An example to adapt: keep
 # each run's output apart with {{ ds }}, and let --overwrite make a retried task idempotent (the old
 # output stays until the new one is complete).
+# A pool kept as a table: "--format", "delta", "--pool", "s3a://lake/pool" (or "--format", "table",
+# "--pool", "al.unlabeled"), read at its current version, which the run's summary records; and
+# "--out-table", "al.scores" to write the scores to a table as well. A retry replaces that table, since
+# a score run wrote it (README, "Pools and scores as tables"; the table format comes with the
+# operator's packages and conf).
 SCORE_ARGS: list[str] = [
     "--model", "hdfs:///models/classifier.zip",
     "--pool", "hdfs:///pools/unlabeled/{{ ds }}",

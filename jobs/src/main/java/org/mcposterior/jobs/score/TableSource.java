@@ -136,8 +136,15 @@ public final class TableSource {
       return parts;
     } catch (Exception e) { // ParseException: checked in Java's eyes
       throw new JobInputException(option + " " + name + " is not a table name (" + CauseText.of(e) + ");"
-          + " expected db.table or catalog.db.table, with `back quotes` around a part that has dots or spaces", e);
+          + " expected db.table or catalog.db.table, with `back quotes` around a part that has dots or spaces"
+          + folderHint(name), e);
     }
+  }
+
+  /** When a folder of this name is in the working directory: how to name it so it is read as a folder. */
+  private static String folderHint(String source) {
+    return !isPath(source) && new java.io.File(source).exists() ? " (a name without / is read as a catalog table's"
+        + " name; to read the folder " + source + " here, pass ./" + source + ")" : "";
   }
 
   /**
@@ -229,6 +236,7 @@ public final class TableSource {
       fix = "expected " + (format.equals("table") ? "a catalog table name" : "a " + format + " table's "
           + (isPath(source) ? "folder" : "catalog name")) + ": check " + option;
     }
+    fix += folderHint(source);
     return new JobInputException(option + " " + source + (version == null ? "" : " at " + versionOption + " "
         + version) + " cannot be read as " + (format.equals("table") ? "a catalog table" : "a " + format
         + " table") + ": " + cause + "; " + fix, e);

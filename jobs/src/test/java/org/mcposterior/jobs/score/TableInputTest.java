@@ -175,6 +175,32 @@ class TableInputTest {
   }
 
   @Test
+  void epigsTargetIsReadFromATableAtItsOwnVersion() throws Exception {
+    Fixtures.frame(spark, x, 0, 30).write().format("delta").saveAsTable("pools.epig_pool");
+    Fixtures.frame(spark, x, 50, 60).write().format("delta").saveAsTable("pools.epig_target");
+    Fixtures.frame(spark, x, 60, 80).write().format("delta").mode("append").saveAsTable("pools.epig_target");
+    Map<String, Object> s = score(args("table", "pools.epig_pool", dir.resolve("epig"), "--heuristic", "epig",
+        "--target", "pools.epig_target", "--target-version", "0", "--top-k", "3"));
+    assertEquals("0", block(s, "settings").get("target_version"));
+    assertEquals("0", block(s, "settings").get("pool_version"));
+    assertEquals(Map.of("provider", "delta", "by", "name", "version", "0"), block(block(s, "tables_read"), "target"));
+    // The same rows as Parquet files (the target's version 0: 10 rows, not its current 30) pick the same examples.
+    Path pool = dir.resolve("epig-pool.parquet");
+    Path target = dir.resolve("epig-target.parquet");
+    Fixtures.frame(spark, x, 0, 30).write().parquet(pool.toString());
+    Fixtures.frame(spark, x, 50, 60).write().parquet(target.toString());
+    score(args("parquet", pool.toString(), dir.resolve("epig-files"), "--heuristic", "epig", "--target",
+        target.toString(), "--top-k", "3"));
+    assertEquals(picks(dir.resolve("epig-files")), picks(dir.resolve("epig")));
+  }
+
+  /** The ids of a run's top-k, in rank order. */
+  static List<String> picks(Path out) {
+    return spark.read().parquet(out.resolve("top_k").toString()).orderBy("rank").select("id")
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+  }
+
+  @Test
   void aPlainCatalogTableIsReadAsItIsAndHasNoVersions() throws Exception {
     Fixtures.frame(spark, x, 0, 20).write().format("parquet").saveAsTable("pools.plain");
     Map<String, Object> s = score(args("table", "pools.plain", dir.resolve("plain")));
@@ -198,6 +224,16 @@ class TableInputTest {
     JobInputException notDelta = assertThrows(JobInputException.class,
         () -> score(args("delta", dir.resolve("no-such-folder").toString(), dir.resolve("never"))));
     assertTrue(notDelta.getMessage().contains("cannot be read as a delta table"), notDelta.getMessage());
+    // A folder named without a / is a table name to Spark; the paragraph says how to name the folder.
+    java.io.File cwdFolder = new java.io.File("delta-folder-in-cwd-" + ProcessHandle.current().pid());
+    assertTrue(cwdFolder.mkdir());
+    try {
+      JobInputException bare = assertThrows(JobInputException.class,
+          () -> score(args("delta", cwdFolder.getName(), dir.resolve("never"))));
+      assertTrue(bare.getMessage().contains("pass ./" + cwdFolder.getName()), bare.getMessage());
+    } finally {
+      assertTrue(cwdFolder.delete());
+    }
     JobSettingsException fileVersion = assertThrows(JobSettingsException.class,
         () -> Cli.settings(args("parquet", "p.parquet", dir.resolve("never"), "--pool-version", "3")));
     assertTrue(fileVersion.getMessage().contains("reads files, which have none"), fileVersion.getMessage());
