@@ -181,7 +181,7 @@ public final class ScoreJob {
       } catch (Exception e) { // AnalysisException: checked in Java's eyes
         throw new JobInputException("--out-table " + table.name() + " could not be written: " + CauseText.of(e)
             + "; the table is unchanged (its format commits a write whole or not at all) and --out holds nothing:"
-            + " fix the cause and run again (the scores are resumed from the finished partitions)", e);
+            + " fix the cause and run again", e);
       }
       timings.put("table_seconds", seconds(tt));
     }
@@ -266,8 +266,9 @@ public final class ScoreJob {
       if (TableSource.isPath(t)) {
         out.add(SummaryPaths.qualify(t.equals(s.pool()) ? "pool" : "target", t, spark.sparkContext().hadoopConfiguration()));
       } else {
-        out.add(String.join(".", TableSource.qualified(spark, TableSource.parts(spark, t, "--pool"))));
-        String location = ScoresTable.describe(spark, t, "Location");
+        java.util.List<String> parts = TableSource.parts(spark, t, "--pool");
+        out.add(String.join(".", TableSource.qualified(spark, parts)));
+        String location = TableSource.describe(spark, TableSource.quote(parts), "Location");
         if (location != null) {
           out.add(location);
         }

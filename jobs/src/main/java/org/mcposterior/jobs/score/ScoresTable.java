@@ -84,7 +84,7 @@ final class ScoresTable {
       throw new JobInputException("--out-table " + name + " cannot be looked up: " + CauseText.of(e)
           + "; expected a table name in a configured catalog (db.table, or catalog.db.table)", e);
     }
-    String location = exists ? describe(spark, quoted, "Location") : null;
+    String location = exists ? TableSource.describe(spark, quoted, "Location") : null;
     for (String input : inputs) {
       if (input.equalsIgnoreCase(qualified) || (location != null && sameLocation(input, location))) {
         throw new JobInputException("--out-table " + name + " is the table the run reads (" + input + "); a run"
@@ -92,7 +92,8 @@ final class ScoresTable {
       }
     }
     if (exists) {
-      String owner = properties(spark, quoted).get(OWNER);
+      Map<String, String> props = properties(spark, quoted);
+      String owner = props.get(OWNER);
       if (!s.overwrite()) {
         throw new JobInputException("--out-table " + name + " exists; pass --overwrite to replace it"
             + (WRITER.equals(owner) ? " (an earlier score run wrote it)" : ", which is only done for a table a score"
@@ -104,12 +105,13 @@ final class ScoresTable {
             + " replaced even with --overwrite; name another table, or drop this one yourself if it is yours to"
             + " drop");
       }
-      String provider = describe(spark, quoted, "Provider");
+      String provider = TableSource.describe(spark, quoted, "Provider");
       provider = provider == null ? "unknown" : provider.toLowerCase(Locale.ROOT);
       if (!ScoreSettings.OUT_TABLE_FORMATS.contains(provider)) {
         throw new JobInputException("--out-table " + name + " is a " + provider + " table, which cannot be replaced"
             + " in one commit; drop it yourself, or name a Delta or Iceberg table");
       }
+      requireUnchanged(spark, name, full, quoted, provider, props);
     }
     return new ScoresTable(name, quoted, s.outTableFormat(), exists);
   }
@@ -139,7 +141,7 @@ final class ScoresTable {
     } finally {
       spark.catalog().dropTempView(view);
     }
-    String provider = describe(spark, quoted, "Provider");
+    String provider = TableSource.describe(spark, quoted, "Provider");
     return provider == null || !ScoreSettings.OUT_TABLE_FORMATS.contains(provider.toLowerCase(Locale.ROOT)) ? null
         : TableSource.current(spark, provider.toLowerCase(Locale.ROOT), quoted, false);
   }
@@ -149,27 +151,52 @@ final class ScoresTable {
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
   }
 
-  /**
-   * A row of {@code DESCRIBE TABLE EXTENDED}: the table's {@code Provider} or {@code Location}, or
-   * null.
-   *
-   * @param name the table's name as SQL takes it (quoted)
-   */
-  static String describe(SparkSession spark, String name, String field) {
-    for (Row r : spark.sql("DESCRIBE TABLE EXTENDED " + name).collectAsList()) {
-      if (field.equals(r.getString(0)) && r.getString(1) != null) {
-        return r.getString(1).trim();
+  private static Map<String, String> properties(SparkSession spark, String name) {
+    try {
+      Map<String, String> m = new java.util.HashMap<>();
+      for (Row r : spark.sql("SHOW TBLPROPERTIES " + name).collectAsList()) {
+        m.put(r.getString(0), r.getString(1));
       }
+      return m;
+    } catch (Exception e) { // AnalysisException: checked in Java's eyes
+      throw new JobInputException("--out-table " + name + "'s properties cannot be read: " + CauseText.of(e)
+          + "; check that the table is readable here", e);
     }
-    return null;
   }
 
-  private static Map<String, String> properties(SparkSession spark, String name) {
-    Map<String, String> m = new java.util.HashMap<>();
-    for (Row r : spark.sql("SHOW TBLPROPERTIES " + name).collectAsList()) {
-      m.put(r.getString(0), r.getString(1));
+  /**
+   * Refuses to replace a table a score run wrote if anything changed it since: its current version
+   * must be the one the run's summary (the {@code mcposterior.summary} property) records having
+   * written, under this table's name. A row a user added, a table cloned with its properties, or a
+   * summary moved away leaves the table in place.
+   */
+  private static void requireUnchanged(SparkSession spark, String name, List<String> full, String quoted,
+      String provider, Map<String, String> props) {
+    String summary = props.get("mcposterior.summary");
+    String why;
+    try {
+      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(summary);
+      Map<?, ?> m;
+      try (java.io.InputStream in = p.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(p)) {
+        m = new com.fasterxml.jackson.databind.ObjectMapper().readValue(in, Map.class);
+      }
+      Object written = m.get("table_written");
+      String current = TableSource.current(spark, provider, quoted, false);
+      if (written instanceof Map<?, ?> w && w.get("name") instanceof String n
+          && TableSource.qualified(spark, TableSource.parts(spark, n, "--out-table")).equals(full)
+          && current != null && current.equals(w.get("version"))) {
+        return;
+      }
+      why = "its current version, " + current + ", is not the one the run's summary " + summary + " records"
+          + " writing to this table (" + (written instanceof Map<?, ?> w ? w.get("version") + " of " + w.get("name")
+          : "none") + "): something else changed or made it";
+    } catch (Exception e) { // a missing or unreadable summary: nothing shows the table is the run's own
+      why = "the run's summary " + summary + ", which records the version the run wrote, cannot be read ("
+          + CauseText.of(e) + ")";
     }
-    return m;
+    throw new JobInputException("--out-table " + name + " was written by a score run, but " + why + "; it is"
+        + " not replaced even with --overwrite: name another table, or drop this one yourself if it is yours to"
+        + " drop");
   }
 
   /** Whether two locations are one folder ({@code file:/a/b} and {@code /a/b/} are). */

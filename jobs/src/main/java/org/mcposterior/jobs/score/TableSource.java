@@ -165,6 +165,26 @@ public final class TableSource {
     return full;
   }
 
+  /**
+   * A row of {@code DESCRIBE TABLE EXTENDED}: the table's {@code Provider} or {@code Location}, or
+   * null.
+   *
+   * @param table the table's name as SQL takes it ({@link #quote})
+   * @throws JobInputException when the table cannot be described
+   */
+  static String describe(SparkSession spark, String table, String field) {
+    try {
+      for (Row r : spark.sql("DESCRIBE TABLE EXTENDED " + table).collectAsList()) {
+        if (field.equals(r.getString(0)) && r.getString(1) != null) {
+          return r.getString(1).trim();
+        }
+      }
+      return null;
+    } catch (Exception e) { // AnalysisException: checked in Java's eyes
+      throw new JobInputException("table " + table + " cannot be described: " + CauseText.of(e), e);
+    }
+  }
+
   /** {@code parts} of a table name, each in back quotes, joined with dots: the name as SQL reads it whatever it holds. */
   static String quote(List<String> parts) {
     return parts.stream().map(p -> "`" + p.replace("`", "``") + "`").collect(java.util.stream.Collectors.joining("."));
@@ -173,15 +193,11 @@ public final class TableSource {
   /** A catalog table's provider (lower case), from {@code DESCRIBE TABLE EXTENDED} of its quoted name {@code table}. */
   static String provider(SparkSession spark, String table, String name, String option) {
     try {
-      for (Row r : spark.sql("DESCRIBE TABLE EXTENDED " + table).collectAsList()) {
-        if ("Provider".equals(r.getString(0)) && r.getString(1) != null) {
-          return r.getString(1).trim().toLowerCase(Locale.ROOT);
-        }
-      }
-      return "catalog";
-    } catch (Exception e) { // AnalysisException, ParseException: checked in Java's eyes
+      String provider = describe(spark, table, "Provider");
+      return provider == null ? "catalog" : provider.toLowerCase(Locale.ROOT);
+    } catch (JobInputException e) { // describe's, with Spark's reason as its cause
       throw new JobInputException(option + " " + name + " cannot be found as a catalog table: "
-          + CauseText.of(e) + "; expected a table name as spark.table takes it (db.table, or catalog.db.table for"
+          + CauseText.of(e.getCause()) + "; expected a table name as spark.table takes it (db.table, or catalog.db.table for"
           + " a catalog configured with spark.sql.catalog.<name>): check the name and the session's catalogs", e);
     }
   }

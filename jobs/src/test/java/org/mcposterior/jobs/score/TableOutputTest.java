@@ -2,7 +2,6 @@ package org.mcposterior.jobs.score;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -113,6 +112,14 @@ class TableOutputTest {
         org.apache.spark.sql.Encoders.STRING()).collectAsList());
     assertEquals(2, spark.sql("DESCRIBE HISTORY results.mine").count(), "no new version of the user's table");
 
+    // A table a score run wrote, then changed by someone: its property alone does not make it the run's to replace.
+    score(args(dir.resolve("changed-run"), "results.changed", "--out-table-format", "delta"));
+    spark.sql("INSERT INTO results.changed (id, bald) VALUES ('added by hand', 0.5)");
+    JobInputException changed = assertThrows(JobInputException.class,
+        () -> score(args(dir.resolve("never"), "results.changed", "--out-table-format", "delta", "--overwrite")));
+    assertTrue(changed.getMessage().contains("is not the one the run's summary"), changed.getMessage());
+    assertEquals(61, spark.table("results.changed").count(), "the changed table is kept as it is");
+
     Fixtures.frame(spark, Fixtures.features(11, 30, 12), 0, 30).write().format("delta")
         .saveAsTable("results.pool_table");
     String[] own = {"--model", model.toString(), "--pool", "results.pool_table", "--format", "table", "--out",
@@ -144,7 +151,6 @@ class TableOutputTest {
     assertEquals(Long.toString(spark.sql("SELECT snapshot_id FROM lake.results.scores.snapshots").first().getLong(0)),
         snapshot);
     assertEquals(ScoresTable.WRITER, properties("lake.results.scores").get(ScoresTable.OWNER));
-    assertNull(properties("lake.results.scores").get("no-such-property"));
 
     JobInputException noNamespace = assertThrows(JobInputException.class,
         () -> score(args(dir.resolve("never"), "lake.nowhere.scores")));
